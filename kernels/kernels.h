@@ -1,0 +1,50 @@
+/* Kernel interface shared by the per-ISA kernel files, the dispatcher and the ufunc loops.
+ *
+ * Every kernel is contiguous-in, contiguous-out: y[i] = f(x[i]) for i < n (SA_UNARY), or one
+ * row y[0..n) = f(x[0..n)) (SA_ROW). x == y (in place) is allowed; partial overlap is not
+ * (NumPy copies overlapping operands before calling a loop). Kernels never read or write
+ * outside [0, n): the tail goes through the same vector code on a padded copy.
+ *
+ * Kernels may leave any floating-point exception flag raised: the loops save the caller's
+ * flags before and restore them after (see loops.c), reporting only a genuine overflow.
+ * Kernels never change the rounding mode or FTZ/DAZ.
+ */
+#ifndef SA_KERNELS_H
+#define SA_KERNELS_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*sa_f32_kernel)(const float *x, float *y, size_t n);
+typedef void (*sa_f64_kernel)(const double *x, double *y, size_t n);
+/* float16 is carried as its raw bits. */
+typedef void (*sa_f16_to_f32_fn)(const uint16_t *x, float *y, size_t n);
+typedef void (*sa_f32_to_f16_fn)(const float *x, uint16_t *y, size_t n);
+
+enum { SA_UNARY = 1, SA_ROW = 2 };
+enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
+
+#define SA_CAT3_(a, b, c) a##b##c
+#define SA_CAT3(a, b, c) SA_CAT3_(a, b, c)
+/* sa_f32_<name>__<algo>__<isa> */
+#define SA_F32_KERNEL(name, algo, isa) sa_f32_##name##__##algo##__##isa
+#define SA_F64_KERNEL(name) sa_f64_##name
+
+/* Declarations of every kernel the registry names. */
+#define SA_FN(name, kind, algo, u32, u64, doc)                                 \
+    void SA_F32_KERNEL(name, algo, scalar)(const float *, float *, size_t);    \
+    void SA_F32_KERNEL(name, algo, avx2)(const float *, float *, size_t);      \
+    void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);    \
+    void SA_F64_KERNEL(name)(const double *, double *, size_t);
+#include "registry.h"
+#undef SA_FN
+
+/* float16 <-> float32 conversions (exact widening; round-to-nearest-even narrowing that keeps
+ * subnormals), per ISA: portable bit arithmetic, or F16C. */
+void sa_f16_to_f32__scalar(const uint16_t *, float *, size_t);
+void sa_f32_to_f16__scalar(const float *, uint16_t *, size_t);
+void sa_f16_to_f32__avx2(const uint16_t *, float *, size_t);
+void sa_f32_to_f16__avx2(const float *, uint16_t *, size_t);
+void sa_f16_to_f32__avx512(const uint16_t *, float *, size_t);
+void sa_f32_to_f16__avx512(const float *, uint16_t *, size_t);
+
+#endif

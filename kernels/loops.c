@@ -1,0 +1,354 @@
+/* Generic ufunc loops: strides, dtypes, threads and the floating-point environment.
+ *
+ * Layout independence: kernels are elementwise (or per row) and position-independent, so a call
+ * gives the same bits whether it arrives contiguous, strided (gathered into a block buffer),
+ * in place, misaligned or split across threads.
+ *
+ * Floating-point flags: a kernel may raise any flag in its intermediates (masked lanes,
+ * saturated branches). Each loop saves the calling thread's MXCSR (or fenv) on entry and
+ * restores it on exit, adding back only the overflow flag, which kernels raise only when a
+ * finite input's result rounds to +-inf. Worker threads adopt the caller's control bits
+ * (rounding, FTZ/DAZ) for the duration of the region and report their overflow flag back.
+ */
+#include <Python.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include "dispatch.h"
+#include "loops.h"
+
+#ifndef SA_NO_OPENMP
+#include <omp.h>
+#endif
+#include <pthread.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+typedef unsigned sa_fpstate;
+#define SA_MXCSR_FLAGS 0x3Fu
+#define SA_MXCSR_OE 0x08u
+static inline void fp_get(sa_fpstate *s) { *s = _mm_getcsr(); }
+static inline void fp_set(const sa_fpstate *s) { _mm_setcsr(*s); }
+static inline void fp_adopt(const sa_fpstate *s) { _mm_setcsr(*s & ~SA_MXCSR_FLAGS); }
+static inline int fp_overflowed(void) { return (_mm_getcsr() & SA_MXCSR_OE) != 0; }
+static inline void fp_raise_overflow(void) { _mm_setcsr(_mm_getcsr() | SA_MXCSR_OE); }
+#else
+#include <fenv.h>
+typedef fenv_t sa_fpstate;
+static inline void fp_get(sa_fpstate *s) { fegetenv(s); }
+static inline void fp_set(const sa_fpstate *s) { fesetenv(s); }
+static inline void fp_adopt(const sa_fpstate *s) { fesetenv(s); feclearexcept(FE_ALL_EXCEPT); }
+static inline int fp_overflowed(void) { return fetestexcept(FE_OVERFLOW) != 0; }
+static inline void fp_raise_overflow(void) { feraiseexcept(FE_OVERFLOW); }
+#endif
+
+/* ---------------------------------------------------------------- threads */
+
+static int nthreads_setting = 0;        /* <= 0: OpenMP default */
+/* Measured on the 2-core reference machine (tools: python -m simdact demo --threads):
+ * below ~32K float32 elements a 2-thread team costs more than it saves for the cheap kernels. */
+static intptr_t parallel_threshold = 32768;
+static int max_team_seen = 1;
+static volatile int parallel_used = 0;  /* libgomp is not fork-safe once it has a pool */
+static volatile int forked_after_parallel = 0;
+
+static void on_fork_child(void)
+{
+    if (parallel_used)
+        forked_after_parallel = 1;
+}
+
+void sa_loops_init(void) { pthread_atfork(NULL, NULL, on_fork_child); }
+
+int sa_has_openmp(void)
+{
+#ifdef SA_NO_OPENMP
+    return 0;
+#else
+    return 1;
+#endif
+}
+
+void sa_set_num_threads(int n) { nthreads_setting = n > 0 ? n : 0; }
+int sa_get_num_threads_setting(void) { return nthreads_setting; }
+
+int sa_get_num_threads(void)
+{
+#ifdef SA_NO_OPENMP
+    return 1;
+#else
+    if (forked_after_parallel)
+        return 1;
+    return nthreads_setting > 0 ? nthreads_setting : omp_get_max_threads();
+#endif
+}
+
+intptr_t sa_set_parallel_threshold(intptr_t n)
+{
+    intptr_t old = parallel_threshold;
+    parallel_threshold = n < 1 ? 1 : n;
+    return old;
+}
+intptr_t sa_get_parallel_threshold(void) { return parallel_threshold; }
+
+int sa_max_team_seen(int reset)
+{
+    int v = max_team_seen;
+    if (reset)
+        max_team_seen = 1;
+    return v;
+}
+
+typedef void (*sa_body)(void *ctx, intptr_t lo, intptr_t hi);
+
+/* Split [0, n) into T parts on a grid of `grain` items; part t is [bound(t), bound(t+1)). */
+static inline intptr_t bound(intptr_t n, int T, int t, intptr_t grain)
+{
+    if (t >= T)
+        return n;
+    intptr_t b = (intptr_t)((double)n * t / T);
+    return b - b % grain;
+}
+
+/* Runs body over [0, n) on the calling thread or an OpenMP team, depending on `work`.
+ * Returns nonzero when a worker thread raised the overflow flag. */
+static int sa_run(intptr_t n, intptr_t work, intptr_t grain, sa_body body, void *ctx)
+{
+    int nt = sa_get_num_threads();
+#ifndef SA_NO_OPENMP
+    if (omp_in_parallel())
+        nt = 1;
+#endif
+    if (nt > n / grain)
+        nt = (int)(n / grain);
+    if (nt <= 1 || work < parallel_threshold) {
+        body(ctx, 0, n);
+        return 0;
+    }
+    int ov = 0;
+#ifndef SA_NO_OPENMP
+    sa_fpstate caller;
+    fp_get(&caller);
+    parallel_used = 1;
+#pragma omp parallel num_threads(nt) reduction(| : ov)
+    {
+        int T = omp_get_num_threads(), t = omp_get_thread_num();
+        intptr_t lo = bound(n, T, t, grain), hi = bound(n, T, t + 1, grain);
+        if (t == 0) {
+            if (T > max_team_seen)
+                max_team_seen = T;
+            body(ctx, lo, hi);
+        } else {
+            sa_fpstate own;
+            fp_get(&own);
+            fp_adopt(&caller);
+            body(ctx, lo, hi);
+            ov |= fp_overflowed();
+            fp_set(&own);
+        }
+    }
+#endif
+    return ov;
+}
+
+/* Restore the caller's flags, keeping only a genuine overflow. */
+static inline void fp_finish(const sa_fpstate *caller, int worker_overflow)
+{
+    int ov = fp_overflowed() || worker_overflow;
+    fp_set(caller);
+    if (ov)
+        fp_raise_overflow();
+}
+
+/* ---------------------------------------------------------------- elementwise */
+
+#define SA_BLOCK 1024 /* elements per gather/convert block (4 KiB of float32) */
+
+typedef struct {
+    const sa_func_info *f;
+    char *x, *y;
+    intptr_t xs, ys;
+} unary_ctx;
+
+/* float32 / float64: contiguous runs go straight to the kernel; strided ones are gathered into
+ * an aligned block, computed in place there, and scattered back. */
+#define SA_DEFINE_UNARY(T, SUFFIX, KERNEL_EXPR)                                          \
+    static void unary_body_##SUFFIX(void *p, intptr_t lo, intptr_t hi)                  \
+    {                                                                                   \
+        const unary_ctx *c = (const unary_ctx *)p;                                      \
+        const char *x = c->x + lo * c->xs;                                              \
+        char *y = c->y + lo * c->ys;                                                    \
+        intptr_t n = hi - lo, xs = c->xs, ys = c->ys;                                   \
+        void (*k)(const T *, T *, size_t) = KERNEL_EXPR;                                \
+        if (xs == (intptr_t)sizeof(T) && ys == (intptr_t)sizeof(T)) {                  \
+            k((const T *)x, (T *)y, (size_t)n);                                         \
+            return;                                                                     \
+        }                                                                               \
+        T buf[SA_BLOCK] __attribute__((aligned(64)));                                   \
+        for (intptr_t i = 0; i < n; i += SA_BLOCK) {                                    \
+            intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;                           \
+            for (intptr_t j = 0; j < m; j++)                                            \
+                buf[j] = *(const T *)(x + (i + j) * xs);                                \
+            k(buf, buf, (size_t)m);                                                     \
+            for (intptr_t j = 0; j < m; j++)                                            \
+                *(T *)(y + (i + j) * ys) = buf[j];                                      \
+        }                                                                               \
+    }                                                                                   \
+    void sa_loop_unary_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps, \
+                                void *data)                                             \
+    {                                                                                   \
+        unary_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1]}; \
+        sa_fpstate caller;                                                              \
+        fp_get(&caller);                                                                \
+        int ov = sa_run(dims[0], dims[0], 64, unary_body_##SUFFIX, &c);                 \
+        fp_finish(&caller, ov);                                                         \
+    }
+
+SA_DEFINE_UNARY(float, f32, sa_active_f32[c->f->id])
+SA_DEFINE_UNARY(double, f64, c->f->f64)
+
+/* float16: convert a block to float32, run the float32 kernel, round once back to float16. */
+static void unary_body_f16(void *p, intptr_t lo, intptr_t hi)
+{
+    const unary_ctx *c = (const unary_ctx *)p;
+    const char *x = c->x + lo * c->xs;
+    char *y = c->y + lo * c->ys;
+    intptr_t n = hi - lo, xs = c->xs, ys = c->ys;
+    sa_f32_kernel k = sa_active_f32[c->f->id];
+    float buf[SA_BLOCK] __attribute__((aligned(64)));
+    uint16_t hb[SA_BLOCK] __attribute__((aligned(64)));
+    for (intptr_t i = 0; i < n; i += SA_BLOCK) {
+        intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;
+        const uint16_t *hx = (const uint16_t *)(x + i * xs);
+        if (xs != 2) {
+            for (intptr_t j = 0; j < m; j++)
+                hb[j] = *(const uint16_t *)(x + (i + j) * xs);
+            hx = hb;
+        }
+        sa_active_f16_to_f32(hx, buf, (size_t)m);
+        k(buf, buf, (size_t)m);
+        if (ys == 2) {
+            sa_active_f32_to_f16(buf, (uint16_t *)(y + i * ys), (size_t)m);
+        } else {
+            sa_active_f32_to_f16(buf, hb, (size_t)m);
+            for (intptr_t j = 0; j < m; j++)
+                *(uint16_t *)(y + (i + j) * ys) = hb[j];
+        }
+    }
+}
+
+void sa_loop_unary_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data)
+{
+    unary_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1]};
+    sa_fpstate caller;
+    fp_get(&caller);
+    int ov = sa_run(dims[0], dims[0], 64, unary_body_f16, &c);
+    fp_finish(&caller, ov);
+}
+
+/* ---------------------------------------------------------------- rows (gufunc (n)->(n)) */
+
+typedef struct {
+    const sa_func_info *f;
+    char *x, *y;
+    intptr_t xos, yos, xis, yis, n;
+    volatile int oom;
+} row_ctx;
+
+/* A row that cannot get its work buffer (out of memory) is filled with NaN and the invalid
+ * flag is raised, so NumPy reports it; rows are never left half-written silently. */
+static void row_fail(const row_ctx *c, intptr_t r, int elsize)
+{
+    for (intptr_t j = 0; j < c->n; j++) {
+        char *p = c->y + r * c->yos + j * c->yis;
+        if (elsize == 2)
+            *(uint16_t *)p = 0x7E00;
+        else if (elsize == 4)
+            *(float *)p = NAN;
+        else
+            *(double *)p = NAN;
+    }
+}
+
+#define SA_DEFINE_ROW(T, SUFFIX, KERNEL_EXPR)                                            \
+    static void row_body_##SUFFIX(void *p, intptr_t lo, intptr_t hi)                    \
+    {                                                                                   \
+        row_ctx *c = (row_ctx *)p;                                                      \
+        intptr_t n = c->n;                                                              \
+        void (*k)(const T *, T *, size_t) = KERNEL_EXPR;                                \
+        T *buf = NULL;                                                                  \
+        for (intptr_t r = lo; r < hi; r++) {                                            \
+            const char *xr = c->x + r * c->xos;                                         \
+            char *yr = c->y + r * c->yos;                                               \
+            if (c->xis == (intptr_t)sizeof(T) && c->yis == (intptr_t)sizeof(T)) {      \
+                k((const T *)xr, (T *)yr, (size_t)n);                                   \
+                continue;                                                               \
+            }                                                                           \
+            if (!buf && !(buf = (T *)malloc((size_t)n * sizeof(T)))) {                  \
+                c->oom = 1;                                                             \
+                row_fail(c, r, (int)sizeof(T));                                         \
+                continue;                                                               \
+            }                                                                           \
+            for (intptr_t j = 0; j < n; j++)                                            \
+                buf[j] = *(const T *)(xr + j * c->xis);                                 \
+            k(buf, buf, (size_t)n);                                                     \
+            for (intptr_t j = 0; j < n; j++)                                            \
+                *(T *)(yr + j * c->yis) = buf[j];                                       \
+        }                                                                               \
+        free(buf);                                                                      \
+    }
+
+SA_DEFINE_ROW(float, f32, sa_active_f32[c->f->id])
+SA_DEFINE_ROW(double, f64, c->f->f64)
+
+static void row_body_f16(void *p, intptr_t lo, intptr_t hi)
+{
+    row_ctx *c = (row_ctx *)p;
+    intptr_t n = c->n;
+    sa_f32_kernel k = sa_active_f32[c->f->id];
+    float *buf = NULL;
+    uint16_t *hb = NULL;
+    for (intptr_t r = lo; r < hi; r++) {
+        const char *xr = c->x + r * c->xos;
+        char *yr = c->y + r * c->yos;
+        if (!buf) {
+            buf = (float *)malloc((size_t)n * (sizeof(float) + sizeof(uint16_t)));
+            if (!buf) {
+                c->oom = 1;
+                row_fail(c, r, 2);
+                continue;
+            }
+            hb = (uint16_t *)(buf + n);
+        }
+        for (intptr_t j = 0; j < n; j++)
+            hb[j] = *(const uint16_t *)(xr + j * c->xis);
+        sa_active_f16_to_f32(hb, buf, (size_t)n);
+        k(buf, buf, (size_t)n);
+        sa_active_f32_to_f16(buf, hb, (size_t)n);
+        for (intptr_t j = 0; j < n; j++)
+            *(uint16_t *)(yr + j * c->yis) = hb[j];
+    }
+    free(buf);
+}
+
+#define SA_DEFINE_ROW_LOOP(SUFFIX)                                                       \
+    void sa_loop_row_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,  \
+                              void *data)                                               \
+    {                                                                                   \
+        row_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1],  \
+                     steps[2], steps[3], dims[1], 0};                                   \
+        if (dims[0] == 0 || dims[1] == 0)                                               \
+            return;                                                                     \
+        sa_fpstate caller;                                                              \
+        fp_get(&caller);                                                                \
+        int ov = sa_run(dims[0], dims[0] * dims[1], 1, row_body_##SUFFIX, &c);          \
+        fp_finish(&caller, ov);                                                         \
+        if (c.oom) {                                                                    \
+            volatile float z = 0.0f;                                                    \
+            z = z / z; /* raise "invalid": NumPy reports the NaN rows */               \
+        }                                                                               \
+    }
+
+SA_DEFINE_ROW_LOOP(f16)
+SA_DEFINE_ROW_LOOP(f32)
+SA_DEFINE_ROW_LOOP(f64)

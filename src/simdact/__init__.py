@@ -1,0 +1,89 @@
+"""simdact: activation functions as real NumPy ufuncs, with hand-written AVX2/AVX-512 kernels.
+
+    >>> import numpy as np, simdact as sa
+    >>> x = np.linspace(-4, 4, 9, dtype=np.float32)
+    >>> y = sa.gelu(x)                 # a numpy.ufunc: broadcasting, out=, where=, dtype=
+    >>> p = sa.softmax(x)              # gufunc (n)->(n); axis= picks the axis
+
+The ISA is chosen once at import (the best this CPU supports); SIMDACT_ISA=scalar|avx2|avx512
+forces one. Every function, its kind, algorithm and accuracy budget: simdact.functions().
+"""
+from collections import namedtuple as _namedtuple
+
+from . import _core
+
+__version__ = "0.1.0"
+
+IsaInfo = _namedtuple("IsaInfo", "active available")
+FunctionInfo = _namedtuple(
+    "FunctionInfo", "name kind signature algorithm ulp_f32 ulp_f64 ulp_f16 ufunc")
+
+
+def isa():
+    """The active ISA level and every level this CPU and OS support, e.g.
+    IsaInfo(active='avx512', available=('scalar', 'avx2', 'avx512'))."""
+    return IsaInfo(_core.active_isa(), _core.available_isas())
+
+
+def _build_registry():
+    infos = []
+    for name, (uf, kind, algo, u32, u64) in _core.UFUNCS.items():
+        row = kind == 2
+        infos.append(FunctionInfo(
+            name=name, kind="row" if row else "unary", signature=uf.signature,
+            algorithm=algo, ulp_f32=u32, ulp_f64=u64, ulp_f16=_core.ULP_F16, ufunc=uf))
+        globals()[name] = uf
+    return tuple(infos)
+
+
+_FUNCTIONS = _build_registry()
+
+
+def functions():
+    """The registry (kernels/registry.h) as Python data: one FunctionInfo per public function,
+    in registry order. Tests, the accuracy tool and the benchmarks iterate over this."""
+    return _FUNCTIONS
+
+
+class _ThreadSetting:
+    """Returned by set_num_threads(): the new count is already in force; used as a context
+    manager it restores the previous setting on exit."""
+
+    def __init__(self, previous):
+        self._previous = previous
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _core.set_num_threads(self._previous)
+        return False
+
+    def __repr__(self):
+        return f"<simdact threads: {get_num_threads()}>"
+
+
+def set_num_threads(n):
+    """Set the OpenMP team size simdact's loops use (n >= 1), or None to follow the OpenMP
+    default again (OMP_NUM_THREADS, threadpoolctl). Thread count never changes a result bit.
+
+        sa.set_num_threads(2)            # from now on
+        with sa.set_num_threads(1):      # only inside the block
+            ...
+    """
+    previous = _core.get_num_threads_setting()
+    if n is None:
+        n = 0
+    elif isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"set_num_threads() takes an integer >= 1 or None, got {n!r}")
+    _core.set_num_threads(n)
+    return _ThreadSetting(previous)
+
+
+def get_num_threads():
+    """The team size a large call would use now."""
+    return _core.get_num_threads()
+
+
+__all__ = ["isa", "functions", "set_num_threads", "get_num_threads", "IsaInfo",
+           "FunctionInfo"] + [f.name for f in _FUNCTIONS]

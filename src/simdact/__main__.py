@@ -1,0 +1,115 @@
+"""python -m simdact info | demo"""
+import argparse
+import sys
+import time
+
+import numpy as np
+
+import simdact as sa
+
+
+def _numpy_formulas():
+    """Plain NumPy formulas a user would write without simdact (float32 in, float32 out)."""
+    f32 = np.float32
+
+    def sigmoid(x):
+        return (f32(1) / (f32(1) + np.exp(-x))).astype(np.float32)
+
+    def silu(x):
+        return x * sigmoid(x)
+
+    def gelu_tanh(x):
+        c = f32(np.sqrt(2 / np.pi))
+        return f32(0.5) * x * (f32(1) + np.tanh(c * (x + f32(0.044715) * x * x * x)))
+
+    def softmax(x):
+        e = np.exp(x - x.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def log_softmax(x):
+        d = x - x.max(axis=-1, keepdims=True)
+        return d - np.log(np.exp(d).sum(axis=-1, keepdims=True))
+
+    forms = {"relu": lambda x: np.maximum(x, f32(0)), "sigmoid": sigmoid, "tanh": np.tanh,
+             "silu": silu, "gelu_tanh": gelu_tanh, "softmax": softmax,
+             "log_softmax": log_softmax}
+    try:
+        from scipy import special
+        forms["erf"] = special.erf
+        forms["gelu"] = lambda x: (f32(0.5) * x * special.erfc(-x / f32(np.sqrt(2)))
+                                   ).astype(np.float32)
+    except ImportError:
+        pass
+    return forms
+
+
+def _best_time(fn, repeat):
+    fn()
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def cmd_info(args):
+    info = sa.isa()
+    print(f"simdact {sa.__version__}  ISA: {info.active}  (available: {', '.join(info.available)})")
+    print(f"threads: {sa.get_num_threads()}  OpenMP: {sa._core.has_openmp()}  "
+          f"parallel threshold: {sa._core._get_parallel_threshold()} elements")
+    print(f"{'function':<12} {'kind':<6} {'algorithm':<18} {'f32 ULP':>8} {'f64 ULP':>8} "
+          f"{'f16 ULP':>8}")
+    for f in sa.functions():
+        print(f"{f.name:<12} {f.kind:<6} {f.algorithm:<18} {f.ulp_f32:>8g} {f.ulp_f64:>8g} "
+              f"{f.ulp_f16:>8g}")
+
+
+def cmd_demo(args):
+    """A short timing demo: simdact vs the plain NumPy formula, float32, out= given.
+    (The full peer benchmark is a separate tool.)"""
+    cmd_info(args)
+    rng = np.random.default_rng(0)
+    n = args.size
+    x = (rng.standard_normal(n) * 3).astype(np.float32)
+    rows = x.reshape(-1, 1024) if n % 1024 == 0 else x.reshape(1, -1)
+    out = np.empty_like(x)
+    forms = _numpy_formulas()
+    threads = sorted({1, sa.get_num_threads()})
+    print(f"\nfloat32, n = {n}, best of {args.repeat}; ns per element "
+          f"(softmax: rows of {rows.shape[-1]})")
+    hdr = f"{'function':<12}" + "".join(f" {'simdact/' + str(t) + 't':>12}" for t in threads)
+    print(hdr + f" {'numpy':>10} {'speedup':>8}")
+    for f in sa.functions():
+        arg = rows if f.kind == "row" else x
+        o = out.reshape(arg.shape)
+        ts = []
+        for t in threads:
+            with sa.set_num_threads(t):
+                ts.append(_best_time(lambda: f.ufunc(arg, out=o), args.repeat) / n * 1e9)
+        ref = forms.get(f.name)
+        if ref is not None:
+            with np.errstate(all="ignore"):
+                tn = _best_time(lambda: ref(arg), args.repeat) / n * 1e9
+            tail = f" {tn:>10.3f} {tn / min(ts):>7.1f}x"
+        else:
+            tail = f" {'(scipy?)':>10} {'':>8}"
+        print(f"{f.name:<12}" + "".join(f" {t:>12.3f}" for t in ts) + tail)
+    tc = _best_time(lambda: np.copyto(out, x), args.repeat) / n * 1e9
+    print(f"{'np.copyto':<12} {tc:>12.3f}   (memory bandwidth floor)")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m simdact")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("info", help="ISA, threads and the function registry")
+    d = sub.add_parser("demo", help="short timing demo against plain NumPy formulas")
+    d.add_argument("--size", type=int, default=1 << 20)
+    d.add_argument("--repeat", type=int, default=20)
+    args = p.parse_args(argv)
+    {"info": cmd_info, "demo": cmd_demo}[args.cmd](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

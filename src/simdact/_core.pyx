@@ -1,0 +1,221 @@
+# cython: language_level=3
+"""simdact's compiled core: creates one numpy.ufunc per registry entry (kernels/registry.h).
+
+Every public function is a real ufunc (gufunc "(n)->(n)" for row functions) whose inner loops
+are the generic C loops of kernels/loops.c; the ufunc's data pointer is the function's registry
+entry, and the kernels behind it were chosen once, here, at import.
+"""
+import os
+
+cimport numpy as cnp
+from numpy cimport PyUFuncGenericFunction, npy_intp
+
+cnp.import_array()
+cnp.import_ufunc()
+
+cdef extern from "numpy/ndarraytypes.h":
+    enum:
+        NPY_HALF
+        NPY_FLOAT
+        NPY_DOUBLE
+
+cdef extern from "numpy/ufuncobject.h":
+    object PyUFunc_FromFuncAndDataAndSignature(
+        PyUFuncGenericFunction *func, void **data, char *types, int ntypes, int nin, int nout,
+        int identity, const char *name, const char *doc, int unused, const char *signature)
+    int PyUFunc_None
+
+cdef extern from "dispatch.h":
+    ctypedef void (*sa_f32_kernel)(const float *, float *, size_t)
+    ctypedef struct sa_func_info:
+        int id
+        const char *name
+        int kind
+        const char *algo
+        double ulp_f32
+        double ulp_f64
+        const char *doc
+    enum:
+        SA_NFUNC
+        SA_NISA
+        SA_UNARY
+        SA_ROW
+        SA_ULP_F16
+    const sa_func_info sa_funcs[]
+    const char *const sa_isa_names[]
+    int sa_available_isas()
+    int sa_select_isa(int isa)
+    int sa_active_isa()
+    sa_f32_kernel sa_f32_kernel_for(int id, int isa)
+
+cdef extern from "loops.h":
+    void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_unary_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_unary_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_row_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_row_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_row_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_set_num_threads(int n)
+    int sa_get_num_threads_setting()
+    int sa_get_num_threads()
+    int sa_has_openmp()
+    npy_intp sa_set_parallel_threshold(npy_intp n)
+    npy_intp sa_get_parallel_threshold()
+    int sa_max_team_seen(int reset)
+    void sa_loops_init()
+
+# Loop tables, type tables and data pointers must outlive every ufunc: module-level statics.
+# Loop order e, f, d: NumPy picks the first loop the inputs cast to safely (ints land on d).
+cdef PyUFuncGenericFunction unary_loops[3]
+cdef PyUFuncGenericFunction row_loops[3]
+cdef char loop_types[6]
+cdef void *loop_data[SA_NFUNC][3]
+cdef list _keepalive = []
+
+unary_loops[0] = <PyUFuncGenericFunction>sa_loop_unary_f16
+unary_loops[1] = <PyUFuncGenericFunction>sa_loop_unary_f32
+unary_loops[2] = <PyUFuncGenericFunction>sa_loop_unary_f64
+row_loops[0] = <PyUFuncGenericFunction>sa_loop_row_f16
+row_loops[1] = <PyUFuncGenericFunction>sa_loop_row_f32
+row_loops[2] = <PyUFuncGenericFunction>sa_loop_row_f64
+loop_types[0] = NPY_HALF
+loop_types[1] = NPY_HALF
+loop_types[2] = NPY_FLOAT
+loop_types[3] = NPY_FLOAT
+loop_types[4] = NPY_DOUBLE
+loop_types[5] = NPY_DOUBLE
+
+ISA_NAMES = tuple(sa_isa_names[i].decode() for i in range(SA_NISA))
+ULP_F16 = float(SA_ULP_F16)
+
+
+def available_isas():
+    """The ISA levels this CPU (CPUID) and OS (XGETBV) support, lowest first."""
+    cdef int mask = sa_available_isas()
+    return tuple(ISA_NAMES[i] for i in range(SA_NISA) if (mask >> i) & 1)
+
+
+def active_isa():
+    return ISA_NAMES[sa_active_isa()]
+
+
+def _choose_isa():
+    avail = available_isas()
+    forced = os.environ.get("SIMDACT_ISA", "").strip().lower()
+    if forced:
+        if forced not in ISA_NAMES:
+            raise ValueError(
+                f"SIMDACT_ISA={forced!r} is not an ISA level simdact knows; "
+                f"use one of {', '.join(ISA_NAMES)}")
+        if forced not in avail:
+            raise RuntimeError(
+                f"SIMDACT_ISA={forced!r} was requested but this CPU/OS supports only "
+                f"{', '.join(avail)}")
+        name = forced
+    else:
+        name = avail[-1]
+    if sa_select_isa(ISA_NAMES.index(name)) != 0:
+        raise RuntimeError(f"simdact could not select ISA {name!r}")
+
+
+_choose_isa()
+sa_loops_init()
+
+
+def _docstring(name, formula, kind, algo, ulp_f32, ulp_f64):
+    if kind == SA_ROW:
+        shape = ("A generalized ufunc with signature (n)->(n): it works along one axis (`axis=`, "
+                 "default the last) and broadcasts over the others.")
+    else:
+        shape = "An elementwise numpy.ufunc: broadcasting, out=, where=, dtype= come from NumPy."
+    return (f"{formula}\n\n{shape}\n\n"
+            f"Loops: float16, float32, float64 (other inputs are cast; integers use float64).\n"
+            f"Accuracy (max error vs a float64 reference): float32 {ulp_f32:g} ULP, "
+            f"float64 {ulp_f64:g} ULP, float16 {ULP_F16:g} ULP.\n"
+            f"Float32 algorithm: {algo}.\n")
+
+
+def _make_ufuncs():
+    cdef int i
+    cdef const sa_func_info *f
+    out = {}
+    for i in range(SA_NFUNC):
+        f = &sa_funcs[i]
+        for j in range(3):
+            loop_data[i][j] = <void *>f
+        name = f.name.decode()
+        doc = _docstring(name, f.doc.decode(), f.kind, f.algo.decode(), f.ulp_f32,
+                         f.ulp_f64).encode()
+        _keepalive.append(doc)
+        if f.kind == SA_ROW:
+            uf = PyUFunc_FromFuncAndDataAndSignature(
+                row_loops, loop_data[i], loop_types, 3, 1, 1, PyUFunc_None, f.name, doc, 0,
+                b"(n)->(n)")
+        else:
+            uf = PyUFunc_FromFuncAndDataAndSignature(
+                unary_loops, loop_data[i], loop_types, 3, 1, 1, PyUFunc_None, f.name, doc, 0,
+                NULL)
+        try:
+            uf.__module__ = "simdact"   # NumPy >= 2.2: pickle finds simdact.<name> directly
+        except (AttributeError, TypeError):
+            pass
+        out[name] = (uf, f.kind, f.algo.decode(), f.ulp_f32, f.ulp_f64)
+    return out
+
+
+UFUNCS = _make_ufuncs()
+
+
+# ------------------------------------------------------------------ threads
+def set_num_threads(int n):
+    sa_set_num_threads(n)
+
+
+def get_num_threads_setting():
+    return sa_get_num_threads_setting()
+
+
+def get_num_threads():
+    return sa_get_num_threads()
+
+
+def has_openmp():
+    return bool(sa_has_openmp())
+
+
+def _set_parallel_threshold(npy_intp n):
+    """Testing/tuning hook: work (elements) below which calls stay on one thread.
+    Returns the previous value."""
+    return sa_set_parallel_threshold(n)
+
+
+def _get_parallel_threshold():
+    return sa_get_parallel_threshold()
+
+
+def _max_team_seen(bint reset=False):
+    """Largest OpenMP team a simdact loop has run since the last reset."""
+    return sa_max_team_seen(reset)
+
+
+def _kernel_f32(name, isa, cnp.ndarray x):
+    """Run one ISA's float32 kernel directly on a contiguous float32 array (a row for row
+    functions). For tests that compare ISAs bit for bit in one process; the public ufuncs
+    always use the ISA chosen at import."""
+    cdef int i, k
+    import numpy as np
+    names = [sa_funcs[k].name.decode() for k in range(SA_NFUNC)]
+    if name not in names:
+        raise KeyError(name)
+    if isa not in ISA_NAMES:
+        raise ValueError(f"unknown ISA {isa!r}")
+    i = names.index(name)
+    cdef sa_f32_kernel fn = sa_f32_kernel_for(i, ISA_NAMES.index(isa))
+    if fn == NULL:
+        raise RuntimeError(f"ISA {isa!r} is not available on this CPU")
+    if x.dtype != np.float32 or not x.flags.c_contiguous or x.ndim != 1:
+        raise TypeError("x must be a 1-D contiguous float32 array")
+    cdef cnp.ndarray y = np.empty_like(x)
+    with np.errstate(all="ignore"):
+        fn(<const float *>cnp.PyArray_DATA(x), <float *>cnp.PyArray_DATA(y), <size_t>x.shape[0])
+    return y
