@@ -1,0 +1,111 @@
+"""softmax / log_softmax under one forced ISA: per-element budget on random rows of lengths
+1..4096 (including huge spreads), special rows, float16, layout and thread independence."""
+import numpy as np
+import pytest
+
+import simdact as sa
+import reference as ref
+from budgets import F16_CEILING, F32_CEILING
+
+ROWS = [f for f in sa.functions() if f.kind == "row"]
+IDS = [f.name for f in ROWS]
+REF = {"softmax": ref.softmax, "log_softmax": ref.log_softmax}
+
+
+def _rows(rng):
+    lengths = list(range(1, 40)) + [63, 64, 65, 127, 128, 129, 1000, 1023, 1024, 1025, 4095,
+                                     4096] + list(rng.integers(1, 4097, size=40))
+    for n in lengths:
+        yield (rng.standard_normal(n) * 3).astype(np.float32)            # typical logits
+        yield (rng.standard_normal(n) * 300).astype(np.float32)          # big spread
+        yield rng.uniform(-1e4, 1e4, n).astype(np.float32)               # huge spread
+        r = (rng.standard_normal(n) * 1e-3).astype(np.float32)           # nearly uniform
+        yield r
+        s = rng.standard_normal(n).astype(np.float32)                    # one dominant max:
+        s[rng.integers(n)] = np.float32(60.0)                            # S = 1 + tiny
+        yield s
+        t = np.full(n, np.float32(-3e38))                                # extremes
+        t[rng.integers(n)] = np.float32(3e38)
+        yield t
+
+
+@pytest.mark.parametrize("f", ROWS, ids=IDS)
+def test_float32_budget_on_random_rows(f):
+    assert f.ulp_f32 <= F32_CEILING[f.name]
+    rng = np.random.default_rng(7)
+    for x in _rows(rng):
+        with np.errstate(over="ignore"):
+            y = f.ufunc(x)
+        r = REF[f.name](x.astype(np.float64))
+        err = ref.ulp_err32(y, r)
+        assert np.all(err <= f.ulp_f32), (len(x), float(err.max()), x[np.argmax(err)])
+
+
+def test_softmax_special_rows():
+    inf, nan = np.inf, np.nan
+    f32 = np.float32
+    for fn in (sa.softmax, sa.log_softmax):
+        with np.errstate(all="raise"):
+            assert np.isnan(fn(np.array([1, nan, 2], f32))).all()
+            assert np.isnan(fn(np.array([1, inf, 2], f32))).all()
+            assert np.isnan(fn(np.array([-inf, -inf], f32))).all()
+            assert fn(np.zeros((3, 0), f32)).shape == (3, 0)
+    with np.errstate(all="raise"):
+        np.testing.assert_array_equal(sa.softmax(np.array([5.0], f32)), [1.0])
+        np.testing.assert_array_equal(sa.log_softmax(np.array([5.0], f32)), [0.0])
+        y = sa.softmax(np.array([0.0, -inf, 0.0], f32))
+        np.testing.assert_array_equal(y, [0.5, 0.0, 0.5])
+        z = sa.log_softmax(np.array([0.0, -inf, 0.0], f32))
+        np.testing.assert_array_equal(z, [-np.log(f32(2)), -inf, -np.log(f32(2))])
+
+
+def test_log_softmax_overflow_is_the_only_flag():
+    x = np.array([-3e38, 3e38], np.float32)
+    with np.errstate(all="raise"):
+        with pytest.raises(FloatingPointError, match="overflow"):
+            sa.log_softmax(x)
+    with np.errstate(over="ignore"):
+        y = sa.log_softmax(x)
+    assert y[0] == -np.inf and y[1] == 0.0
+
+
+@pytest.mark.parametrize("f", ROWS, ids=IDS)
+def test_float16_rows(f):
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 16, 100, 1000):
+        h = (rng.standard_normal((20, n)) * 4).astype(np.float16)
+        y = f.ufunc(h)
+        assert y.dtype == np.float16
+        r = REF[f.name](h.astype(np.float64), axis=-1)
+        assert np.all(ref.ulp_err16(y, r) <= F16_CEILING)
+
+
+@pytest.mark.parametrize("f", ROWS, ids=IDS)
+def test_rows_layout_and_threads(f):
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal((64, 333)) * 5).astype(np.float32)
+    want = f.ufunc(x)
+    bits = want.view(np.uint32)
+    np.testing.assert_array_equal(f.ufunc(x.T.copy().T).view(np.uint32), bits)   # strided rows
+    np.testing.assert_array_equal(f.ufunc(x.T, axis=0).T.view(np.uint32), bits)  # axis=
+    np.testing.assert_array_equal(f.ufunc(x[:, ::-1])[:, ::-1].view(np.uint32), bits)
+    a = x.copy()
+    f.ufunc(a, out=a)
+    np.testing.assert_array_equal(a.view(np.uint32), bits)
+    raw = np.zeros(x.size * 4 + 128, np.uint8)
+    start = (-raw.ctypes.data) % 64
+    for off in (4, 20, 60):
+        v = raw[start + off:start + off + x.size * 4].view(np.float32).reshape(x.shape)
+        v[:] = x
+        np.testing.assert_array_equal(f.ufunc(v).view(np.uint32), bits)
+    old = sa._core._set_parallel_threshold(100)
+    try:
+        for t in (1, 2, 3):
+            with sa.set_num_threads(t):
+                sa._core._max_team_seen(True)
+                np.testing.assert_array_equal(f.ufunc(x).view(np.uint32), bits)
+                np.testing.assert_array_equal(f.ufunc(x.T, axis=0).T.view(np.uint32), bits)
+                if t > 1 and sa._core.has_openmp():
+                    assert sa._core._max_team_seen() == t
+    finally:
+        sa._core._set_parallel_threshold(old)
