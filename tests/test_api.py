@@ -113,7 +113,7 @@ def test_bad_input_errors_before_writing():
         sa.softmax(x.reshape(2, 4), out=np.empty((4, 2), np.float32))
     assert np.all(out == 9.0)
     with pytest.raises(TypeError):
-        sa.softmax(x, x)                            # one input only
+        sa.softmax(x, x, x)                         # one input, one output
     with pytest.raises(TypeError):
         sa.gelu(np.array([1.0, 2.0], dtype=object))
 
