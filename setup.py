@@ -20,11 +20,13 @@ from Cython.Build import cythonize
 HERE = os.path.dirname(os.path.abspath(__file__))
 KDIR = "kernels"
 IS_X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "i386", "x86")
+# SIMDACT_PORTABLE=1 builds only the portable C path, as on a non-x86 CPU (for checking it here).
+PORTABLE_ONLY = bool(os.environ.get("SIMDACT_PORTABLE")) or not IS_X86
 
 FP = ["-O2", "-ffp-contract=off", "-fno-math-errno"]
 # Per-ISA kernel groups: (sources glob, extra flags). The portable group is always built.
 GROUPS = [("scalar", FP)]
-if IS_X86:
+if not PORTABLE_ONLY:
     AVX2 = ["-mavx2", "-mfma", "-mf16c"]
     GROUPS += [
         ("avx2", FP + AVX2),
@@ -77,7 +79,8 @@ ext = Extension(
     include_dirs=[KDIR, numpy.get_include()],
     depends=glob.glob(os.path.join(KDIR, "*.h")),
     extra_compile_args=["-O2", "-ffp-contract=off"],
-    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+    + ([("SA_PORTABLE_ONLY", "1")] if PORTABLE_ONLY else []),
     libraries=["m"],
 )
 

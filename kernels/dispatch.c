@@ -2,7 +2,7 @@
  * Compiled for the baseline CPU: only CPUID/XGETBV are used here, never an AVX instruction. */
 #include "dispatch.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(SA_PORTABLE_ONLY)
 #define SA_X86 1
 #include <cpuid.h>
 #define SA_ISA_PTR(sym) sym
