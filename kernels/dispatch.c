@@ -14,8 +14,8 @@
 const char *const sa_isa_names[SA_NISA] = {"scalar", "avx2", "avx512"};
 
 const sa_func_info sa_funcs[SA_NFUNC] = {
-#define SA_FN(name, kind, algo, u32, u64, doc)                                     \
-    {SA_ID_##name, #name, kind, #algo, u32, u64, doc,                              \
+#define SA_FN(name, kind, algo, u32, u64, ovf, doc)                                \
+    {SA_ID_##name, #name, kind, #algo, u32, u64, ovf, doc,                              \
      {SA_F32_KERNEL(name, algo, scalar), SA_ISA_PTR(SA_F32_KERNEL(name, algo, avx2)), \
       SA_ISA_PTR(SA_F32_KERNEL(name, algo, avx512))},                              \
      SA_F64_KERNEL(name)},

@@ -5,7 +5,7 @@
 #include "kernels.h"
 
 enum {
-#define SA_FN(name, kind, algo, u32, u64, doc) SA_ID_##name,
+#define SA_FN(name, kind, algo, u32, u64, ovf, doc) SA_ID_##name,
 #include "registry.h"
 #undef SA_FN
     SA_NFUNC
@@ -17,6 +17,7 @@ typedef struct {
     int kind;              /* SA_UNARY or SA_ROW */
     const char *algo;
     double ulp_f32, ulp_f64;
+    int may_overflow;      /* report a genuine overflow flag (see registry.h, ovf) */
     const char *doc;
     sa_f32_kernel f32[SA_NISA]; /* NULL where the ISA is not compiled in */
     sa_f64_kernel f64;

@@ -30,7 +30,7 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_F64_KERNEL(name) sa_f64_##name
 
 /* Declarations of every kernel the registry names. */
-#define SA_FN(name, kind, algo, u32, u64, doc)                                 \
+#define SA_FN(name, kind, algo, u32, u64, ovf, doc)                            \
     void SA_F32_KERNEL(name, algo, scalar)(const float *, float *, size_t);    \
     void SA_F32_KERNEL(name, algo, avx2)(const float *, float *, size_t);      \
     void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);    \

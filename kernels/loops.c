@@ -5,10 +5,11 @@
  * in place, misaligned or split across threads.
  *
  * Floating-point flags: a kernel may raise any flag in its intermediates (masked lanes,
- * saturated branches). Each loop saves the calling thread's MXCSR (or fenv) on entry and
- * restores it on exit, adding back only the overflow flag, which kernels raise only when a
- * finite input's result rounds to +-inf. Worker threads adopt the caller's control bits
- * (rounding, FTZ/DAZ) for the duration of the region and report their overflow flag back.
+ * saturated branches). Each loop saves the calling thread's MXCSR and x87 status (or fenv) on
+ * entry and restores them on exit, adding back only the overflow flag, and only for functions
+ * the registry marks ovf (their kernels raise it only when a finite input's result rounds to
+ * +-inf). Worker threads adopt the caller's control bits (rounding, FTZ/DAZ) for the duration
+ * of the region and report their overflow flag back.
  */
 #include <Python.h>
 #include <stdlib.h>
@@ -23,29 +24,65 @@
 #include <pthread.h>
 
 #if defined(__x86_64__) || defined(__i386__)
+/* SSE state is MXCSR; the float64 kernels may also use x87 long double (libm erfcl), whose
+ * status word NumPy reads too. Both exception-flag fields share one bit layout (IE DE ZE OE UE
+ * PE in bits 0..5), so the caller's x87 flags can be handed back through MXCSR. */
 #include <xmmintrin.h>
-typedef unsigned sa_fpstate;
-#define SA_MXCSR_FLAGS 0x3Fu
-#define SA_MXCSR_OE 0x08u
-static inline void fp_get(sa_fpstate *s) { *s = _mm_getcsr(); }
-static inline void fp_set(const sa_fpstate *s) { _mm_setcsr(*s); }
-static inline void fp_adopt(const sa_fpstate *s) { _mm_setcsr(*s & ~SA_MXCSR_FLAGS); }
-static inline int fp_overflowed(void) { return (_mm_getcsr() & SA_MXCSR_OE) != 0; }
-static inline void fp_raise_overflow(void) { _mm_setcsr(_mm_getcsr() | SA_MXCSR_OE); }
+typedef struct {
+    unsigned csr;
+    unsigned short sw;
+} sa_fpstate;
+#define SA_FP_FLAGS 0x3Fu
+#define SA_FP_OE 0x08u
+static inline unsigned short x87_status(void)
+{
+    unsigned short sw;
+    __asm__ volatile("fnstsw %0" : "=m"(sw));
+    return sw;
+}
+static inline void fp_get(sa_fpstate *s)
+{
+    s->csr = _mm_getcsr();
+    s->sw = x87_status();
+}
+/* Worker threads: the caller's control bits (rounding, FTZ, DAZ), no flags. */
+static inline void fp_adopt(const sa_fpstate *caller)
+{
+    _mm_setcsr(caller->csr & ~SA_FP_FLAGS);
+    __asm__ volatile("fnclex");
+}
+static inline void fp_set(const sa_fpstate *s) { _mm_setcsr(s->csr); }
+static inline int fp_overflowed(void) { return ((_mm_getcsr() | x87_status()) & SA_FP_OE) != 0; }
+/* Back to the caller's flags, plus overflow when `ov`. */
+static inline void fp_restore(const sa_fpstate *caller, int ov)
+{
+    if (x87_status() & SA_FP_FLAGS)
+        __asm__ volatile("fnclex");
+    _mm_setcsr(caller->csr | (caller->sw & SA_FP_FLAGS) | (ov ? SA_FP_OE : 0u));
+}
 #else
 #include <fenv.h>
 typedef fenv_t sa_fpstate;
 static inline void fp_get(sa_fpstate *s) { fegetenv(s); }
 static inline void fp_set(const sa_fpstate *s) { fesetenv(s); }
-static inline void fp_adopt(const sa_fpstate *s) { fesetenv(s); feclearexcept(FE_ALL_EXCEPT); }
+static inline void fp_adopt(const sa_fpstate *s)
+{
+    fesetenv(s);
+    feclearexcept(FE_ALL_EXCEPT);
+}
 static inline int fp_overflowed(void) { return fetestexcept(FE_OVERFLOW) != 0; }
-static inline void fp_raise_overflow(void) { feraiseexcept(FE_OVERFLOW); }
+static inline void fp_restore(const sa_fpstate *caller, int ov)
+{
+    fesetenv(caller);
+    if (ov)
+        feraiseexcept(FE_OVERFLOW);
+}
 #endif
 
 /* ---------------------------------------------------------------- threads */
 
 static int nthreads_setting = 0;        /* <= 0: OpenMP default */
-/* Measured on the 2-core reference machine (tools: python -m simdact demo --threads):
+/* Measured on the 2-core reference machine with `python -m simdact threads`:
  * below ~32K float32 elements a 2-thread team costs more than it saves for the cheap kernels. */
 static intptr_t parallel_threshold = 32768;
 static int max_team_seen = 1;
@@ -151,13 +188,11 @@ static int sa_run(intptr_t n, intptr_t work, intptr_t grain, sa_body body, void 
     return ov;
 }
 
-/* Restore the caller's flags, keeping only a genuine overflow. */
-static inline void fp_finish(const sa_fpstate *caller, int worker_overflow)
+/* Restore the caller's flags, adding overflow only for a function whose results can overflow
+ * (registry column ovf); for the others every flag raised by the kernels is an artefact. */
+static inline void fp_finish(const sa_fpstate *caller, const sa_func_info *f, int worker_overflow)
 {
-    int ov = fp_overflowed() || worker_overflow;
-    fp_set(caller);
-    if (ov)
-        fp_raise_overflow();
+    fp_restore(caller, f->may_overflow && (worker_overflow || fp_overflowed()));
 }
 
 /* ---------------------------------------------------------------- elementwise */
@@ -201,7 +236,7 @@ typedef struct {
         sa_fpstate caller;                                                              \
         fp_get(&caller);                                                                \
         int ov = sa_run(dims[0], dims[0], 64, unary_body_##SUFFIX, &c);                 \
-        fp_finish(&caller, ov);                                                         \
+        fp_finish(&caller, c.f, ov);                                                         \
     }
 
 SA_DEFINE_UNARY(float, f32, sa_active_f32[c->f->id])
@@ -243,7 +278,7 @@ void sa_loop_unary_f16(char **args, const intptr_t *dims, const intptr_t *steps,
     sa_fpstate caller;
     fp_get(&caller);
     int ov = sa_run(dims[0], dims[0], 64, unary_body_f16, &c);
-    fp_finish(&caller, ov);
+    fp_finish(&caller, c.f, ov);
 }
 
 /* ---------------------------------------------------------------- rows (gufunc (n)->(n)) */
@@ -342,7 +377,7 @@ static void row_body_f16(void *p, intptr_t lo, intptr_t hi)
         sa_fpstate caller;                                                              \
         fp_get(&caller);                                                                \
         int ov = sa_run(dims[0], dims[0] * dims[1], 1, row_body_##SUFFIX, &c);          \
-        fp_finish(&caller, ov);                                                         \
+        fp_finish(&caller, c.f, ov);                                                         \
         if (c.oom) {                                                                    \
             volatile float z = 0.0f;                                                    \
             z = z / z; /* raise "invalid": NumPy reports the NaN rows */               \

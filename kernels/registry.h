@@ -4,7 +4,7 @@
  * objects (src/simdact/_core.pyx), simdact.functions() and therefore the tests and benchmarks
  * are all generated from this list, so they cannot drift apart.
  *
- *   SA_FN(name, kind, algo, ulp_f32, ulp_f64, doc)
+ *   SA_FN(name, kind, algo, ulp_f32, ulp_f64, ovf, doc)
  *
  *   name     public name; also the ufunc's __name__ (pickling relies on it).
  *   kind     SA_UNARY: elementwise y = f(x), a ufunc with 1 input and 1 output.
@@ -15,6 +15,10 @@
  *   ulp_f32  max error budget in float32 ULPs of a float64 reference, over all finite float32
  *            inputs (the same number is written in the contract above the kernel).
  *   ulp_f64  max error budget of the float64 loop in float64 ULPs (mpmath samples).
+ *   ovf      1 when a finite input can have a result beyond the float range (log_softmax of a
+ *            row whose spread exceeds it). Only then does a call report the overflow flag, and
+ *            such a kernel raises it only for a genuine overflow. With 0 the loops drop every
+ *            flag the kernel's intermediates raised (saturated lanes may overflow harmlessly).
  *   doc      one-line formula used as the ufunc docstring's first line.
  *
  * float16 loops compute in float32 and round once: every one of the 2^16 inputs lands within
@@ -22,13 +26,13 @@
  */
 #define SA_ULP_F16 1.0
 
-/*     name        kind      algo             f32  f64  doc */
-SA_FN(relu,        SA_UNARY, select,          0.0, 0.0, "relu(x) = max(x, 0); relu(-0) = +0, NaN stays NaN")
-SA_FN(sigmoid,     SA_UNARY, exp_div,         2.0, 2.0, "sigmoid(x) = 1 / (1 + exp(-x))")
-SA_FN(tanh,        SA_UNARY, poly_expm1_div,  2.0, 2.0, "tanh(x), hyperbolic tangent")
-SA_FN(silu,        SA_UNARY, exp_div,         2.0, 2.0, "silu(x) = x * sigmoid(x)  (swish with beta = 1)")
-SA_FN(erf,         SA_UNARY, poly_erfc,       2.0, 2.0, "erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt")
-SA_FN(gelu,        SA_UNARY, poly_erfc,       2.0, 2.0, "gelu(x) = x * Phi(x) = x/2 * erfc(-x/sqrt(2))  (exact GELU, erf form)")
-SA_FN(gelu_tanh,   SA_UNARY, exp_div,         2.0, 2.0, "gelu_tanh(x) = x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))")
-SA_FN(softmax,     SA_ROW,   max_exp_sum,     2.0, 2.0, "softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x), over the last axis")
-SA_FN(log_softmax, SA_ROW,   max_exp_log1p,   2.0, 2.0, "log_softmax(x)_i = x_i - max x - log(sum_j exp(x_j - max x)), over the last axis")
+/*    name         kind      algo                f32  f64  ovf  doc */
+SA_FN(relu,        SA_UNARY, select,            0.0, 0.0, 0, "relu(x) = max(x, 0); relu(-0) = +0, NaN stays NaN")
+SA_FN(sigmoid,     SA_UNARY, rr2_p7_div,        0.8, 2.0, 0, "sigmoid(x) = 1 / (1 + exp(-x))")
+SA_FN(tanh,        SA_UNARY, p13_rr2_p7_div,    0.7, 2.0, 0, "tanh(x), hyperbolic tangent")
+SA_FN(silu,        SA_UNARY, rr2_p7_div,        0.8, 2.0, 0, "silu(x) = x * sigmoid(x)  (swish with beta = 1)")
+SA_FN(erf,         SA_UNARY, p13_erfc_p9,       1.1, 2.0, 0, "erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt")
+SA_FN(gelu,        SA_UNARY, p9_erfc_p10,       1.3, 2.0, 0, "gelu(x) = x * Phi(x) = x/2 * erfc(-x/sqrt(2))  (exact GELU, erf form)")
+SA_FN(gelu_tanh,   SA_UNARY, hilo_rr2_p7_div,   0.8, 2.0, 0, "gelu_tanh(x) = x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))")
+SA_FN(softmax,     SA_ROW,   max_rr2_p7_f64sum, 0.7, 2.0, 0, "softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x), over the last axis")
+SA_FN(log_softmax, SA_ROW,   max_rr2_p7_log1p,  1.0, 2.0, 1, "log_softmax(x)_i = x_i - max x - log(sum_j exp(x_j - max x)), over the last axis")

@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 IsaInfo = _namedtuple("IsaInfo", "active available")
 FunctionInfo = _namedtuple(
-    "FunctionInfo", "name kind signature algorithm ulp_f32 ulp_f64 ulp_f16 ufunc")
+    "FunctionInfo", "name kind signature algorithm ulp_f32 ulp_f64 ulp_f16 may_overflow ufunc")
 
 
 def isa():
@@ -27,11 +27,12 @@ def isa():
 
 def _build_registry():
     infos = []
-    for name, (uf, kind, algo, u32, u64) in _core.UFUNCS.items():
+    for name, (uf, kind, algo, u32, u64, ovf) in _core.UFUNCS.items():
         row = kind == 2
         infos.append(FunctionInfo(
             name=name, kind="row" if row else "unary", signature=uf.signature,
-            algorithm=algo, ulp_f32=u32, ulp_f64=u64, ulp_f16=_core.ULP_F16, ufunc=uf))
+            algorithm=algo, ulp_f32=u32, ulp_f64=u64, ulp_f16=_core.ULP_F16,
+            may_overflow=ovf, ufunc=uf))
         globals()[name] = uf
     return tuple(infos)
 

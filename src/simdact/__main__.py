@@ -1,4 +1,4 @@
-"""python -m simdact info | demo"""
+"""python -m simdact info | demo | threads"""
 import argparse
 import sys
 import time
@@ -99,6 +99,44 @@ def cmd_demo(args):
     print(f"{'np.copyto':<12} {tc:>12.3f}   (memory bandwidth floor)")
 
 
+def cmd_threads(args):
+    """Measure where an OpenMP team starts to pay: for each function and size, the best time on
+    one thread and on all threads (the parallel threshold forced to 1 for the latter). The
+    default threshold in kernels/loops.c is the smallest size at which every function is at
+    least as fast with the team."""
+    nt = sa.get_num_threads()
+    if nt < 2 or not sa._core.has_openmp():
+        print("only one thread available: nothing to measure")
+        return
+    sizes = [1 << k for k in range(10, 19)]
+    rng = np.random.default_rng(0)
+    print(f"ns per call, 1 thread vs {nt} threads (ratio < 1: the team is faster)")
+    print(f"{'function':<12}" + "".join(f" {n:>9}" for n in sizes))
+    old = sa._core._set_parallel_threshold(1)
+    first_ok = {}
+    try:
+        for f in sa.functions():
+            cells = []
+            for n in sizes:
+                x = (rng.standard_normal(n) * 3).astype(np.float32)
+                if f.kind == "row":
+                    x = x.reshape(-1, 128)
+                o = np.empty_like(x)
+                with sa.set_num_threads(1):
+                    t1 = _best_time(lambda: f.ufunc(x, out=o), args.repeat)
+                with sa.set_num_threads(nt):
+                    tn = _best_time(lambda: f.ufunc(x, out=o), args.repeat)
+                cells.append(tn / t1)
+            ok = [n for n, r in zip(sizes, cells) if r <= 1.0]
+            first_ok[f.name] = ok[0] if ok else None
+            print(f"{f.name:<12}" + "".join(f" {r:>9.2f}" for r in cells))
+    finally:
+        sa._core._set_parallel_threshold(old)
+    worst = max((v for v in first_ok.values() if v is not None), default=None)
+    print(f"smallest size where every function gains from the team: {worst} "
+          f"(current threshold {old})")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m simdact")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -106,8 +144,10 @@ def main(argv=None):
     d = sub.add_parser("demo", help="short timing demo against plain NumPy formulas")
     d.add_argument("--size", type=int, default=1 << 20)
     d.add_argument("--repeat", type=int, default=20)
+    t = sub.add_parser("threads", help="measure the size where threads start to pay")
+    t.add_argument("--repeat", type=int, default=200)
     args = p.parse_args(argv)
-    {"info": cmd_info, "demo": cmd_demo}[args.cmd](args)
+    {"info": cmd_info, "demo": cmd_demo, "threads": cmd_threads}[args.cmd](args)
     return 0
 
 

@@ -34,6 +34,7 @@ cdef extern from "dispatch.h":
         const char *algo
         double ulp_f32
         double ulp_f64
+        int may_overflow
         const char *doc
     enum:
         SA_NFUNC
@@ -159,7 +160,7 @@ def _make_ufuncs():
             uf.__module__ = "simdact"   # NumPy >= 2.2: pickle finds simdact.<name> directly
         except (AttributeError, TypeError):
             pass
-        out[name] = (uf, f.kind, f.algo.decode(), f.ulp_f32, f.ulp_f64)
+        out[name] = (uf, f.kind, f.algo.decode(), f.ulp_f32, f.ulp_f64, bool(f.may_overflow))
     return out
 
 

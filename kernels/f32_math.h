@@ -1,0 +1,145 @@
+/* f32_math.h — float32 math cores shared by every kernel, written once over simd.h.
+ *
+ * Include after simd.h (one of SA_TARGET_* defined). Everything here is exactly rounded
+ * operations with explicit FMAs, so the results are bit-identical on every target.
+ *
+ * Coefficients were fitted for simdact (weighted minimax by iteratively reweighted least
+ * squares against float64/scipy references, then rounded to float32 one coefficient at a
+ * time with the remaining ones refitted); the quoted fit errors are relative, in units of
+ * 2^-24, before float32 evaluation error.
+ */
+#ifndef SA_F32_MATH_H
+#define SA_F32_MATH_H
+
+/* exp(r) = 1 + r + r^2 * P(r), |r| <= ln2/2 (degree 7). fit err 0.0018 * 2^-24 */
+static const float SA_EXP_P[6] = {0x1.p-1f, 0x1.555554p-3f, 0x1.5554e4p-5f, 0x1.11130cp-7f,
+                                  0x1.6d5274p-10f, 0x1.9e08bcp-13f};
+/* tanh(x) = x + x^3 * P(x^2), |x| <= 0.625 (degree 13). fit err 0.003 * 2^-24 */
+static const float SA_TANH_P[6] = {-0x1.555554p-2f, 0x1.11107ap-3f, -0x1.b9f188p-5f,
+                                   0x1.63a550p-6f, -0x1.0c5ed0p-7f, 0x1.1a2816p-9f};
+/* erf(x) = x * (2/sqrt(pi) + x^2 * P(x^2)), |x| <= 0.875 (degree 13). fit err 0.005 * 2^-24 */
+static const float SA_ERF_P[6] = {-0x1.812746p-2f, 0x1.ce2ec2p-4f, -0x1.b81e62p-6f,
+                                  0x1.556606p-8f, -0x1.aff51cp-11f, 0x1.70aa90p-14f};
+/* Phi(x) = 1/2 + x * (1/sqrt(2 pi) + x^2 * P(x^2)), |x| <= 0.5 (degree 9). fit 0.0004 * 2^-24 */
+static const float SA_PHI_P[4] = {-0x1.105836p-4f, 0x1.46cee6p-7f, -0x1.36d568p-10f,
+                                  0x1.c91cbap-14f};
+/* erfcx(z) = exp(z^2) erfc(z) = Q(z - 2.3975), z in [0.875, 3.92] (degree 9); the fit weight is
+ * the error's effect on erf = 1 - erfc (relative to erf): 0.021 * 2^-24. */
+static const float SA_ERFC_Q[10] = {0x1.bfe4acp-3f, -0x1.468ebcp-4f, 0x1.c35822p-6f,
+                                    -0x1.2a1c24p-7f, 0x1.8364b4p-9f, -0x1.8798c8p-11f,
+                                    0x1.2dbe4cp-12f, -0x1.764baep-13f, -0x1.5c0a90p-14f,
+                                    -0x1.4534a8p-15f};
+/* T(x) = x * Phi(-x) * exp(x^2/2) (-> 1/sqrt(2 pi) as x -> inf), so that
+ * gelu(-x) = -exp(-x^2/2) * T(x) for x > 0.
+ *   piece A, x in [0.5, 2.5]:  T = TA(x - 1.5)  (degree 10), fit err 0.157 * 2^-24
+ *   piece B, x in [2.5, 14.5]: T = TB(1/x^2)    (degree 8),  fit err 0.266 * 2^-24 */
+static const float SA_GELU_TA[11] = {0x1.3c1440p-2f, 0x1.204038p-4f, -0x1.332026p-5f,
+                                     0x1.0d5feep-6f, -0x1.9ef2d0p-8f, 0x1.21e414p-9f,
+                                     -0x1.763344p-11f, 0x1.beed24p-13f, -0x1.fcd1dap-15f,
+                                     0x1.4874b4p-16f, -0x1.5dc96cp-18f};
+static const float SA_GELU_TB[11] = {0x1.98844ep-2f, -0x1.987ce8p-2f, 0x1.317a5ep+0f,
+                                     -0x1.70fe78p+2f, 0x1.104084p+5f, -0x1.7bafb8p+7f,
+                                     0x1.9234aep+9f, -0x1.096c26p+11f, 0x1.3ca068p+11f,
+                                     0.0f, 0.0f};
+
+#define SA_LN2_HI 0x1.62e430p-1f  /* float(ln 2): a multiple of 2^-21, so n*LN2_HI is exact */
+#define SA_LN2_LO -0x1.05c610p-29f
+#define SA_LOG2E 0x1.715476p+0f
+
+/* Horner on a constant table, highest degree last */
+#define SA_HORNER(t, C, N, out)                                   \
+    do {                                                          \
+        sa_v h_ = v_set1((C)[(N)-1]);                             \
+        for (int j_ = (N)-2; j_ >= 0; j_--) h_ = v_fma(h_, (t), v_set1((C)[j_])); \
+        (out) = h_;                                               \
+    } while (0)
+
+/* ---------------------------------------------------------------------------- exp core
+ * exp(hi + lo) = (m + mlo) * 2^k, m in [0.70, 1.42], |mlo| <= ulp(m), k integer.
+ *   hi is clamped to [-126, 126] (NaN kept), so k is in [-182, 182]; callers select the
+ *   saturated results themselves. |lo| must be <= ~2^-20 (a rounding error of hi).
+ *   Reduction: n = round(hi*log2e) (fma + magic constant), r = hi - n*LN2_HI exactly (fma),
+ *   rl = lo - n*LN2_LO; expm1(r) = r + t, t = r^2 P(r) (degree 7), kept as the Fast2Sum pair
+ *   sh + sl; the low part of the argument is folded in as exp(r + rl) = (1 + s)(1 + rl);
+ *   m = 1 + sh rounded, mlo = ((1 - m) + sh) + sl (the first two terms exactly).
+ * Error of m + mlo: about 2^-28 relative (polynomial 0.002 * 2^-24, rounding of t and r^2,
+ *   rl's rounding), so a caller that rounds once sees ~0.5 ULP. */
+SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
+    hi = v_clamp(hi, -126.0f, 126.0f);
+    sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), k);
+    sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
+    sa_v rl = v_fma(n, v_set1(-SA_LN2_LO), lo);
+    sa_v p;
+    SA_HORNER(r, SA_EXP_P, 6, p);
+    /* expm1(r) = r + t, t = r^2 P(r) (|t| <= 0.07 |r|... <= 0.066): s = sh + sl by Fast2Sum */
+    sa_v t = v_mul(v_mul(r, r), p);
+    sa_v sh = v_add(r, t);
+    sa_v sl = v_add(v_sub(r, sh), t);
+    /* fold the low part of the argument: (1 + s)(1 + rl) = 1 + s + rl (1 + s) */
+    sl = v_add(sl, v_fma(sh, rl, rl));
+    sa_v one = v_set1(1.0f);
+    sa_v m = v_add(one, sh);
+    *mlo = v_add(v_add(v_sub(one, m), sh), sl);   /* (1 - m) + sh is exact (Fast2Sum) */
+    return m;
+}
+
+/* ------------------------------------------------------------------------ sigmoid core
+ * sigma(v) for v = vh + vl (|vl| <= ulp(vh)): with e = exp(-|v|) = (m + mlo) * 2^k = E + El,
+ *   v >= 0: sigma = 1 / (1 + e)                              -> (q + *ql), kq = 0
+ *   v <  0: sigma = e / (1 + e) = ((m + mlo) / (1 + e)) * 2^k -> (q + *ql), kq = k
+ * q + ql is the quotient to about 2^-45 relative of the exact num / den (den = d + dl with
+ * d = 1 + E rounded and dl its Fast2Sum error, 1 >= E): q = num/d, then one correction step
+ * ql = (fma(-q, d, num) + (numl - q*dl)) / d. Callers multiply by x (fma(x, q, x*ql)) before
+ * the single final scaling by 2^kq, so no intermediate goes subnormal. */
+SA_INLINE sa_v sa_sigmoid_core(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
+    sa_v a = v_abs(vh);
+    sa_m neg = v_lt(vh, v_set1(0.0f));
+    sa_v al = v_sel(neg, vl, v_neg(vl));            /* -|v| = -a + al */
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core(v_neg(a), al, &k, &mlo);
+    sa_v E = v_ldexp(m, k);
+    sa_v El = v_ldexp(mlo, k);
+    sa_v one = v_set1(1.0f), zero = v_set1(0.0f);
+    sa_v d = v_add(one, E);
+    sa_v dl = v_add(v_add(v_sub(one, d), E), El);
+    sa_v num = v_sel(neg, m, one);
+    sa_v numl = v_sel(neg, mlo, zero);
+    sa_v q = v_div(num, d);
+    sa_v res = v_add(v_fma(v_neg(q), d, num), v_fma(v_neg(q), dl, numl));
+    *ql = v_div(res, d);
+    *kq = v_asint(v_sel(neg, v_asfloat(k), v_asfloat(vi_set1(0))));
+    return q;
+}
+
+/* x^2 as an exact pair: x2 = h + l */
+SA_INLINE sa_v sa_sqr2(sa_v x, sa_v *l) {
+    sa_v h = v_mul(x, x);
+    *l = v_fma(x, x, v_neg(h));
+    return h;
+}
+
+/* ------------------------------------------------------------------------- gelu tail
+ * For a >= 0.5: exp(-a^2/2) * T(a) = (p) * 2^k (p unscaled, k integer), T as above, a^2/2
+ * formed exactly as hi + lo so the exponential keeps full relative accuracy. */
+SA_INLINE sa_v sa_gelu_tail(sa_v a, sa_vi *k) {
+    sa_v x2l;
+    sa_v x2h = sa_sqr2(a, &x2l);
+    sa_v half = v_set1(0.5f);
+    sa_v mlo;
+    sa_v m = sa_exp_core(v_neg(v_mul(x2h, half)), v_neg(v_mul(x2l, half)), k, &mlo);
+    sa_m pa = v_lt(a, v_set1(2.5f));
+    sa_v t = v_sel(pa, v_sub(a, v_set1(1.5f)), v_div(v_set1(1.0f), x2h));
+    sa_v h = v_sel(pa, v_set1(SA_GELU_TA[10]), v_set1(SA_GELU_TB[10]));
+    for (int j = 9; j >= 1; j--)
+        h = v_fma(h, t, v_sel(pa, v_set1(SA_GELU_TA[j]), v_set1(SA_GELU_TB[j])));
+    /* last Horner step as a pair: T = c0 + h t = th + tl (|h t| < |c0| on both pieces) */
+    sa_v c0 = v_sel(pa, v_set1(SA_GELU_TA[0]), v_set1(SA_GELU_TB[0]));
+    sa_v ph = v_mul(h, t);
+    sa_v pl = v_fma(h, t, v_neg(ph));
+    sa_v th = v_add(c0, ph);
+    sa_v tl = v_add(v_add(v_sub(c0, th), ph), pl);
+    /* (m + mlo) * (th + tl), rounded once */
+    return v_fma(m, th, v_fma(m, tl, v_mul(mlo, th)));
+}
+#endif

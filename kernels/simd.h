@@ -1,0 +1,215 @@
+/* simd.h — a tiny vector abstraction for simdact's float32 kernels.
+ *
+ * Define exactly one of SA_TARGET_SCALAR, SA_TARGET_AVX2, SA_TARGET_AVX512 before including.
+ * Every operation is exactly rounded IEEE binary32/binary64 (no approximate reciprocals, every
+ * fused multiply-add written explicitly as v_fma), so the same sequence of operations gives
+ * bit-identical results on every target. Build every kernel file with -ffp-contract=off.
+ *
+ *   sa_v   float vector (SA_W lanes)     sa_vi  int32 vector (SA_W lanes)
+ *   sa_m   lane mask                     sa_vd  float64 vector (SA_DW lanes); a float vector
+ *                                               has SA_DN float64 parts (lo, and hi if SA_DN==2)
+ *
+ * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane. Compares are ordered
+ * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
+ */
+#ifndef SA_SIMD_H
+#define SA_SIMD_H
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SA_INLINE static inline __attribute__((always_inline))
+
+#if defined(SA_TARGET_AVX512)
+/* ------------------------------------------------------------------------------ AVX-512 */
+#include <immintrin.h>
+#define SA_ISA_SUFFIX avx512
+#define SA_W 16
+#define SA_DW 8
+#define SA_DN 2
+typedef __m512 sa_v;
+typedef __m512i sa_vi;
+typedef __mmask16 sa_m;
+typedef __m512d sa_vd;
+SA_INLINE sa_v v_loadu(const float *p) { return _mm512_loadu_ps(p); }
+SA_INLINE void v_storeu(float *p, sa_v a) { _mm512_storeu_ps(p, a); }
+SA_INLINE sa_v v_set1(float a) { return _mm512_set1_ps(a); }
+SA_INLINE sa_v v_add(sa_v a, sa_v b) { return _mm512_add_ps(a, b); }
+SA_INLINE sa_v v_sub(sa_v a, sa_v b) { return _mm512_sub_ps(a, b); }
+SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return _mm512_mul_ps(a, b); }
+SA_INLINE sa_v v_div(sa_v a, sa_v b) { return _mm512_div_ps(a, b); }
+SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return _mm512_fmadd_ps(a, b, c); }
+SA_INLINE sa_vi v_asint(sa_v a) { return _mm512_castps_si512(a); }
+SA_INLINE sa_v v_asfloat(sa_vi a) { return _mm512_castsi512_ps(a); }
+SA_INLINE sa_vi vi_set1(int32_t a) { return _mm512_set1_epi32(a); }
+SA_INLINE sa_vi vi_add(sa_vi a, sa_vi b) { return _mm512_add_epi32(a, b); }
+SA_INLINE sa_vi vi_sub(sa_vi a, sa_vi b) { return _mm512_sub_epi32(a, b); }
+SA_INLINE sa_vi vi_and(sa_vi a, sa_vi b) { return _mm512_and_si512(a, b); }
+SA_INLINE sa_vi vi_or(sa_vi a, sa_vi b) { return _mm512_or_si512(a, b); }
+SA_INLINE sa_vi vi_xor(sa_vi a, sa_vi b) { return _mm512_xor_si512(a, b); }
+#define vi_sll(a, c) _mm512_slli_epi32((a), (c))
+#define vi_sra(a, c) _mm512_srai_epi32((a), (c))
+SA_INLINE sa_m v_lt(sa_v a, sa_v b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
+SA_INLINE sa_m v_le(sa_v a, sa_v b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
+SA_INLINE sa_m v_gt(sa_v a, sa_v b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+SA_INLINE sa_m v_ge(sa_v a, sa_v b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+SA_INLINE sa_m v_eq(sa_v a, sa_v b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+SA_INLINE sa_m v_isnan(sa_v a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
+SA_INLINE sa_m m_and(sa_m a, sa_m b) { return (sa_m)(a & b); }
+SA_INLINE sa_m m_or(sa_m a, sa_m b) { return (sa_m)(a | b); }
+SA_INLINE int m_any(sa_m a) { return a != 0; }
+SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm512_mask_blend_ps(m, b, a); }
+/* float64 parts */
+SA_INLINE sa_vd vd_lo(sa_v a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+SA_INLINE sa_vd vd_hi(sa_v a) {
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+}
+SA_INLINE sa_v v_from_vd(sa_vd lo, sa_vd hi) {
+    __m256 l = _mm512_cvtpd_ps(lo), h = _mm512_cvtpd_ps(hi);
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(l)),
+                                               _mm256_castps_pd(h), 1));
+}
+SA_INLINE sa_vd vd_set1(double a) { return _mm512_set1_pd(a); }
+SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return _mm512_add_pd(a, b); }
+SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm512_sub_pd(a, b); }
+SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm512_mul_pd(a, b); }
+SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
+SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm512_storeu_pd(p, a); }
+
+#elif defined(SA_TARGET_AVX2)
+/* --------------------------------------------------------------------------------- AVX2 */
+#include <immintrin.h>
+#define SA_ISA_SUFFIX avx2
+#define SA_W 8
+#define SA_DW 4
+#define SA_DN 2
+typedef __m256 sa_v;
+typedef __m256i sa_vi;
+typedef __m256 sa_m;
+typedef __m256d sa_vd;
+SA_INLINE sa_v v_loadu(const float *p) { return _mm256_loadu_ps(p); }
+SA_INLINE void v_storeu(float *p, sa_v a) { _mm256_storeu_ps(p, a); }
+SA_INLINE sa_v v_set1(float a) { return _mm256_set1_ps(a); }
+SA_INLINE sa_v v_add(sa_v a, sa_v b) { return _mm256_add_ps(a, b); }
+SA_INLINE sa_v v_sub(sa_v a, sa_v b) { return _mm256_sub_ps(a, b); }
+SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return _mm256_mul_ps(a, b); }
+SA_INLINE sa_v v_div(sa_v a, sa_v b) { return _mm256_div_ps(a, b); }
+SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return _mm256_fmadd_ps(a, b, c); }
+SA_INLINE sa_vi v_asint(sa_v a) { return _mm256_castps_si256(a); }
+SA_INLINE sa_v v_asfloat(sa_vi a) { return _mm256_castsi256_ps(a); }
+SA_INLINE sa_vi vi_set1(int32_t a) { return _mm256_set1_epi32(a); }
+SA_INLINE sa_vi vi_add(sa_vi a, sa_vi b) { return _mm256_add_epi32(a, b); }
+SA_INLINE sa_vi vi_sub(sa_vi a, sa_vi b) { return _mm256_sub_epi32(a, b); }
+SA_INLINE sa_vi vi_and(sa_vi a, sa_vi b) { return _mm256_and_si256(a, b); }
+SA_INLINE sa_vi vi_or(sa_vi a, sa_vi b) { return _mm256_or_si256(a, b); }
+SA_INLINE sa_vi vi_xor(sa_vi a, sa_vi b) { return _mm256_xor_si256(a, b); }
+#define vi_sll(a, c) _mm256_slli_epi32((a), (c))
+#define vi_sra(a, c) _mm256_srai_epi32((a), (c))
+SA_INLINE sa_m v_lt(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+SA_INLINE sa_m v_le(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
+SA_INLINE sa_m v_gt(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+SA_INLINE sa_m v_ge(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+SA_INLINE sa_m v_eq(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+SA_INLINE sa_m v_isnan(sa_v a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+SA_INLINE sa_m m_and(sa_m a, sa_m b) { return _mm256_and_ps(a, b); }
+SA_INLINE sa_m m_or(sa_m a, sa_m b) { return _mm256_or_ps(a, b); }
+SA_INLINE int m_any(sa_m a) { return _mm256_movemask_ps(a) != 0; }
+SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm256_blendv_ps(b, a, m); }
+SA_INLINE sa_vd vd_lo(sa_v a) { return _mm256_cvtps_pd(_mm256_castps256_ps128(a)); }
+SA_INLINE sa_vd vd_hi(sa_v a) { return _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)); }
+SA_INLINE sa_v v_from_vd(sa_vd lo, sa_vd hi) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)),
+                                _mm256_cvtpd_ps(hi), 1);
+}
+SA_INLINE sa_vd vd_set1(double a) { return _mm256_set1_pd(a); }
+SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return _mm256_add_pd(a, b); }
+SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm256_sub_pd(a, b); }
+SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm256_mul_pd(a, b); }
+SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
+SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm256_storeu_pd(p, a); }
+
+#elif defined(SA_TARGET_SCALAR)
+/* ------------------------------------------------------------------- portable scalar C */
+#include <math.h>
+#define SA_ISA_SUFFIX scalar
+#define SA_W 1
+#define SA_DW 1
+#define SA_DN 1
+typedef float sa_v;
+typedef int32_t sa_vi;
+typedef int sa_m;
+typedef double sa_vd;
+SA_INLINE sa_v v_loadu(const float *p) { return *p; }
+SA_INLINE void v_storeu(float *p, sa_v a) { *p = a; }
+SA_INLINE sa_v v_set1(float a) { return a; }
+SA_INLINE sa_v v_add(sa_v a, sa_v b) { return a + b; }
+SA_INLINE sa_v v_sub(sa_v a, sa_v b) { return a - b; }
+SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return a * b; }
+SA_INLINE sa_v v_div(sa_v a, sa_v b) { return a / b; }
+SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return fmaf(a, b, c); }
+SA_INLINE sa_vi v_asint(sa_v a) { int32_t i; memcpy(&i, &a, 4); return i; }
+SA_INLINE sa_v v_asfloat(sa_vi a) { float f; memcpy(&f, &a, 4); return f; }
+SA_INLINE sa_vi vi_set1(int32_t a) { return a; }
+SA_INLINE sa_vi vi_add(sa_vi a, sa_vi b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+SA_INLINE sa_vi vi_sub(sa_vi a, sa_vi b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
+SA_INLINE sa_vi vi_and(sa_vi a, sa_vi b) { return a & b; }
+SA_INLINE sa_vi vi_or(sa_vi a, sa_vi b) { return a | b; }
+SA_INLINE sa_vi vi_xor(sa_vi a, sa_vi b) { return a ^ b; }
+#define vi_sll(a, c) ((int32_t)((uint32_t)(a) << (c)))
+/* arithmetic shift right written portably (floor division by 2^c) */
+#define vi_sra(a, c) ((a) >= 0 ? (int32_t)((a) >> (c)) : (int32_t)~(~(a) >> (c)))
+SA_INLINE sa_m v_lt(sa_v a, sa_v b) { return a < b; }
+SA_INLINE sa_m v_le(sa_v a, sa_v b) { return a <= b; }
+SA_INLINE sa_m v_gt(sa_v a, sa_v b) { return a > b; }
+SA_INLINE sa_m v_ge(sa_v a, sa_v b) { return a >= b; }
+SA_INLINE sa_m v_eq(sa_v a, sa_v b) { return a == b; }
+SA_INLINE sa_m v_isnan(sa_v a) { return a != a; }
+SA_INLINE sa_m m_and(sa_m a, sa_m b) { return a & b; }
+SA_INLINE sa_m m_or(sa_m a, sa_m b) { return a | b; }
+SA_INLINE int m_any(sa_m a) { return a != 0; }
+SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return m ? a : b; }
+SA_INLINE sa_vd vd_lo(sa_v a) { return (double)a; }
+SA_INLINE sa_vd vd_hi(sa_v a) { (void)a; return 0.0; }
+SA_INLINE sa_v v_from_vd(sa_vd lo, sa_vd hi) { (void)hi; return (float)lo; }
+SA_INLINE sa_vd vd_set1(double a) { return a; }
+SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return a + b; }
+SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return a - b; }
+SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return a * b; }
+SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
+SA_INLINE void vd_storeu(double *p, sa_vd a) { *p = a; }
+#else
+#error "define SA_TARGET_SCALAR, SA_TARGET_AVX2 or SA_TARGET_AVX512 before including simd.h"
+#endif
+
+/* ------------------------------------------------------------ ISA-independent helpers */
+SA_INLINE sa_v v_and_bits(sa_v a, sa_vi m) { return v_asfloat(vi_and(v_asint(a), m)); }
+SA_INLINE sa_v v_abs(sa_v a) { return v_and_bits(a, vi_set1(0x7fffffff)); }
+SA_INLINE sa_v v_neg(sa_v a) { return v_asfloat(vi_xor(v_asint(a), vi_set1((int32_t)0x80000000u))); }
+/* sign bit of s copied onto the non-negative a */
+SA_INLINE sa_v v_copysign_pos(sa_v a, sa_v s) {
+    return v_asfloat(vi_or(v_asint(a), vi_and(v_asint(s), vi_set1((int32_t)0x80000000u))));
+}
+/* round to nearest integer (ties to even) for |a| < 2^22, identical on every target: the magic
+ * constant 1.5*2^23 forces the rounding in the add. Returns the integral float and, in *k, the
+ * same integer as int32 taken from the low mantissa bits (no cvtps2dq: NaN raises nothing). */
+SA_INLINE sa_v v_round_fma(sa_v a, sa_v mul, sa_vi *k) {
+    const sa_v magic = v_set1(0x1.8p23f);
+    sa_v t = v_fma(a, mul, magic);
+    *k = vi_sub(v_asint(t), v_asint(magic));
+    return v_sub(t, magic);
+}
+/* 2^j for integer j in [-126, 127] */
+SA_INLINE sa_v v_pow2i(sa_vi j) { return v_asfloat(vi_sll(vi_add(j, vi_set1(127)), 23)); }
+/* a * 2^k for k in [-252, 254] with a single rounding when a * 2^(k - k/2) stays normal:
+ * the first factor is exact, only the second can round (into the subnormal range). */
+SA_INLINE sa_v v_ldexp(sa_v a, sa_vi k) {
+    sa_vi k1 = vi_sra(k, 1);
+    sa_vi k2 = vi_sub(k, k1);
+    return v_mul(v_mul(a, v_pow2i(k1)), v_pow2i(k2));
+}
+/* clamp keeping NaN (selects on ordered compares never replace a NaN) */
+SA_INLINE sa_v v_clamp(sa_v a, float lo, float hi) {
+    a = v_sel(v_lt(a, v_set1(lo)), v_set1(lo), a);
+    return v_sel(v_gt(a, v_set1(hi)), v_set1(hi), a);
+}
+#endif
