@@ -83,7 +83,8 @@ static inline void fp_restore(const sa_fpstate *caller, int ov)
 
 static int nthreads_setting = 0;        /* <= 0: OpenMP default */
 /* Measured on the 2-core reference machine with `python -m simdact threads`:
- * below ~32K float32 elements a 2-thread team costs more than it saves for the cheap kernels. */
+ * below ~32K float32 elements a 2-thread team costs more than it saves for relu (the cheapest
+ * kernel); the transcendental ones gain from ~4K on. */
 static intptr_t parallel_threshold = 32768;
 static int max_team_seen = 1;
 static volatile int parallel_used = 0;  /* libgomp is not fork-safe once it has a pool */

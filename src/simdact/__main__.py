@@ -110,7 +110,7 @@ def cmd_threads(args):
         return
     sizes = [1 << k for k in range(10, 19)]
     rng = np.random.default_rng(0)
-    print(f"ns per call, 1 thread vs {nt} threads (ratio < 1: the team is faster)")
+    print(f"time on {nt} threads / time on 1 thread, float32 (below 1: the team is faster)")
     print(f"{'function':<12}" + "".join(f" {n:>9}" for n in sizes))
     old = sa._core._set_parallel_threshold(1)
     first_ok = {}

@@ -64,45 +64,57 @@ def test_float16_all_inputs(f):
     assert np.array_equal(np.isnan(y), np.isnan(r))
 
 
-SIZES = list(range(0, 4 * 64 + 2))
+SIZES = list(range(0, 4 * 64 + 2))   # 0 .. 4 x (the largest unrolled block, 64 B) + 1
+BITS = {np.float16: np.uint16, np.float32: np.uint32, np.float64: np.uint64}
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("f", UNARY, ids=IDS)
-def test_layout_gives_identical_bits(f):
+def test_layout_gives_identical_bits(f, dtype):
+    u = BITS[dtype]
     rng = np.random.default_rng(1)
-    base = (rng.standard_normal(4096) * 8).astype(np.float32)
-    base[::37] = np.float32(-100.5)          # subnormal / tail results
+    base = (rng.standard_normal(4096) * 8).astype(dtype)
+    base[::37] = dtype(-100.5) if dtype != np.float16 else dtype(-12.5)   # tail results
     base[::53] = np.nan
     want = f.ufunc(base)
+    assert want.dtype == dtype
     # every size, contiguous: position and tail handling never change a value
     for n in SIZES:
-        np.testing.assert_array_equal(f.ufunc(base[:n]).view(np.uint32), want[:n].view(np.uint32))
+        np.testing.assert_array_equal(f.ufunc(base[:n]).view(u), want[:n].view(u))
     # strides -4..4 on both sides
     for s in [-4, -3, -2, -1, 1, 2, 3, 4]:
         for n in (0, 1, 7, 33, 257, 1000):
             xs = base[::s][:n]
-            np.testing.assert_array_equal(f.ufunc(xs).view(np.uint32),
-                                          f.ufunc(xs.copy()).view(np.uint32))
-            out = np.full(abs(s) * max(n, 1), np.float32(7.0))[::s][:n]
+            ref_bits = f.ufunc(xs.copy()).view(u)
+            np.testing.assert_array_equal(f.ufunc(xs).view(u), ref_bits)
+            out = np.full(abs(s) * max(n, 1), dtype(7.0))[::s][:n]
             f.ufunc(xs, out=out)
-            np.testing.assert_array_equal(out.view(np.uint32), f.ufunc(xs.copy()).view(np.uint32))
+            np.testing.assert_array_equal(out.view(u), ref_bits)
+    # broadcast (stride 0) input
+    b = np.broadcast_to(base[5:6], (300,))
+    np.testing.assert_array_equal(f.ufunc(b).view(u), np.repeat(want[5:6], 300).view(u))
     # in place, contiguous and strided
     a = base.copy()
     f.ufunc(a, out=a)
-    np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
-    b = base.copy()
-    f.ufunc(b[::-3], out=b[::-3])
-    np.testing.assert_array_equal(b[::-3].view(np.uint32), want[::-3].view(np.uint32))
-    # misaligned: float32 data at byte offsets 4..60 from a 64-byte boundary
-    raw = np.zeros(4096 * 4 + 128, dtype=np.uint8)
+    np.testing.assert_array_equal(a.view(u), want.view(u))
+    c = base.copy()
+    f.ufunc(c[::-3], out=c[::-3])
+    np.testing.assert_array_equal(c[::-3].view(u), want[::-3].view(u))
+    # misaligned: data at byte offsets 4..60 from a 64-byte boundary (2..62 for float16)
+    isz = np.dtype(dtype).itemsize
+    raw = np.zeros(4096 * isz + 128, dtype=np.uint8)
     start = (-raw.ctypes.data) % 64
-    for off in range(4, 64, 4):
-        v = raw[start + off:start + off + 4 * 1000].view(np.float32)
+    for off in range(max(isz, 2), 64, max(isz, 2)):
+        if off % isz:
+            continue
+        v = raw[start + off:start + off + isz * 1000].view(dtype)
         v[:] = base[:1000]
-        o = raw[start + off:start + off + 4 * 1000].view(np.float32)
-        np.testing.assert_array_equal(f.ufunc(v).view(np.uint32), want[:1000].view(np.uint32))
+        np.testing.assert_array_equal(f.ufunc(v).view(u), want[:1000].view(u))
+        o = np.empty(1000 + 1, dtype)[1:] if isz < 8 else np.empty(1000, dtype)
         f.ufunc(v, out=o)
-        np.testing.assert_array_equal(o.view(np.uint32), want[:1000].view(np.uint32))
+        np.testing.assert_array_equal(o.view(u), want[:1000].view(u))
+        f.ufunc(v, out=v)
+        np.testing.assert_array_equal(v.view(u), want[:1000].view(u))
 
 
 @pytest.mark.parametrize("f", UNARY, ids=IDS)
