@@ -79,6 +79,20 @@ static inline void fp_restore(const sa_fpstate *caller, int ov)
 }
 #endif
 
+/* For tests: set the calling thread's MXCSR control bits (FTZ 0x8000, DAZ 0x0040, rounding) and
+ * return the previous register, or -1 where there is no MXCSR. */
+long sa_debug_swap_mxcsr(long value)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned old = _mm_getcsr();
+    _mm_setcsr((unsigned)value);
+    return (long)old;
+#else
+    (void)value;
+    return -1;
+#endif
+}
+
 /* ---------------------------------------------------------------- threads */
 
 static int nthreads_setting = 0;        /* <= 0: OpenMP default */

@@ -23,5 +23,7 @@ intptr_t sa_get_parallel_threshold(void);
 /* Largest OpenMP team observed since the last reset (for tests proving threads ran). */
 int sa_max_team_seen(int reset);
 void sa_loops_init(void);
+/* Tests only: swap the calling thread's MXCSR (x86), -1 elsewhere. */
+long sa_debug_swap_mxcsr(long value);
 
 #endif

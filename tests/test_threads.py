@@ -80,3 +80,34 @@ def test_children_after_parallel_use_do_not_hang(method):
         assert q.get(timeout=10) == want
     finally:
         sa._core._set_parallel_threshold(old)
+
+
+def test_workers_use_the_callers_ftz_daz_mode():
+    """With FTZ/DAZ set on the calling thread, a call split across threads gives the same bits
+    as the same call on one thread: every worker computed in the caller's mode. The mode is the
+    caller's to set; simdact never changes it (it is restored here)."""
+    x = np.concatenate([np.linspace(-110, -80, 1 << 17, dtype=np.float32),
+                        np.array([1e-40, -1e-40], np.float32)] * 2)
+    default = sa.silu(x)
+    old_threshold = sa._core._set_parallel_threshold(1024)
+    old = sa._core._swap_mxcsr(0x1F80 | 0x8000 | 0x0040)
+    if old == -1:
+        sa._core._set_parallel_threshold(old_threshold)
+        pytest.skip("no MXCSR on this CPU")
+    try:
+        with sa.set_num_threads(1):
+            one = sa.silu(x)
+        with sa.set_num_threads(2):
+            sa._core._max_team_seen(True)
+            two = sa.silu(x)
+            team = sa._core._max_team_seen()
+        mode_after = sa._core._swap_mxcsr(old)
+    finally:
+        sa._core._swap_mxcsr(old)
+        sa._core._set_parallel_threshold(old_threshold)
+    assert mode_after & 0x8040 == 0x8040, "simdact changed the caller's FTZ/DAZ mode"
+    assert not np.array_equal(one.view(np.uint32), default.view(np.uint32)), \
+        "FTZ/DAZ had no effect: the test would prove nothing"
+    np.testing.assert_array_equal(two.view(np.uint32), one.view(np.uint32))
+    if sa._core.has_openmp():
+        assert team == 2

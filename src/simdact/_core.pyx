@@ -64,6 +64,7 @@ cdef extern from "loops.h":
     npy_intp sa_get_parallel_threshold()
     int sa_max_team_seen(int reset)
     void sa_loops_init()
+    long sa_debug_swap_mxcsr(long value)
 
 # Loop tables, type tables and data pointers must outlive every ufunc: module-level statics.
 # Loop order e, f, d: NumPy picks the first loop the inputs cast to safely (ints land on d).
@@ -197,6 +198,11 @@ def _get_parallel_threshold():
 def _max_team_seen(bint reset=False):
     """Largest OpenMP team a simdact loop has run since the last reset."""
     return sa_max_team_seen(reset)
+
+
+def _swap_mxcsr(long value):
+    """Tests only: set the calling thread's MXCSR, return the old value (-1: not x86)."""
+    return sa_debug_swap_mxcsr(value)
 
 
 def _kernel_f32(name, isa, cnp.ndarray x):
