@@ -13,14 +13,30 @@
 
 const char *const sa_isa_names[SA_NISA] = {"scalar", "avx2", "avx512"};
 
+#define SA_KTAB(name, algo)                                                              \
+    {SA_F32_KERNEL(name, algo, scalar), SA_ISA_PTR(SA_F32_KERNEL(name, algo, avx2)),     \
+     SA_ISA_PTR(SA_F32_KERNEL(name, algo, avx512))}
+#define SA_STR_(x) #x
+#define SA_STR(x) SA_STR_(x)
+
 const sa_func_info sa_funcs[SA_NFUNC] = {
-#define SA_FN(name, kind, algo, u32, u64, ovf, doc)                                \
-    {SA_ID_##name, #name, kind, #algo, u32, u64, ovf, doc,                              \
-     {SA_F32_KERNEL(name, algo, scalar), SA_ISA_PTR(SA_F32_KERNEL(name, algo, avx2)), \
-      SA_ISA_PTR(SA_F32_KERNEL(name, algo, avx512))},                              \
-     SA_F64_KERNEL(name)},
+#define SA_FN(name, kind, algo, u32, u64, ovf, doc)                                      \
+    {SA_ID_##name, #name, kind, #algo, u32, u64, ovf, doc, SA_KTAB(name, algo),          \
+     SA_F64_KERNEL(name), 0, "", {0, 0}, {0, 0}, {NULL, NULL, NULL}, NULL},
+#define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc)                        \
+    {SA_ID_##name, #name, SA_PDEFAULT, #algo, u32, u64, ovf, doc, {NULL, NULL, NULL},    \
+     NULL, np, SA_STR(pname), {d0, d1}, {(float)(d0), (float)(d1)}, SA_KTAB(name, algo),  \
+     SA_F64_KERNEL(name)},                                                               \
+    {SA_ID_##name##_##pname, SA_STR(name##_##pname), SA_PARAM, #algo, u32, u64, ovf, doc, \
+     {NULL, NULL, NULL}, NULL, np, SA_STR(pname), {d0, d1}, {(float)(d0), (float)(d1)},  \
+     SA_KTAB(name, algo), SA_F64_KERNEL(name)},
+#define SA_BFN(name, pname, algo, u32, u64, ovf, doc)                                           \
+    {SA_ID_##name, #name, SA_PARAM, #algo, u32, u64, ovf, doc, {NULL, NULL, NULL}, NULL, \
+     1, SA_STR(pname), {0, 0}, {0, 0}, SA_KTAB(name, algo), SA_F64_KERNEL(name)},
 #include "registry.h"
 #undef SA_FN
+#undef SA_PFN
+#undef SA_BFN
 };
 
 static const sa_f16_to_f32_fn h2f[SA_NISA] = {
@@ -29,6 +45,7 @@ static const sa_f32_to_f16_fn f2h[SA_NISA] = {
     sa_f32_to_f16__scalar, SA_ISA_PTR(sa_f32_to_f16__avx2), SA_ISA_PTR(sa_f32_to_f16__avx512)};
 
 sa_f32_kernel sa_active_f32[SA_NFUNC];
+sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 sa_f16_to_f32_fn sa_active_f16_to_f32;
 sa_f32_to_f16_fn sa_active_f32_to_f16;
 static int active_isa = -1;
@@ -74,8 +91,10 @@ int sa_select_isa(int isa)
 {
     if (isa < 0 || isa >= SA_NISA || !((sa_available_isas() >> isa) & 1))
         return -1;
-    for (int i = 0; i < SA_NFUNC; i++)
+    for (int i = 0; i < SA_NFUNC; i++) {
         sa_active_f32[i] = sa_funcs[i].f32[isa];
+        sa_active_pf32[i] = sa_funcs[i].pf32[isa];
+    }
     sa_active_f16_to_f32 = h2f[isa];
     sa_active_f32_to_f16 = f2h[isa];
     active_isa = isa;
@@ -90,4 +109,12 @@ sa_f32_kernel sa_f32_kernel_for(int id, int isa)
         !((sa_available_isas() >> isa) & 1))
         return NULL;
     return sa_funcs[id].f32[isa];
+}
+
+sa_f32_pkernel sa_f32_pkernel_for(int id, int isa)
+{
+    if (id < 0 || id >= SA_NFUNC || isa < 0 || isa >= SA_NISA ||
+        !((sa_available_isas() >> isa) & 1))
+        return NULL;
+    return sa_funcs[id].pf32[isa];
 }

@@ -6,21 +6,31 @@
 
 enum {
 #define SA_FN(name, kind, algo, u32, u64, ovf, doc) SA_ID_##name,
+#define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc) SA_ID_##name, SA_ID_##name##_##pname,
+#define SA_BFN(name, pname, algo, u32, u64, ovf, doc) SA_ID_##name,
 #include "registry.h"
 #undef SA_FN
+#undef SA_PFN
+#undef SA_BFN
     SA_NFUNC
 };
 
 typedef struct {
     int id;
-    const char *name;
-    int kind;              /* SA_UNARY or SA_ROW */
+    const char *name;      /* the ufunc's name */
+    int kind;              /* SA_UNARY, SA_ROW, SA_PDEFAULT or SA_PARAM */
     const char *algo;
     double ulp_f32, ulp_f64;
     int may_overflow;      /* report a genuine overflow flag (see registry.h, ovf) */
     const char *doc;
-    sa_f32_kernel f32[SA_NISA]; /* NULL where the ISA is not compiled in */
+    sa_f32_kernel f32[SA_NISA]; /* SA_UNARY / SA_ROW; NULL where the ISA is not compiled in */
     sa_f64_kernel f64;
+    int np;                /* parameters of a pkernel (0 for SA_UNARY / SA_ROW) */
+    const char *params;    /* their names joined by '_' (the registry's pname; "" if np == 0) */
+    double dflt[2];        /* defaults (SA_PDEFAULT: what the unary ufunc passes) */
+    float dflt_f32[2];
+    sa_f32_pkernel pf32[SA_NISA];
+    sa_f64_pkernel pf64;
 } sa_func_info;
 
 extern const sa_func_info sa_funcs[SA_NFUNC];
@@ -28,6 +38,7 @@ extern const char *const sa_isa_names[SA_NISA];
 
 /* Active kernels, filled by sa_select_isa(). */
 extern sa_f32_kernel sa_active_f32[SA_NFUNC];
+extern sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 extern sa_f16_to_f32_fn sa_active_f16_to_f32;
 extern sa_f32_to_f16_fn sa_active_f32_to_f16;
 
@@ -38,5 +49,6 @@ int sa_select_isa(int isa);
 int sa_active_isa(void);
 /* A specific ISA's float32 kernel (for tests comparing ISAs), NULL if unavailable. */
 sa_f32_kernel sa_f32_kernel_for(int id, int isa);
+sa_f32_pkernel sa_f32_pkernel_for(int id, int isa);
 
 #endif

@@ -21,28 +21,7 @@
 #include "kernels.h"
 #include <math.h>
 
-#define SA_K_(name, algo, isa) SA_F32_KERNEL(name, algo, isa)
-#define SA_K(name, algo) SA_K_(name, algo, SA_ISA_SUFFIX)
-
-/* A NaN input comes back as itself, quieted (x + x keeps sign and payload). Without this the
- * sign of a NaN result would depend on which operand order the compiler chose for one inlined
- * copy of fn, i.e. on whether the element sat in a full vector or in the padded tail. */
-SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y) { return v_sel(v_isnan(x), v_add(x, x), y); }
-
-/* Elementwise driver: full vectors, then the tail through the same code on a padded copy. */
-#define SA_DEF_UNARY(name, algo, fn)                                          \
-    SA_INLINE sa_v name##_nan_v(sa_v v) { return sa_keep_nan(v, fn(v)); }     \
-    void SA_K(name, algo)(const float *x, float *y, size_t n) {              \
-        size_t i = 0;                                                         \
-        for (; i + SA_W <= n; i += SA_W) v_storeu(y + i, name##_nan_v(v_loadu(x + i))); \
-        if (i < n) {                                                          \
-            float buf_[SA_W];                                                 \
-            size_t r_ = n - i, j_;                                            \
-            for (j_ = 0; j_ < SA_W; j_++) buf_[j_] = j_ < r_ ? x[i + j_] : 1.0f; \
-            v_storeu(buf_, name##_nan_v(v_loadu(buf_)));                      \
-            for (j_ = 0; j_ < r_; j_++) y[i + j_] = buf_[j_];                 \
-        }                                                                     \
-    }
+#include "f32_driver.h"
 
 /* ============================================================================== relu
  * relu(x) = max(x, 0).  Algorithm: select(x <= 0, +0, x). Exact (0 ULP).

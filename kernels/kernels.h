@@ -16,11 +16,19 @@
 
 typedef void (*sa_f32_kernel)(const float *x, float *y, size_t n);
 typedef void (*sa_f64_kernel)(const double *x, double *y, size_t n);
+/* Parametric kernels: y[i] = f(x[i], p[i * ps], q[i * qs]) with ps, qs in {0, 1} (0: one value
+ * for every x). A one-parameter kernel ignores q; callers pass a valid pointer with qs = 0. */
+typedef void (*sa_f32_pkernel)(const float *x, const float *p, size_t ps, const float *q,
+                               size_t qs, float *y, size_t n);
+typedef void (*sa_f64_pkernel)(const double *x, const double *p, size_t ps, const double *q,
+                               size_t qs, double *y, size_t n);
 /* float16 is carried as its raw bits. */
 typedef void (*sa_f16_to_f32_fn)(const uint16_t *x, float *y, size_t n);
 typedef void (*sa_f32_to_f16_fn)(const float *x, uint16_t *y, size_t n);
 
-enum { SA_UNARY = 1, SA_ROW = 2 };
+/* Kinds of ufunc entries: SA_UNARY and SA_ROW come from SA_FN; a SA_PFN gives a SA_PDEFAULT
+ * entry (unary ufunc, defaults as parameters) and a SA_PARAM entry; a SA_BFN a SA_PARAM. */
+enum { SA_UNARY = 1, SA_ROW = 2, SA_PDEFAULT = 3, SA_PARAM = 4 };
 enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 
 #define SA_CAT3_(a, b, c) a##b##c
@@ -35,8 +43,21 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
     void SA_F32_KERNEL(name, algo, avx2)(const float *, float *, size_t);      \
     void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);    \
     void SA_F64_KERNEL(name)(const double *, double *, size_t);
+#define SA_PKERNEL_DECL(name, algo)                                                     \
+    void SA_F32_KERNEL(name, algo, scalar)(const float *, const float *, size_t,        \
+                                           const float *, size_t, float *, size_t);     \
+    void SA_F32_KERNEL(name, algo, avx2)(const float *, const float *, size_t,          \
+                                         const float *, size_t, float *, size_t);       \
+    void SA_F32_KERNEL(name, algo, avx512)(const float *, const float *, size_t,        \
+                                           const float *, size_t, float *, size_t);     \
+    void SA_F64_KERNEL(name)(const double *, const double *, size_t, const double *, size_t, \
+                             double *, size_t);
+#define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc) SA_PKERNEL_DECL(name, algo)
+#define SA_BFN(name, pname, algo, u32, u64, ovf, doc) SA_PKERNEL_DECL(name, algo)
 #include "registry.h"
 #undef SA_FN
+#undef SA_PFN
+#undef SA_BFN
 
 /* float16 <-> float32 conversions (exact widening; round-to-nearest-even narrowing that keeps
  * subnormals), per ISA: portable bit arithmetic, or F16C. */

@@ -220,18 +220,35 @@ typedef struct {
     intptr_t xs, ys;
 } unary_ctx;
 
+/* One elementwise call of function f: a plain unary kernel, or (SA_PDEFAULT) the parametric
+ * kernel with the registry's default parameters broadcast. */
+static inline void call_f32(const sa_func_info *f, const float *x, float *y, size_t n)
+{
+    if (f->kind == SA_PDEFAULT)
+        sa_active_pf32[f->id](x, &f->dflt_f32[0], 0, &f->dflt_f32[1], 0, y, n);
+    else
+        sa_active_f32[f->id](x, y, n);
+}
+
+static inline void call_f64(const sa_func_info *f, const double *x, double *y, size_t n)
+{
+    if (f->kind == SA_PDEFAULT)
+        f->pf64(x, &f->dflt[0], 0, &f->dflt[1], 0, y, n);
+    else
+        f->f64(x, y, n);
+}
+
 /* float32 / float64: contiguous runs go straight to the kernel; strided ones are gathered into
  * an aligned block, computed in place there, and scattered back. */
-#define SA_DEFINE_UNARY(T, SUFFIX, KERNEL_EXPR)                                          \
+#define SA_DEFINE_UNARY(T, SUFFIX, CALL)                                                 \
     static void unary_body_##SUFFIX(void *p, intptr_t lo, intptr_t hi)                  \
     {                                                                                   \
         const unary_ctx *c = (const unary_ctx *)p;                                      \
         const char *x = c->x + lo * c->xs;                                              \
         char *y = c->y + lo * c->ys;                                                    \
         intptr_t n = hi - lo, xs = c->xs, ys = c->ys;                                   \
-        void (*k)(const T *, T *, size_t) = KERNEL_EXPR;                                \
         if (xs == (intptr_t)sizeof(T) && ys == (intptr_t)sizeof(T)) {                  \
-            k((const T *)x, (T *)y, (size_t)n);                                         \
+            CALL(c->f, (const T *)x, (T *)y, (size_t)n);                                \
             return;                                                                     \
         }                                                                               \
         T buf[SA_BLOCK] __attribute__((aligned(64)));                                   \
@@ -239,7 +256,7 @@ typedef struct {
             intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;                           \
             for (intptr_t j = 0; j < m; j++)                                            \
                 buf[j] = *(const T *)(x + (i + j) * xs);                                \
-            k(buf, buf, (size_t)m);                                                     \
+            CALL(c->f, buf, buf, (size_t)m);                                            \
             for (intptr_t j = 0; j < m; j++)                                            \
                 *(T *)(y + (i + j) * ys) = buf[j];                                      \
         }                                                                               \
@@ -254,8 +271,8 @@ typedef struct {
         fp_finish(&caller, c.f, ov);                                                         \
     }
 
-SA_DEFINE_UNARY(float, f32, sa_active_f32[c->f->id])
-SA_DEFINE_UNARY(double, f64, c->f->f64)
+SA_DEFINE_UNARY(float, f32, call_f32)
+SA_DEFINE_UNARY(double, f64, call_f64)
 
 /* float16: convert a block to float32, run the float32 kernel, round once back to float16. */
 static void unary_body_f16(void *p, intptr_t lo, intptr_t hi)
@@ -264,7 +281,6 @@ static void unary_body_f16(void *p, intptr_t lo, intptr_t hi)
     const char *x = c->x + lo * c->xs;
     char *y = c->y + lo * c->ys;
     intptr_t n = hi - lo, xs = c->xs, ys = c->ys;
-    sa_f32_kernel k = sa_active_f32[c->f->id];
     float buf[SA_BLOCK] __attribute__((aligned(64)));
     uint16_t hb[SA_BLOCK] __attribute__((aligned(64)));
     for (intptr_t i = 0; i < n; i += SA_BLOCK) {
@@ -276,7 +292,7 @@ static void unary_body_f16(void *p, intptr_t lo, intptr_t hi)
             hx = hb;
         }
         sa_active_f16_to_f32(hx, buf, (size_t)m);
-        k(buf, buf, (size_t)m);
+        call_f32(c->f, buf, buf, (size_t)m);
         if (ys == 2) {
             sa_active_f32_to_f16(buf, (uint16_t *)(y + i * ys), (size_t)m);
         } else {
@@ -293,6 +309,148 @@ void sa_loop_unary_f16(char **args, const intptr_t *dims, const intptr_t *steps,
     sa_fpstate caller;
     fp_get(&caller);
     int ov = sa_run(dims[0], dims[0], 64, unary_body_f16, &c);
+    fp_finish(&caller, c.f, ov);
+}
+
+/* ---------------------------------------------------------------- parametric (nin = 1 + np) */
+
+typedef struct {
+    const sa_func_info *f;
+    char *x, *p, *q, *y;
+    intptr_t xs, ps, qs, ys;
+} param_ctx;
+
+static const float zero_f32 = 0.0f;
+static const double zero_f64 = 0.0;
+static const uint16_t zero_f16 = 0;
+
+/* Fills *c from the ufunc arguments: x, p[, q], y. A one-parameter function gets q = 0 with
+ * stride 0. */
+static void param_setup(param_ctx *c, char **args, const intptr_t *steps, void *data,
+                        const void *zero)
+{
+    c->f = (const sa_func_info *)data;
+    c->x = args[0];
+    c->xs = steps[0];
+    c->p = args[1];
+    c->ps = steps[1];
+    if (c->f->np == 2) {
+        c->q = args[2];
+        c->qs = steps[2];
+        c->y = args[3];
+        c->ys = steps[3];
+    } else {
+        c->q = (char *)zero;
+        c->qs = 0;
+        c->y = args[2];
+        c->ys = steps[2];
+    }
+}
+
+/* An operand for the kernel: stride 0 stays one value; contiguous stays in place; otherwise
+ * the block is gathered into buf. */
+#define SA_OPERAND(T, base, step, i, m, buf, out_ptr, out_stride)                          \
+    do {                                                                                 \
+        if ((step) == 0) {                                                               \
+            out_ptr = (const T *)(base);                                                 \
+            out_stride = 0;                                                              \
+        } else if ((step) == (intptr_t)sizeof(T)) {                                      \
+            out_ptr = (const T *)((base) + (i) * (step));                                \
+            out_stride = 1;                                                              \
+        } else {                                                                         \
+            for (intptr_t j_ = 0; j_ < (m); j_++)                                        \
+                (buf)[j_] = *(const T *)((base) + ((i) + j_) * (step));                  \
+            out_ptr = (buf);                                                             \
+            out_stride = 1;                                                              \
+        }                                                                                \
+    } while (0)
+
+#define SA_DEFINE_PARAM(T, SUFFIX, KERNEL_EXPR, ZERO)                                      \
+    static void param_body_##SUFFIX(void *vp, intptr_t lo, intptr_t hi)                   \
+    {                                                                                     \
+        const param_ctx *c = (const param_ctx *)vp;                                       \
+        void (*k)(const T *, const T *, size_t, const T *, size_t, T *, size_t) = KERNEL_EXPR; \
+        const char *x = c->x + lo * c->xs, *p = c->p + lo * c->ps, *q = c->q + lo * c->qs; \
+        char *y = c->y + lo * c->ys;                                                      \
+        intptr_t n = hi - lo, sz = (intptr_t)sizeof(T);                                   \
+        if (c->xs == sz && c->ys == sz && (c->ps == 0 || c->ps == sz) &&                  \
+            (c->qs == 0 || c->qs == sz)) {                                                \
+            k((const T *)x, (const T *)p, c->ps != 0, (const T *)q, c->qs != 0, (T *)y,    \
+              (size_t)n);                                                                 \
+            return;                                                                       \
+        }                                                                                 \
+        T bx[SA_BLOCK] __attribute__((aligned(64)));                                      \
+        T bp[SA_BLOCK] __attribute__((aligned(64)));                                      \
+        T bq[SA_BLOCK] __attribute__((aligned(64)));                                      \
+        for (intptr_t i = 0; i < n; i += SA_BLOCK) {                                      \
+            intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;                             \
+            const T *pp, *qq;                                                             \
+            size_t pst, qst;                                                              \
+            SA_OPERAND(T, p, c->ps, i, m, bp, pp, pst);                                   \
+            SA_OPERAND(T, q, c->qs, i, m, bq, qq, qst);                                   \
+            for (intptr_t j = 0; j < m; j++)                                              \
+                bx[j] = *(const T *)(x + (i + j) * c->xs);                                \
+            k(bx, pp, pst, qq, qst, bx, (size_t)m);                                       \
+            for (intptr_t j = 0; j < m; j++)                                              \
+                *(T *)(y + (i + j) * c->ys) = bx[j];                                      \
+        }                                                                                 \
+    }                                                                                     \
+    void sa_loop_param_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps, \
+                                void *data)                                               \
+    {                                                                                     \
+        param_ctx c;                                                                      \
+        param_setup(&c, args, steps, data, ZERO);                                         \
+        sa_fpstate caller;                                                                \
+        fp_get(&caller);                                                                  \
+        int ov = sa_run(dims[0], dims[0], 64, param_body_##SUFFIX, &c);                   \
+        fp_finish(&caller, c.f, ov);                                                      \
+    }
+
+SA_DEFINE_PARAM(float, f32, sa_active_pf32[c->f->id], &zero_f32)
+SA_DEFINE_PARAM(double, f64, c->f->pf64, &zero_f64)
+
+/* float16: x and the operands converted block by block (a stride-0 operand once). */
+static void param_body_f16(void *vp, intptr_t lo, intptr_t hi)
+{
+    const param_ctx *c = (const param_ctx *)vp;
+    sa_f32_pkernel k = sa_active_pf32[c->f->id];
+    const char *x = c->x + lo * c->xs, *p = c->p + lo * c->ps, *q = c->q + lo * c->qs;
+    char *y = c->y + lo * c->ys;
+    intptr_t n = hi - lo;
+    float bx[SA_BLOCK] __attribute__((aligned(64)));
+    float bp[SA_BLOCK] __attribute__((aligned(64)));
+    float bq[SA_BLOCK] __attribute__((aligned(64)));
+    uint16_t hb[SA_BLOCK] __attribute__((aligned(64)));
+    float p1 = 0.0f, q1 = 0.0f;
+    if (c->ps == 0)
+        sa_active_f16_to_f32((const uint16_t *)p, &p1, 1);
+    if (c->qs == 0)
+        sa_active_f16_to_f32((const uint16_t *)q, &q1, 1);
+    for (intptr_t i = 0; i < n; i += SA_BLOCK) {
+        intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;
+        struct { const char *base; intptr_t step; float *buf; } ops[3] = {
+            {x, c->xs, bx}, {p, c->ps, bp}, {q, c->qs, bq}};
+        for (int o = 0; o < 3; o++) {
+            if (ops[o].step == 0)
+                continue;
+            for (intptr_t j = 0; j < m; j++)
+                hb[j] = *(const uint16_t *)(ops[o].base + (i + j) * ops[o].step);
+            sa_active_f16_to_f32(hb, ops[o].buf, (size_t)m);
+        }
+        k(bx, c->ps ? bp : &p1, c->ps ? 1 : 0, c->qs ? bq : &q1, c->qs ? 1 : 0, bx, (size_t)m);
+        sa_active_f32_to_f16(bx, hb, (size_t)m);
+        for (intptr_t j = 0; j < m; j++)
+            *(uint16_t *)(y + (i + j) * c->ys) = hb[j];
+    }
+}
+
+void sa_loop_param_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data)
+{
+    param_ctx c;
+    param_setup(&c, args, steps, data, &zero_f16);
+    sa_fpstate caller;
+    fp_get(&caller);
+    int ov = sa_run(dims[0], dims[0], 64, param_body_f16, &c);
     fp_finish(&caller, c.f, ov);
 }
 

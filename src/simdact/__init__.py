@@ -16,7 +16,11 @@ __version__ = "0.1.0"
 
 IsaInfo = _namedtuple("IsaInfo", "active available")
 FunctionInfo = _namedtuple(
-    "FunctionInfo", "name kind signature algorithm ulp_f32 ulp_f64 ulp_f16 may_overflow ufunc")
+    "FunctionInfo",
+    "name kind signature params defaults algorithm ulp_f32 ulp_f64 ulp_f16 may_overflow ufunc")
+FunctionInfo.__doc__ = """One registry entry. kind: 'unary' (y = f(x); params then lists the
+parameters fixed at their defaults), 'row' (gufunc (n)->(n)) or 'param' (y = f(x, *params),
+the parameters being broadcastable operands)."""
 
 
 def isa():
@@ -27,13 +31,13 @@ def isa():
 
 def _build_registry():
     infos = []
-    for name, (uf, kind, algo, u32, u64, ovf) in _core.UFUNCS.items():
-        row = kind == 2
+    for name, e in _core.UFUNCS.items():
         infos.append(FunctionInfo(
-            name=name, kind="row" if row else "unary", signature=uf.signature,
-            algorithm=algo, ulp_f32=u32, ulp_f64=u64, ulp_f16=_core.ULP_F16,
-            may_overflow=ovf, ufunc=uf))
-        globals()[name] = uf
+            name=name, kind=e["kind"], signature=e["ufunc"].signature, params=e["params"],
+            defaults=e["defaults"], algorithm=e["algorithm"], ulp_f32=e["ulp_f32"],
+            ulp_f64=e["ulp_f64"], ulp_f16=_core.ULP_F16, may_overflow=e["may_overflow"],
+            ufunc=e["ufunc"]))
+        globals()[name] = e["ufunc"]
     return tuple(infos)
 
 

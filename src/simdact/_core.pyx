@@ -36,11 +36,16 @@ cdef extern from "dispatch.h":
         double ulp_f64
         int may_overflow
         const char *doc
+        int np
+        const char *params
+        double dflt[2]
     enum:
         SA_NFUNC
         SA_NISA
         SA_UNARY
         SA_ROW
+        SA_PDEFAULT
+        SA_PARAM
         SA_ULP_F16
     const sa_func_info sa_funcs[]
     const char *const sa_isa_names[]
@@ -53,6 +58,9 @@ cdef extern from "loops.h":
     void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_unary_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_unary_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_param_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_param_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_param_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_row_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_row_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_row_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
@@ -70,7 +78,10 @@ cdef extern from "loops.h":
 # Loop order e, f, d: NumPy picks the first loop the inputs cast to safely (ints land on d).
 cdef PyUFuncGenericFunction unary_loops[3]
 cdef PyUFuncGenericFunction row_loops[3]
+cdef PyUFuncGenericFunction param_loops[3]
 cdef char loop_types[6]
+cdef char param2_types[9]
+cdef char param3_types[12]
 cdef void *loop_data[SA_NFUNC][3]
 cdef list _keepalive = []
 
@@ -80,6 +91,14 @@ unary_loops[2] = <PyUFuncGenericFunction>sa_loop_unary_f64
 row_loops[0] = <PyUFuncGenericFunction>sa_loop_row_f16
 row_loops[1] = <PyUFuncGenericFunction>sa_loop_row_f32
 row_loops[2] = <PyUFuncGenericFunction>sa_loop_row_f64
+param_loops[0] = <PyUFuncGenericFunction>sa_loop_param_f16
+param_loops[1] = <PyUFuncGenericFunction>sa_loop_param_f32
+param_loops[2] = <PyUFuncGenericFunction>sa_loop_param_f64
+for _j, _t in enumerate((NPY_HALF, NPY_FLOAT, NPY_DOUBLE)):
+    for _k in range(3):
+        param2_types[3 * _j + _k] = _t
+    for _k in range(4):
+        param3_types[4 * _j + _k] = _t
 loop_types[0] = NPY_HALF
 loop_types[1] = NPY_HALF
 loop_types[2] = NPY_FLOAT
@@ -124,12 +143,18 @@ _choose_isa()
 sa_loops_init()
 
 
-def _docstring(name, formula, kind, algo, ulp_f32, ulp_f64):
+def _docstring(name, formula, kind, algo, ulp_f32, ulp_f64, params, defaults):
     if kind == SA_ROW:
         shape = ("A generalized ufunc with signature (n)->(n): it works along one axis (`axis=`, "
                  "default the last) and broadcasts over the others.")
+    elif kind == SA_PARAM:
+        shape = (f"A numpy.ufunc of x and {', '.join(params)}: the operands broadcast against "
+                 f"each other (a per-channel parameter is an array, a shared one a scalar).")
     else:
         shape = "An elementwise numpy.ufunc: broadcasting, out=, where=, dtype= come from NumPy."
+        if params:
+            shape += (" Parameters at their defaults: " +
+                      ", ".join(f"{p}={d:g}" for p, d in zip(params, defaults)) + ".")
     return (f"{formula}\n\n{shape}\n\n"
             f"Loops: float16, float32, float64 (other inputs are cast; integers use float64).\n"
             f"Accuracy (max error vs a float64 reference): float32 {ulp_f32:g} ULP, "
@@ -138,30 +163,43 @@ def _docstring(name, formula, kind, algo, ulp_f32, ulp_f64):
 
 
 def _make_ufuncs():
-    cdef int i
+    cdef int i, nin
     cdef const sa_func_info *f
+    cdef PyUFuncGenericFunction *loops
+    cdef char *types
+    cdef const char *signature
     out = {}
     for i in range(SA_NFUNC):
         f = &sa_funcs[i]
         for j in range(3):
             loop_data[i][j] = <void *>f
         name = f.name.decode()
-        doc = _docstring(name, f.doc.decode(), f.kind, f.algo.decode(), f.ulp_f32,
-                         f.ulp_f64).encode()
+        params = tuple(p for p in f.params.decode().split("_") if p) if f.np else ()
+        defaults = tuple([f.dflt[k] for k in range(f.np)]) if f.kind == SA_PDEFAULT else ()
+        doc = _docstring(name, f.doc.decode(), f.kind, f.algo.decode(), f.ulp_f32, f.ulp_f64,
+                         params, defaults).encode()
         _keepalive.append(doc)
+        nin = 1
+        signature = NULL
+        loops = &unary_loops[0]
+        types = &loop_types[0]
         if f.kind == SA_ROW:
-            uf = PyUFunc_FromFuncAndDataAndSignature(
-                row_loops, loop_data[i], loop_types, 3, 1, 1, PyUFunc_None, f.name, doc, 0,
-                b"(n)->(n)")
-        else:
-            uf = PyUFunc_FromFuncAndDataAndSignature(
-                unary_loops, loop_data[i], loop_types, 3, 1, 1, PyUFunc_None, f.name, doc, 0,
-                NULL)
+            loops = &row_loops[0]
+            signature = b"(n)->(n)"
+        elif f.kind == SA_PARAM:
+            loops = &param_loops[0]
+            nin = 1 + f.np
+            types = &param2_types[0] if f.np == 1 else &param3_types[0]
+        uf = PyUFunc_FromFuncAndDataAndSignature(
+            loops, loop_data[i], types, 3, nin, 1, PyUFunc_None, f.name, doc, 0, signature)
         try:
             uf.__module__ = "simdact"   # NumPy >= 2.2: pickle finds simdact.<name> directly
         except (AttributeError, TypeError):
             pass
-        out[name] = (uf, f.kind, f.algo.decode(), f.ulp_f32, f.ulp_f64, bool(f.may_overflow))
+        kind = {SA_UNARY: "unary", SA_ROW: "row", SA_PDEFAULT: "unary", SA_PARAM: "param"}[f.kind]
+        out[name] = dict(ufunc=uf, kind=kind, algorithm=f.algo.decode(), ulp_f32=f.ulp_f32,
+                         ulp_f64=f.ulp_f64, may_overflow=bool(f.may_overflow), params=params,
+                         defaults=defaults)
     return out
 
 

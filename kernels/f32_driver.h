@@ -1,0 +1,70 @@
+/* f32_driver.h — the loops around simdact's float32 vector functions, written once over simd.h.
+ *
+ * A kernel file defines a vector function (one vector of x, and for parametric kernels one
+ * vector per parameter operand, to one vector of results) and instantiates a driver:
+ *
+ *   SA_DEF_UNARY(name, algo, fn)   fn(sa_v x)                -> sa_f32_kernel
+ *   SA_DEF_PARAM(name, algo, fn)   fn(sa_v x, sa_v p, sa_v q) -> sa_f32_pkernel
+ *
+ * The driver runs full vectors, then the n % SA_W tail through the same vector function on a
+ * padded copy (x padded with 1.0, parameters with their first value or 1.0), so a result never
+ * depends on the element's position; nothing outside [0, n) is read or written; y may alias x
+ * (in place). Parameter operands come with an element stride of 1 (an array as long as x) or 0
+ * (one value for every x); a kernel with one parameter ignores q, which the loops pass as a
+ * valid pointer with stride 0.
+ */
+#ifndef SA_F32_DRIVER_H
+#define SA_F32_DRIVER_H
+#include "simd.h"
+#include "kernels.h"
+
+#define SA_K_(name, algo, isa) SA_F32_KERNEL(name, algo, isa)
+#define SA_K(name, algo) SA_K_(name, algo, SA_ISA_SUFFIX)
+
+/* A NaN input comes back as itself, quieted (x + x keeps sign and payload). Without this the
+ * sign of a NaN result would depend on which operand order the compiler chose for one inlined
+ * copy of fn, i.e. on whether the element sat in a full vector or in the padded tail. */
+SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y) { return v_sel(v_isnan(x), v_add(x, x), y); }
+
+#define SA_DEF_UNARY(name, algo, fn)                                          \
+    SA_INLINE sa_v name##_nan_v(sa_v v) { return sa_keep_nan(v, fn(v)); }     \
+    void SA_K(name, algo)(const float *x, float *y, size_t n) {              \
+        size_t i = 0;                                                         \
+        for (; i + SA_W <= n; i += SA_W) v_storeu(y + i, name##_nan_v(v_loadu(x + i))); \
+        if (i < n) {                                                          \
+            float buf_[SA_W];                                                 \
+            size_t r_ = n - i, j_;                                            \
+            for (j_ = 0; j_ < SA_W; j_++) buf_[j_] = j_ < r_ ? x[i + j_] : 1.0f; \
+            v_storeu(buf_, name##_nan_v(v_loadu(buf_)));                      \
+            for (j_ = 0; j_ < r_; j_++) y[i + j_] = buf_[j_];                 \
+        }                                                                     \
+    }
+
+SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
+{
+    return s ? v_loadu(p + i) : broadcast;
+}
+
+#define SA_DEF_PARAM(name, algo, fn)                                                       \
+    SA_INLINE sa_v name##_nan_v(sa_v v, sa_v a, sa_v b) { return sa_keep_nan(v, fn(v, a, b)); } \
+    void SA_K(name, algo)(const float *x, const float *p, size_t ps, const float *q, size_t qs, \
+                          float *y, size_t n) {                                            \
+        size_t i = 0;                                                                      \
+        sa_v p1_ = v_set1(p[0]), q1_ = v_set1(q[0]);                                       \
+        for (; i + SA_W <= n; i += SA_W)                                                   \
+            v_storeu(y + i, name##_nan_v(v_loadu(x + i), sa_param_load(p, ps, i, p1_),     \
+                                         sa_param_load(q, qs, i, q1_)));                   \
+        if (i < n) {                                                                       \
+            float bx_[SA_W], bp_[SA_W], bq_[SA_W];                                         \
+            size_t r_ = n - i, j_;                                                         \
+            for (j_ = 0; j_ < SA_W; j_++) {                                                \
+                bx_[j_] = j_ < r_ ? x[i + j_] : 1.0f;                                      \
+                bp_[j_] = ps ? (j_ < r_ ? p[i + j_] : 1.0f) : p[0];                        \
+                bq_[j_] = qs ? (j_ < r_ ? q[i + j_] : 1.0f) : q[0];                        \
+            }                                                                              \
+            v_storeu(bx_, name##_nan_v(v_loadu(bx_), v_loadu(bp_), v_loadu(bq_)));         \
+            for (j_ = 0; j_ < r_; j_++) y[i + j_] = bx_[j_];                               \
+        }                                                                                  \
+    }
+
+#endif
