@@ -93,6 +93,15 @@ long sa_debug_swap_mxcsr(long value)
 #endif
 }
 
+long sa_debug_get_mxcsr(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    return (long)_mm_getcsr();
+#else
+    return -1;
+#endif
+}
+
 /* ---------------------------------------------------------------- threads */
 
 static int nthreads_setting = 0;        /* <= 0: OpenMP default */

@@ -28,5 +28,6 @@ int sa_max_team_seen(int reset);
 void sa_loops_init(void);
 /* Tests only: swap the calling thread's MXCSR (x86), -1 elsewhere. */
 long sa_debug_swap_mxcsr(long value);
+long sa_debug_get_mxcsr(void);
 
 #endif

@@ -27,6 +27,8 @@ cdef extern from "numpy/ufuncobject.h":
 
 cdef extern from "dispatch.h":
     ctypedef void (*sa_f32_kernel)(const float *, float *, size_t)
+    ctypedef void (*sa_f32_pkernel)(const float *, const float *, size_t, const float *, size_t,
+                                    float *, size_t)
     ctypedef struct sa_func_info:
         int id
         const char *name
@@ -53,6 +55,7 @@ cdef extern from "dispatch.h":
     int sa_select_isa(int isa)
     int sa_active_isa()
     sa_f32_kernel sa_f32_kernel_for(int id, int isa)
+    sa_f32_pkernel sa_f32_pkernel_for(int id, int isa)
 
 cdef extern from "loops.h":
     void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
@@ -73,6 +76,7 @@ cdef extern from "loops.h":
     int sa_max_team_seen(int reset)
     void sa_loops_init()
     long sa_debug_swap_mxcsr(long value)
+    long sa_debug_get_mxcsr()
 
 # Loop tables, type tables and data pointers must outlive every ufunc: module-level statics.
 # Loop order e, f, d: NumPy picks the first loop the inputs cast to safely (ints land on d).
@@ -243,11 +247,17 @@ def _swap_mxcsr(long value):
     return sa_debug_swap_mxcsr(value)
 
 
-def _kernel_f32(name, isa, cnp.ndarray x):
-    """Run one ISA's float32 kernel directly on a contiguous float32 array (a row for row
-    functions). For tests that compare ISAs bit for bit in one process; the public ufuncs
-    always use the ISA chosen at import."""
+def _kernel_f32(name, isa, cnp.ndarray x, *operands):
+    """Run one ISA's float32 kernel directly on a contiguous 1-D float32 array (a row for row
+    functions); a parametric function takes its operands as float32 scalars or arrays of x's
+    length. For tests that compare ISAs bit for bit in one process; the public ufuncs always
+    use the ISA chosen at import."""
     cdef int i, k
+    cdef sa_f32_kernel fn = NULL
+    cdef sa_f32_pkernel pfn = NULL
+    cdef const sa_func_info *f
+    cdef cnp.ndarray y, p, q
+    cdef size_t ps = 0, qs = 0
     import numpy as np
     names = [sa_funcs[k].name.decode() for k in range(SA_NFUNC)]
     if name not in names:
@@ -255,12 +265,47 @@ def _kernel_f32(name, isa, cnp.ndarray x):
     if isa not in ISA_NAMES:
         raise ValueError(f"unknown ISA {isa!r}")
     i = names.index(name)
-    cdef sa_f32_kernel fn = sa_f32_kernel_for(i, ISA_NAMES.index(isa))
-    if fn == NULL:
-        raise RuntimeError(f"ISA {isa!r} is not available on this CPU")
+    f = &sa_funcs[i]
     if x.dtype != np.float32 or not x.flags.c_contiguous or x.ndim != 1:
         raise TypeError("x must be a 1-D contiguous float32 array")
-    cdef cnp.ndarray y = np.empty_like(x)
-    with np.errstate(all="ignore"):
+    if f.kind == SA_PARAM:
+        if len(operands) != f.np:
+            raise TypeError(f"{name} takes {f.np} operand(s) after x")
+        ops = []
+        for o in operands:
+            a = np.ascontiguousarray(o, dtype=np.float32)
+            if a.ndim == 0:
+                a = a.reshape(1)
+                ops.append((a, 0))
+            elif a.shape == (x.shape[0],):
+                ops.append((a, 1))
+            else:
+                raise ValueError("operands must be scalars or arrays of x's length")
+        if f.np == 1:
+            ops.append((np.zeros(1, np.float32), 0))
+        p, ps = ops[0]
+        q, qs = ops[1]
+    elif f.kind == SA_PDEFAULT:
+        p = np.array([f.dflt[0]], np.float32)
+        q = np.array([f.dflt[1]], np.float32)
+    elif operands:
+        raise TypeError(f"{name} takes no operands after x")
+    if f.kind == SA_PARAM or f.kind == SA_PDEFAULT:
+        pfn = sa_f32_pkernel_for(i, ISA_NAMES.index(isa))
+        if pfn == NULL:
+            raise RuntimeError(f"ISA {isa!r} is not available on this CPU")
+    else:
+        fn = sa_f32_kernel_for(i, ISA_NAMES.index(isa))
+        if fn == NULL:
+            raise RuntimeError(f"ISA {isa!r} is not available on this CPU")
+    y = np.empty_like(x)
+    old = sa_debug_get_mxcsr()
+    if pfn != NULL:
+        pfn(<const float *>cnp.PyArray_DATA(x), <const float *>cnp.PyArray_DATA(p), ps,
+            <const float *>cnp.PyArray_DATA(q), qs, <float *>cnp.PyArray_DATA(y),
+            <size_t>x.shape[0])
+    else:
         fn(<const float *>cnp.PyArray_DATA(x), <float *>cnp.PyArray_DATA(y), <size_t>x.shape[0])
+    if old != -1:
+        sa_debug_swap_mxcsr(old)     # drop whatever flags the kernel raised
     return y
