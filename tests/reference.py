@@ -24,6 +24,28 @@ windows_f32(name)        float32 inputs: dense windows (2 * WINDOW_HALF + 1 cons
                          values each) around the branch points and saturation thresholds of
                          the function `name` (any simdact function, row functions included).
 UNARY, ROW               the function names covered.
+
+Activation catalogue (torch.nn.functional semantics and defaults)
+-----------------------------------------------------------------
+UNARY_CAT   default forms, REFS[name](x) / MP[name](x): elu, selu, celu, softplus, mish,
+            log_sigmoid, swish, leaky_relu, hardsigmoid, hardswish, hardtanh, relu6, softsign.
+PARAM       parametric forms, REFS[name](x, *ops) / MP[name](x, *ops):
+            elu_alpha(x, alpha), celu_alpha(x, alpha), softplus_beta_threshold(x, beta,
+            threshold), swish_beta(x, beta), leaky_relu_slope(x, slope),
+            hardtanh_min_max(x, min_val, max_val), prelu(x, slope).
+GATED       swiglu(a, b) = silu(a) b, geglu(a, b) = gelu(a) b (erf GELU),
+            geglu_tanh(a, b) = gelu_tanh(a) b, reglu(a, b) = relu(a) b.
+CATALOGUE = UNARY_CAT + PARAM + GATED; NOPERANDS[name] = number of operands after x.
+DEFAULTS[name] = (parametric name, torch default operands) for elu, celu, softplus, swish,
+            leaky_relu, hardtanh, relu6 (relu6 = hardtanh_min_max(x, 0, 6)).
+PARAM_GRID[name] = list of operand tuples the tests sweep, for every PARAM and GATED name.
+REFS operands broadcast against x (numpy); MP takes scalars, evaluates at 50 digits and rounds
+once; at NaN / +-inf inputs MP returns the float64 formula's value (REFS: NaN propagates
+through the branch that uses it, +-inf give the mathematical limits); an exact zero result
+gets the sign the IEEE formula gives (elu(-0) = -0, hardswish(x <= -3) = x * 0 = -0,
+hardtanh / relu6 return x itself within [min, max], so relu6(-0) = -0).
+WINDOW_CENTERS / windows_f32 cover every catalogue name (parametric names: the union of the
+branch points over PARAM_GRID).
 """
 import math
 
@@ -35,6 +57,7 @@ __all__ = [
     "UNARY", "ROW", "REFS", "MP", "softmax", "log_softmax", "mp_softmax", "mp_log_softmax",
     "ulp16", "ulp32", "ulp64", "ulp_err16", "ulp_err32", "ulp_err64",
     "sweep_f32", "windows_f32", "WINDOW_HALF", "WINDOW_CENTERS", "mp_to_float",
+    "UNARY_CAT", "PARAM", "GATED", "CATALOGUE", "NOPERANDS", "DEFAULTS", "PARAM_GRID",
 ]
 
 UNARY = ("relu", "sigmoid", "tanh", "silu", "erf", "gelu", "gelu_tanh")
@@ -392,3 +415,339 @@ def windows_f32(name):
     bits = np.unique(np.concatenate(ws).view(np.uint32))  # on bits: keeps both -0 and +0
     x = bits.view(np.float32)
     return x[np.argsort(x, kind="stable")]
+
+
+# =============================================================================================
+# Activation catalogue: elu, selu, celu, softplus, mish, log_sigmoid, swish, leaky_relu,
+# hardsigmoid, hardswish, hardtanh, relu6, softsign (default forms), their parametric forms,
+# prelu and the gated units. Torch semantics and defaults (torch.nn.functional).
+_SELU_ALPHA_S = "1.6732632423543772848170429916717"  # torch's decimals, taken as exact
+_SELU_SCALE_S = "1.0507009873554804934193349852946"
+with mpmath.workdps(60):
+    _SELU_SCALE_F = float(mpmath.mpf(_SELU_SCALE_S))
+    _SA = mpmath.mpf(_SELU_ALPHA_S) * mpmath.mpf(_SELU_SCALE_S)
+    _SELU_SA_F = float(_SA)                # scale * alpha = _SELU_SA_F + _SELU_SA_LO
+    _SELU_SA_LO = float(_SA - _SELU_SA_F)
+    # scale = _SELU_S26 + _SELU_SLO with _SELU_S26 on 26 bits: x * _SELU_S26 is exact for
+    # float32 x, so x * scale is rounded once (matters at the float32 overflow threshold)
+    _SELU_S26 = float(mpmath.ldexp(mpmath.nint(mpmath.ldexp(mpmath.mpf(_SELU_SCALE_S), 25)), -25))
+    _SELU_SLO = float(mpmath.mpf(_SELU_SCALE_S) - _SELU_S26)
+
+UNARY_CAT = ("elu", "selu", "celu", "softplus", "mish", "log_sigmoid", "swish", "leaky_relu",
+             "hardsigmoid", "hardswish", "hardtanh", "relu6", "softsign")
+PARAM = ("elu_alpha", "celu_alpha", "softplus_beta_threshold", "swish_beta",
+         "leaky_relu_slope", "hardtanh_min_max", "prelu")
+GATED = ("swiglu", "geglu", "geglu_tanh", "reglu")
+CATALOGUE = UNARY_CAT + PARAM + GATED
+# number of operands after x, per catalogue name
+NOPERANDS = {**{k: 0 for k in UNARY_CAT},
+             "elu_alpha": 1, "celu_alpha": 1, "softplus_beta_threshold": 2, "swish_beta": 1,
+             "leaky_relu_slope": 1, "hardtanh_min_max": 2, "prelu": 1,
+             **{k: 1 for k in GATED}}
+# torch defaults: default-form name -> (parametric name, default operands)
+DEFAULTS = {
+    "elu": ("elu_alpha", (1.0,)),
+    "celu": ("celu_alpha", (1.0,)),
+    "softplus": ("softplus_beta_threshold", (1.0, 20.0)),
+    "swish": ("swish_beta", (1.0,)),
+    "leaky_relu": ("leaky_relu_slope", (0.01,)),
+    "hardtanh": ("hardtanh_min_max", (-1.0, 1.0)),
+    "relu6": ("hardtanh_min_max", (0.0, 6.0)),
+}
+
+_GRID_POS = (0.01, 0.1, 1.0, 1.7, 10.0)
+_GRID_NEG = (-0.01, -1.0, -10.0)
+_GATED_B = (2.0 ** -20, -(2.0 ** -20), 1.0, -1.0, 3.7, -3.7, 2.0 ** 20, -(2.0 ** 20))
+PARAM_GRID = {
+    # torch accepts any alpha for elu (only in-place elu rejects alpha < 0), any nonzero alpha
+    # for celu; celu with alpha < 0 grows like |alpha| e^(x/alpha) and overflows.
+    "elu_alpha": [(a,) for a in _GRID_POS + _GRID_NEG],
+    "celu_alpha": [(a,) for a in _GRID_POS + _GRID_NEG],
+    "softplus_beta_threshold": [(b, 20.0) for b in _GRID_POS] + [(1.0, 5.0), (1.0, 50.0)],
+    "swish_beta": [(b,) for b in _GRID_POS + (-1.0,)],
+    "leaky_relu_slope": [(s,) for s in _GRID_POS + _GRID_NEG],
+    "prelu": [(s,) for s in _GRID_POS + _GRID_NEG],
+    "hardtanh_min_max": [(-1.0, 1.0), (0.0, 6.0), (-0.5, 2.0), (-10.0, 10.0)],
+    **{g: [(b,) for b in _GATED_B] for g in GATED},
+}
+
+
+# ---- float64 references ---------------------------------------------------------------------
+def _elu_alpha(x, alpha):
+    x, alpha = np.broadcast_arrays(_f64(x), _f64(alpha))
+    with np.errstate(all="ignore"):
+        return np.where(x > 0, x, alpha * np.expm1(np.where(x > 0, 0.0, x)))
+
+
+def _selu(x):
+    x = _f64(x)
+    with np.errstate(all="ignore"):
+        neg = np.expm1(np.where(x > 0, 0.0, x))
+        neg = neg * _SELU_SA_F + neg * _SELU_SA_LO
+        pos = np.where(np.isinf(x), x, x * _SELU_S26 + x * _SELU_SLO)
+        return np.where(x > 0, pos, neg)
+
+
+def _celu_alpha(x, alpha):
+    x, alpha = np.broadcast_arrays(_f64(x), _f64(alpha))
+    with np.errstate(all="ignore"):
+        t = np.where(x > 0, 0.0, x) / alpha
+        return np.where(x > 0, x, alpha * np.expm1(t))
+
+
+def _softplus_core(u):
+    """log1p(exp(u)) = max(u, 0) + log1p(exp(-|u|))."""
+    with np.errstate(all="ignore"):
+        return np.maximum(u, 0.0) + np.log1p(np.exp(-np.abs(u)))
+
+
+def _softplus_beta_threshold(x, beta, threshold):
+    x, beta, threshold = np.broadcast_arrays(_f64(x), _f64(beta), _f64(threshold))
+    with np.errstate(all="ignore"):
+        u = beta * x
+        s = _softplus_core(u) / beta
+        # -inf * beta < 0: log1p(0) / beta = +-0; u = NaN from 0 * inf stays NaN
+        return np.where(u > threshold, x, s)
+
+
+def _log_sigmoid(x):
+    x = _f64(x)
+    return -_softplus_core(-x)
+
+
+def _mish(x):
+    x = _f64(x)
+    with np.errstate(all="ignore"):
+        y = x * np.tanh(_softplus_core(x))
+    return np.where(x == -np.inf, -0.0, y)
+
+
+def _swish_beta(x, beta):
+    x, beta = np.broadcast_arrays(_f64(x), _f64(beta))
+    with np.errstate(all="ignore"):
+        u = beta * x
+        u = np.where(np.isinf(x) & (beta == 0), 0.0, u)  # x/2 -> +-inf
+        y = x * _sigmoid(u)
+        return np.where(np.isinf(x) & (u < 0), np.copysign(0.0, x), y)
+
+
+def _leaky_relu_slope(x, slope):
+    x, slope = np.broadcast_arrays(_f64(x), _f64(slope))
+    with np.errstate(all="ignore"):
+        return np.where(x > 0, x, slope * x)
+
+
+def _hardsigmoid(x):
+    x = _f64(x)
+    with np.errstate(all="ignore"):
+        y = x / 6.0 + 0.5
+        y = np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, y))
+    return y
+
+
+def _hardswish(x):
+    x = _f64(x)
+    with np.errstate(all="ignore"):
+        y = x * (x + 3.0) / 6.0
+        # x * hardsigmoid(x): -0 (x * 0) for x <= -3 (torch's x * min(max(x+3, 0), 6) / 6,
+        # except torch's -inf * 0 = NaN: the limit -0 here)
+        y = np.where(x <= -3.0, -0.0, np.where(x >= 3.0, x, y))
+    return y
+
+
+def _hardtanh_min_max(x, min_val, max_val):
+    x, lo, hi = np.broadcast_arrays(_f64(x), _f64(min_val), _f64(max_val))
+    # torch: min(max(x, min_val), max_val); x within [min, max] (-0 included) is returned as is
+    m = np.where(x < lo, lo, x)
+    return np.where(m > hi, hi, m)
+
+
+def _softsign(x):
+    x = _f64(x)
+    with np.errstate(all="ignore"):
+        y = x / (1.0 + np.abs(x))
+    return np.where(np.isinf(x), np.copysign(1.0, x), y)
+
+
+def _gated(act):
+    def g(a, b):
+        a, b = np.broadcast_arrays(_f64(a), _f64(b))
+        with np.errstate(all="ignore"):
+            return act(a) * b
+    return g
+
+
+_CAT_PARAM_REFS = {
+    "elu_alpha": _elu_alpha,
+    "celu_alpha": _celu_alpha,
+    "softplus_beta_threshold": _softplus_beta_threshold,
+    "swish_beta": _swish_beta,
+    "leaky_relu_slope": _leaky_relu_slope,
+    "hardtanh_min_max": _hardtanh_min_max,
+    "prelu": _leaky_relu_slope,
+    "swiglu": _gated(_silu),
+    "geglu": _gated(_gelu),
+    "geglu_tanh": _gated(_gelu_tanh),
+    "reglu": _gated(_relu),
+}
+
+
+def _with_defaults(pname, dflt):
+    def f(x):
+        return _CAT_PARAM_REFS[pname](x, *dflt)
+    return f
+
+
+REFS.update(_CAT_PARAM_REFS)
+REFS.update({
+    "selu": _selu,
+    "mish": _mish,
+    "log_sigmoid": _log_sigmoid,
+    "hardsigmoid": _hardsigmoid,
+    "hardswish": _hardswish,
+    "softsign": _softsign,
+})
+REFS.update({name: _with_defaults(pn, d) for name, (pn, d) in DEFAULTS.items()})
+
+
+# ---- mpmath references ----------------------------------------------------------------------
+_EXP_CLAMP = 100000  # exp arguments beyond +-1e5 are clamped: e^-1e5 is far below every ULP
+
+
+def _mpe(z):
+    return mpmath.exp(max(min(z, _EXP_CLAMP), -_EXP_CLAMP))
+
+
+def _mp_sig(z):
+    return 1 / (1 + _mpe(-z))
+
+
+def _mp_softplus_core(u):
+    if u > 0:
+        return u + mpmath.log1p(_mpe(-u))
+    return mpmath.log1p(_mpe(u))
+
+
+def _mp_elu(x, alpha):
+    return x if x > 0 else alpha * mpmath.expm1(max(x, -_EXP_CLAMP))
+
+
+def _mp_celu(x, alpha):
+    if x > 0:
+        return x
+    t = x / alpha
+    if t > _EXP_CLAMP:
+        return alpha * mpmath.inf
+    return alpha * mpmath.expm1(max(t, -_EXP_CLAMP))
+
+
+def _mp_softplus(x, beta, threshold):
+    u = beta * x
+    if u > threshold:
+        return x
+    return _mp_softplus_core(u) / beta
+
+
+_MP_CAT = {
+    "elu_alpha": _mp_elu,
+    "celu_alpha": _mp_celu,
+    "softplus_beta_threshold": _mp_softplus,
+    "swish_beta": lambda x, beta: x * _mp_sig(beta * x),
+    "leaky_relu_slope": lambda x, s: x if x > 0 else s * x,
+    "prelu": lambda x, s: x if x > 0 else s * x,
+    "hardtanh_min_max": lambda x, lo, hi: min(max(x, lo), hi),
+    "swiglu": lambda a, b: a * _mp_sig(a) * b,
+    "geglu": lambda a, b: _mp_gelu(a) * b,
+    "geglu_tanh": lambda a, b: a * _mp_sig(2 * mpmath.sqrt(2 / mpmath.pi)
+                                           * (a + mpmath.mpf("0.044715") * a ** 3)) * b,
+    "reglu": lambda a, b: (a if a > 0 else 0) * b,
+    "selu": lambda x: mpmath.mpf(_SELU_SCALE_S) * (
+        x if x > 0 else mpmath.mpf(_SELU_ALPHA_S) * mpmath.expm1(max(x, -_EXP_CLAMP))),
+    "mish": lambda x: x * mpmath.tanh(_mp_softplus_core(x)),
+    "log_sigmoid": lambda x: -_mp_softplus_core(-x),
+    "hardsigmoid": lambda x: 0 if x <= -3 else (1 if x >= 3 else x / 6 + mpmath.mpf(1) / 2),
+    "hardswish": lambda x: 0 if x <= -3 else (x if x >= 3 else x * (x + 3) / 6),
+    "softsign": lambda x: x / (1 + abs(x)),
+}
+for _n, (_pn, _d) in DEFAULTS.items():
+    _MP_CAT[_n] = (lambda pn, d: lambda x: _MP_CAT[pn](x, *[mpmath.mpf(v) for v in d]))(_pn, _d)
+
+
+def _make_mp_cat(name):
+    f = _MP_CAT[name]
+    ref = REFS[name]
+
+    def g(x, *ops):
+        args = [float(x)] + [float(o) for o in ops]
+        if not all(math.isfinite(v) for v in args):
+            # NaN / inf inputs: the float64 formula with its limits (see REFS)
+            return float(ref(*args))
+        with mpmath.workdps(MP_DPS):
+            v = f(*[mpmath.mpf(a) for a in args])
+            r = mp_to_float(v)
+        if r == 0.0:
+            if v != 0:
+                r = math.copysign(0.0, float(mpmath.sign(v)))  # underflow keeps the sign
+            else:
+                r = float(ref(*args))  # an exact zero: its sign as the formula gives it
+                r = r if r == 0.0 else 0.0
+        return r
+
+    g.__name__ = "mp_" + name
+    return g
+
+
+MP.update({name: _make_mp_cat(name) for name in CATALOGUE})
+
+
+# ---- windows --------------------------------------------------------------------------------
+_F32_MAX = float(np.finfo(np.float32).max)
+_EXP_TAIL = (-16.6, -87.3, -88.72, -103.0, -103.97, -110.0)
+
+
+def _scaled(cs, factors):
+    return tuple(sorted({float(np.float32(c * f)) for c in cs for f in factors
+                         if abs(c * f) <= _F32_MAX}))
+
+
+_SILU_C = (0.0, 1.0, -1.0, -87.0, -87.3, -88.72, -103.0, -103.97, -104.5, -110.0, 16.6, -16.6,
+           87.3, 88.72)
+_ALPHAS = [a for (a,) in PARAM_GRID["elu_alpha"]]
+_SLOPES = [s for (s,) in PARAM_GRID["leaky_relu_slope"]]
+WINDOW_CENTERS.update({
+    "elu": _COMMON + _EXP_TAIL + (1e-38, -1e-38),
+    "elu_alpha": _COMMON + _EXP_TAIL + (1e-38, -1e-38),
+    "selu": _COMMON + _EXP_TAIL + (1e-38, -1e-38, 3.2e38, _F32_MAX / 1.0507009873554805),
+    "celu": _COMMON + _EXP_TAIL + (1e-38, -1e-38),
+    "celu_alpha": _COMMON + (1e-38, -1e-38)
+    + _scaled(_EXP_TAIL, [a for a in _ALPHAS if a > 0])
+    # alpha < 0: alpha e^(x/alpha) overflows float32 at x = alpha (88.72 - ln|alpha|)
+    + tuple(float(np.float32(a * (88.72 - math.log(-a)))) for a in _ALPHAS if a < 0)
+    + _scaled((-16.6, -1.0), [a for a in _ALPHAS if a < 0]),
+    "softplus": _COMMON + (20.0, -20.0, 16.6, -16.6, 8.0, -87.3, -88.72, -103.0, -103.97,
+                           -110.0, 88.72),
+    "softplus_beta_threshold": _COMMON
+    + _scaled((16.6, -16.6, -87.3, -103.97, -110.0), [1 / b for b, _ in
+                                                       PARAM_GRID["softplus_beta_threshold"]])
+    + tuple(sorted({float(np.float32(t / b)) for b, t in PARAM_GRID["softplus_beta_threshold"]})),
+    "mish": _COMMON + (-1.19, 9.0, 16.6, 20.0, 44.0, 88.72, 1e10, -16.6, -87.3, -88.72, -103.0,
+                       -103.97, -110.0),
+    "log_sigmoid": _COMMON + (16.6, -16.6, 87.3, 88.72, 103.0, 103.97, 110.0, -88.72, 37.0),
+    "swish": _SILU_C,
+    "swish_beta": _COMMON + _scaled(_SILU_C[3:], [1 / b for (b,) in PARAM_GRID["swish_beta"]]),
+    "leaky_relu": _COMMON + (1e-38, -1e-38),
+    "leaky_relu_slope": _COMMON + (1e-38, -1e-38)
+    + tuple(-_F32_MAX / abs(s) for s in _SLOPES if abs(s) > 1),
+    "prelu": _COMMON + (1e-38, -1e-38)
+    + tuple(-_F32_MAX / abs(s) for s in _SLOPES if abs(s) > 1),
+    "hardsigmoid": _COMMON + (3.0, -3.0),
+    "hardswish": _COMMON + (3.0, -3.0, -1.5),
+    "hardtanh": _COMMON,
+    "hardtanh_min_max": _COMMON + (6.0, -0.5, 2.0, -10.0, 10.0),
+    "relu6": _COMMON + (6.0,),
+    "softsign": _COMMON + (2.0 ** 24, -(2.0 ** 24), 1e38, -1e38, 3.4e38, -3.4e38, 1e-38),
+    "swiglu": _SILU_C + (-120.0, -125.0),
+    "geglu": WINDOW_CENTERS["gelu"] + (-15.0, -16.0),
+    "geglu_tanh": WINDOW_CENTERS["gelu_tanh"] + (-14.0, -15.0),
+    "reglu": WINDOW_CENTERS["relu"],
+})

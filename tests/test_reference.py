@@ -249,3 +249,156 @@ def test_windows_are_dense(name):
         nxt = np.nextafter(c32, np.float32(np.inf))
         assert np.any(x == c32) and np.any(x == nxt)
     assert x.size >= (2 * WINDOW_HALF) * len(WINDOW_CENTERS[name]) // 2
+
+
+# ---- activation catalogue ------------------------------------------------------------------
+from reference import (CATALOGUE, DEFAULTS, GATED, NOPERANDS, PARAM, PARAM_GRID,  # noqa: E402
+                       UNARY_CAT)
+
+# float32 sample ranges per catalogue name (x in units of 1 unless noted): core, tails
+_CAT_RANGES = {
+    "exp": [(-20, 20, 120), (-120, 0, 80), (-110, -85, 60), (0, 100, 40)],
+    "sat": [(-20, 20, 120), (-120, 120, 80), (-110, -85, 40), (85, 110, 40), (15, 50, 40)],
+    "pw": [(-12, 12, 200), (-1e5, 1e5, 40), (-3.5, -2.5, 40), (2.5, 3.5, 40)],
+    "big": [(-12, 12, 120), (-3.4e38, 3.4e38, 60), (-1e-37, 1e-37, 40), (3e7, 2e8, 40)],
+}
+_KIND = {
+    "elu": "exp", "selu": "exp", "celu": "exp", "softplus": "sat", "mish": "sat",
+    "log_sigmoid": "sat", "swish": "sat", "leaky_relu": "big", "hardsigmoid": "pw",
+    "hardswish": "pw", "hardtanh": "pw", "relu6": "pw", "softsign": "big",
+    "elu_alpha": "exp", "celu_alpha": "exp", "softplus_beta_threshold": "sat",
+    "swish_beta": "sat", "leaky_relu_slope": "big", "hardtanh_min_max": "pw", "prelu": "big",
+    "swiglu": "sat", "geglu": "sat", "geglu_tanh": "sat", "reglu": "pw",
+}
+
+
+def _cat_points(name, scale=1.0, k=1):
+    rng = np.random.default_rng(RNG_SEED + 1000 + CATALOGUE.index(name))
+    parts = [rng.uniform(lo, hi, max(4, n // k)) * scale for lo, hi, n in _CAT_RANGES[_KIND[name]]]
+    parts.append(rng.choice(windows_f32(name), max(20, 120 // k)).astype(np.float64))
+    parts.append(np.array([0.0, -0.0, 1e-45, -1e-45, 1e-40, -1e-40]))
+    x = np.concatenate(parts)
+    x = np.clip(x, -3.4e38, 3.4e38).astype(np.float32)
+    return x.astype(np.float64)
+
+
+def _cat_cases():
+    for name in CATALOGUE:
+        if NOPERANDS[name] == 0:
+            yield name, ()
+        else:
+            for ops in PARAM_GRID[name]:
+                yield name, ops
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_refs_vs_mpmath_f32_ulps(name):
+    grid = PARAM_GRID.get(name, [()])
+    for ops in grid:
+        ops32 = tuple(float(np.float32(o)) for o in ops)  # the float32 kernels' operands
+        scale = 1.0
+        if name in ("softplus_beta_threshold", "swish_beta"):
+            scale = 1.0 / abs(ops32[0]) if abs(ops32[0]) < 1 else 1.0
+        if name == "celu_alpha" and ops32[0] > 0:
+            scale = ops32[0] if ops32[0] > 1 else 1.0
+        x = _cat_points(name, scale, k=max(1, len(grid) // 2))
+        y = REFS[name](x, *ops32)
+        mp = np.array([MP[name](v, *ops32) for v in x])
+        err = ulp_err32(y, mp)
+        # REFS is float64: where the exact value overflows float32, REFS must round to that inf
+        with np.errstate(over="ignore"):
+            mp32, y32 = mp.astype(np.float32), y.astype(np.float32)
+        err = np.where(np.isinf(mp32), np.where(y32 == mp32, 0, np.inf), err)
+        i = int(np.argmax(err))
+        assert err[i] <= 0.01, f"{name}{ops32}: {err[i]} float32 ULP at x={x[i]!r}"
+
+
+def test_catalogue_refs_broadcast_and_defaults():
+    x = np.linspace(-30, 30, 61)
+    for name, (pname, dflt) in DEFAULTS.items():
+        assert np.array_equal(REFS[name](x), REFS[pname](x, *dflt), equal_nan=True), name
+        for v in (-2.5, 0.5, 25.0):
+            assert MP[name](v) == MP[pname](v, *dflt), name
+    # operands broadcast against x (per-channel parameters)
+    xs = x.reshape(61, 1)
+    a = np.array([0.1, 1.0, 10.0])
+    y = REFS["prelu"](xs, a)
+    assert y.shape == (61, 3) and np.array_equal(y[:, 1], REFS["leaky_relu_slope"](x, 1.0))
+    y = REFS["softplus_beta_threshold"](xs, a, 20.0)
+    assert y.shape == (61, 3)
+    assert REFS["hardtanh_min_max"](xs, np.array([-1.0, 0.0]), np.array([1.0, 6.0])).shape \
+        == (61, 2)
+    assert set(PARAM_GRID) == set(PARAM + GATED)
+    for name in PARAM + GATED:
+        assert all(len(ops) == NOPERANDS[name] for ops in PARAM_GRID[name])
+
+
+CAT_SPECIAL = {
+    # name: (operands, f(-inf), f(+inf), f(-0), f(+0))
+    "elu": ((), -1.0, np.inf, -0.0, 0.0),
+    "selu": ((), -1.7580993408473768, np.inf, -0.0, 0.0),  # -scale * alpha, rounded once
+    "celu": ((), -1.0, np.inf, -0.0, 0.0),
+    "softplus": ((), 0.0, np.inf, math.log(2), math.log(2)),
+    "mish": ((), -0.0, np.inf, -0.0, 0.0),
+    "log_sigmoid": ((), -np.inf, -0.0, -math.log(2), -math.log(2)),
+    "swish": ((), -0.0, np.inf, -0.0, 0.0),
+    "leaky_relu": ((), -np.inf, np.inf, -0.0, 0.0),
+    "hardsigmoid": ((), 0.0, 1.0, 0.5, 0.5),
+    "hardswish": ((), -0.0, np.inf, -0.0, 0.0),
+    "hardtanh": ((), -1.0, 1.0, -0.0, 0.0),
+    "relu6": ((), 0.0, 6.0, -0.0, 0.0),
+    "softsign": ((), -1.0, 1.0, -0.0, 0.0),
+    "elu_alpha": ((-2.0,), 2.0, np.inf, 0.0, -0.0),
+    "celu_alpha": ((-2.0,), -np.inf, np.inf, -0.0, 0.0),
+    "softplus_beta_threshold": ((-1.0, 20.0), -np.inf, -0.0, -math.log(2), -math.log(2)),
+    "swish_beta": ((-1.0,), -np.inf, 0.0, -0.0, 0.0),
+    "leaky_relu_slope": ((-2.0,), np.inf, np.inf, 0.0, -0.0),
+    "hardtanh_min_max": ((0.0, 6.0), 0.0, 6.0, -0.0, 0.0),
+    "prelu": ((0.25,), -np.inf, np.inf, -0.0, 0.0),
+    "swiglu": ((-2.0,), 0.0, -np.inf, 0.0, -0.0),
+    "geglu": ((2.0,), -0.0, np.inf, -0.0, 0.0),
+    "geglu_tanh": ((2.0,), -0.0, np.inf, -0.0, 0.0),
+    "reglu": ((-2.0,), -0.0, -np.inf, -0.0, -0.0),
+}
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_special_values(name):
+    ops, *want = CAT_SPECIAL[name]
+    x = np.array([-np.inf, np.inf, -0.0, 0.0, np.nan])
+    want = list(want) + [np.nan]
+    for f in (lambda v: REFS[name](v, *ops), lambda v: np.array([MP[name](t, *ops) for t in v])):
+        got = f(x)
+        for xi, g, w in zip(x, got, want):
+            assert _same(g, w), f"{name}{ops}({xi}) = {g}, want {w}"
+
+
+def test_catalogue_tails_and_branches():
+    # mpmath values at a few exact points (torch semantics)
+    assert MP["hardswish"](-3.0) == 0.0 and MP["hardswish"](3.0) == 3.0
+    assert MP["hardsigmoid"](1.5) == 0.75
+    assert MP["softplus"](20.0) == MP["softplus_beta_threshold"](20.0, 1.0, 20.0) != 20.0
+    assert MP["softplus"](20.000002) == 20.000002  # beta * x > threshold: x itself
+    import mpmath
+    with mpmath.workdps(50):
+        b = mpmath.mpf(0.1)
+        want = mp_to_float(mpmath.log1p(mpmath.exp(3 * b)) / b)
+    assert MP["softplus_beta_threshold"](3.0, 0.1, 20.0) == want
+    assert MP["celu_alpha"](-1e5, -0.01) == -np.inf  # alpha < 0 overflows
+    assert MP["leaky_relu_slope"](-3e38, 10.0) == -3e39  # float64 finite; float32 overflows
+    assert 0.0 > MP["log_sigmoid"](700.0) > -1e-300
+    assert 0.0 > MP["mish"](-700.0) > -1e-290
+    y = REFS["swish_beta"](np.array([-1e30, 1e30]), 1.0)
+    assert y[0] == 0 and y[1] == 1e30
+    assert np.all(np.isfinite(REFS["softsign"](np.array([3.4e38, -3.4e38, 1e308]))))
+    assert REFS["softplus_beta_threshold"](np.array([-1e30]), 0.01, 20.0)[0] == 0.0
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_windows_are_dense(name):
+    x = windows_f32(name)
+    assert x.dtype == np.float32 and np.all(np.isfinite(x))
+    assert np.all(np.diff(x) >= 0)
+    for c in WINDOW_CENTERS[name]:
+        c32 = np.float32(c)
+        assert np.any(x == c32)
