@@ -21,10 +21,15 @@
 #define SA_K_(name, algo, isa) SA_F32_KERNEL(name, algo, isa)
 #define SA_K(name, algo) SA_K_(name, algo, SA_ISA_SUFFIX)
 
-/* A NaN input comes back as itself, quieted (x + x keeps sign and payload). Without this the
- * sign of a NaN result would depend on which operand order the compiler chose for one inlined
- * copy of fn, i.e. on whether the element sat in a full vector or in the padded tail. */
-SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y) { return v_sel(v_isnan(x), v_add(x, x), y); }
+/* A NaN input comes back as itself, quieted (the quiet bit set; sign and payload kept, the
+ * same bits x + x gives on x86). Without this the sign of a NaN result would depend on which
+ * operand order the compiler chose for one inlined copy of fn, i.e. on whether the element sat
+ * in a full vector or in the padded tail. Bit operations, not x + x: an add on every lane would
+ * raise a spurious overflow flag for |x| >= 2^127. */
+SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y)
+{
+    return v_sel(v_isnan(x), v_asfloat(vi_or(v_asint(x), vi_set1(0x00400000))), y);
+}
 
 #define SA_DEF_UNARY(name, algo, fn)                                          \
     SA_INLINE sa_v name##_nan_v(sa_v v) { return sa_keep_nan(v, fn(v)); }     \

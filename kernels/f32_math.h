@@ -64,8 +64,8 @@ static const float SA_GELU_TB[11] = {0x1.98844ep-2f, -0x1.987ce8p-2f, 0x1.317a5e
  *   m = 1 + sh rounded, mlo = ((1 - m) + sh) + sl (the first two terms exactly).
  * Error of m + mlo: about 2^-28 relative (polynomial 0.002 * 2^-24, rounding of t and r^2,
  *   rl's rounding), so a caller that rounds once sees ~0.5 ULP. */
-SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
-    hi = v_clamp(hi, -126.0f, 126.0f);
+SA_INLINE sa_v sa_exp_core_lim(sa_v hi, sa_v lo, float lim, sa_vi *k, sa_v *mlo) {
+    hi = v_clamp(hi, -lim, lim);
     sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), k);
     sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
     sa_v rl = v_fma(n, v_set1(-SA_LN2_LO), lo);
@@ -81,6 +81,12 @@ SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
     sa_v m = v_add(one, sh);
     *mlo = v_add(v_add(v_sub(one, m), sh), sl);   /* (1 - m) + sh is exact (Fast2Sum) */
     return m;
+}
+/* sa_exp_core_lim: the same core with hi clamped to [-lim, lim] instead of [-126, 126]
+ * (lim <= 240: k in [-347, 347], r still exact); callers whose k can leave [-252, 254]
+ * (v_ldexp's range) scale in float64 (f32_cores.h). */
+SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
+    return sa_exp_core_lim(hi, lo, 126.0f, k, mlo);
 }
 
 /* ------------------------------------------------------------------------ sigmoid core
@@ -122,12 +128,12 @@ SA_INLINE sa_v sa_sqr2(sa_v x, sa_v *l) {
 /* ------------------------------------------------------------------------- gelu tail
  * For a >= 0.5: exp(-a^2/2) * T(a) = (p) * 2^k (p unscaled, k integer), T as above, a^2/2
  * formed exactly as hi + lo so the exponential keeps full relative accuracy. */
-SA_INLINE sa_v sa_gelu_tail(sa_v a, sa_vi *k) {
+SA_INLINE sa_v sa_gelu_tail_lim(sa_v a, float lim, sa_vi *k) {
     sa_v x2l;
     sa_v x2h = sa_sqr2(a, &x2l);
     sa_v half = v_set1(0.5f);
     sa_v mlo;
-    sa_v m = sa_exp_core(v_neg(v_mul(x2h, half)), v_neg(v_mul(x2l, half)), k, &mlo);
+    sa_v m = sa_exp_core_lim(v_neg(v_mul(x2h, half)), v_neg(v_mul(x2l, half)), lim, k, &mlo);
     sa_m pa = v_lt(a, v_set1(2.5f));
     sa_v t = v_sel(pa, v_sub(a, v_set1(1.5f)), v_div(v_set1(1.0f), x2h));
     sa_v h = v_sel(pa, v_set1(SA_GELU_TA[10]), v_set1(SA_GELU_TB[10]));
@@ -142,4 +148,6 @@ SA_INLINE sa_v sa_gelu_tail(sa_v a, sa_vi *k) {
     /* (m + mlo) * (th + tl), rounded once */
     return v_fma(m, th, v_fma(m, tl, v_mul(mlo, th)));
 }
+/* a^2/2 clamped to 126 (the original range, a <= 15.87) */
+SA_INLINE sa_v sa_gelu_tail(sa_v a, sa_vi *k) { return sa_gelu_tail_lim(a, 126.0f, k); }
 #endif

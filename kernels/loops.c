@@ -440,7 +440,7 @@ static void param_body_f16(void *vp, intptr_t lo, intptr_t hi)
         struct { const char *base; intptr_t step; float *buf; } ops[3] = {
             {x, c->xs, bx}, {p, c->ps, bp}, {q, c->qs, bq}};
         for (int o = 0; o < 3; o++) {
-            if (ops[o].step == 0)
+            if (o > 0 && ops[o].step == 0) /* a broadcast parameter was converted once */
                 continue;
             for (intptr_t j = 0; j < m; j++)
                 hb[j] = *(const uint16_t *)(ops[o].base + (i + j) * ops[o].step);

@@ -5,6 +5,8 @@ budget next to its kernel; the tests check measured <= registry budget <= these 
 """
 import math
 
+import mpmath
+
 _EXP_LOG = ["sigmoid", "tanh", "silu", "erf", "gelu", "gelu_tanh", "softmax", "log_softmax",
             "elu", "selu", "celu", "softplus", "mish", "log_sigmoid", "swish", "softsign"]
 _EXACTISH = ["relu", "leaky_relu", "prelu", "hardsigmoid", "hardswish", "hardtanh", "relu6"]
@@ -27,8 +29,10 @@ def base_name(name):
     raise KeyError(name)
 
 
-_SELU_A = 1.6732632423543772848170429916717
-_SELU_S = 1.0507009873554804934193349852946
+_SELU_A = "1.6732632423543772848170429916717"
+_SELU_S = "1.0507009873554804934193349852946"
+with mpmath.workdps(50):
+    _SELU_LIMIT = float(mpmath.mpf(_SELU_S) * mpmath.mpf(_SELU_A))   # scale * alpha, rounded once
 INF = math.inf
 # Mathematical limits and values at signed zero, from the formulas (not from simdact):
 # (f(+inf), f(-inf), f(+0), f(-0)); ZERO: a zero of either sign (the formula leaves the sign
@@ -43,7 +47,7 @@ LIMITS = {
     "gelu": (INF, -0.0, 0.0, -0.0),
     "gelu_tanh": (INF, -0.0, 0.0, -0.0),
     "elu": (INF, -1.0, 0.0, -0.0),
-    "selu": (INF, -_SELU_S * _SELU_A, 0.0, -0.0),
+    "selu": (INF, -_SELU_LIMIT, 0.0, -0.0),
     "celu": (INF, -1.0, 0.0, -0.0),
     "softplus": (INF, 0.0, math.log(2.0), math.log(2.0)),
     "mish": (INF, -0.0, 0.0, -0.0),

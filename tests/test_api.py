@@ -19,8 +19,9 @@ def test_every_public_name_is_a_ufunc():
     for f in ALL:
         uf = getattr(sa, f.name)
         assert type(uf) is np.ufunc and uf is f.ufunc
-        assert uf.__name__ == f.name and uf.nin == 1 and uf.nout == 1
-        assert uf.types == ["e->e", "f->f", "d->d"]
+        nin = 1 + (len(f.params) if f.kind == "param" else 0)
+        assert uf.__name__ == f.name and uf.nin == nin and uf.nout == 1
+        assert uf.types == [c * nin + "->" + c for c in "efd"]
         assert uf.signature == ("(n)->(n)" if f.kind == "row" else None)
         assert f.name in sa.__all__
         assert "ULP" in uf.__doc__

@@ -61,10 +61,10 @@ def cmd_info(args):
     print(f"simdact {sa.__version__}  ISA: {info.active}  (available: {', '.join(info.available)})")
     print(f"threads: {sa.get_num_threads()}  OpenMP: {sa._core.has_openmp()}  "
           f"parallel threshold: {sa._core._get_parallel_threshold()} elements")
-    print(f"{'function':<12} {'kind':<6} {'algorithm':<18} {'f32 ULP':>8} {'f64 ULP':>8} "
+    print(f"{'function':<24} {'kind':<6} {'algorithm':<20} {'f32 ULP':>8} {'f64 ULP':>8} "
           f"{'f16 ULP':>8}")
     for f in sa.functions():
-        print(f"{f.name:<12} {f.kind:<6} {f.algorithm:<18} {f.ulp_f32:>8g} {f.ulp_f64:>8g} "
+        print(f"{f.name:<24} {f.kind:<6} {f.algorithm:<20} {f.ulp_f32:>8g} {f.ulp_f64:>8g} "
               f"{f.ulp_f16:>8g}")
 
 

@@ -273,7 +273,9 @@ def _kernel_f32(name, isa, cnp.ndarray x, *operands):
             raise TypeError(f"{name} takes {f.np} operand(s) after x")
         ops = []
         for o in operands:
-            a = np.ascontiguousarray(o, dtype=np.float32)
+            a = np.asarray(o, dtype=np.float32)
+            if a.ndim == 1:
+                a = np.ascontiguousarray(a)
             if a.ndim == 0:
                 a = a.reshape(1)
                 ops.append((a, 0))

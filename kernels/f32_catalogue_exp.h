@@ -1,0 +1,303 @@
+/* f32_catalogue_exp.h — simdact's float32 catalogue kernels of the exp/log family and the
+ * gated units, written once over simd.h.
+ *
+ * Included by kernels/{scalar,avx2,avx512}/f32_catalogue_exp.c after defining SA_TARGET_*.
+ * Compile with -O2 -ffp-contract=off, never -ffast-math (see f32_kernels.h for the rules
+ * common to every kernel: position independence, no per-element branches, no DAZ/FTZ
+ * assumption, bit-identical results on every ISA).
+ *
+ * Every kernel here keeps its exp result as a float mantissa pair times 2^k and finishes in
+ * float64 (products of two floats and scalings by 2^k are exact there), so each result is
+ * rounded to float32 exactly once, subnormal results included; a result beyond the float range
+ * overflows only in that final rounding, so the overflow flag is raised only for a genuine
+ * overflow (intermediates are clamped so they never overflow).
+ * Errors: float32 ULPs of a float64/long double reference, measured by
+ * kernels/tests/catalogue_exp_sweep.c (2^24 strided bit patterns + windows around every branch
+ * point + specials, over the parameter grids; all three ISAs bit-identical).
+ */
+#include "simd.h"
+#include "f32_math.h"
+#include "kernels.h"
+#include "f32_driver.h"
+#include <math.h>
+#include "f32_cores.h"
+
+#define SA_SELU_SCALE 1.0507009873554804934193349852946
+#define SA_SELU_ALPHA 1.6732632423543772848170429916717
+
+/* ================================================================================ elu
+ * elu(x, alpha) = x if x > 0 else alpha * expm1(x)   (torch.nn.functional.elu, alpha = 1).
+ * Max error measured: 0.799 ULP (alpha = -1, x = -0x1.24246ap-2; <= 0.80 over the alpha grid) (catalogue_exp_sweep, all three ISAs identical); budget 0.8.
+ * Algorithm (rr2_p7_expm1): z = min(x, 0) into the expm1 core (Cody-Waite, degree-7
+ *   polynomial, expm1(z) = ((1 - 2^-n) + s) 2^n in float64, never exp(z) - 1); alpha * expm1
+ *   in float64, rounded once. x < -87.5 -> -alpha (exactly the rounded value).
+ * Any float alpha (negative too: the result is then in [0, -alpha)); no overflow possible.
+ * Special values: elu(+-0) = alpha * (+-0) (elu(-0) = -0 for alpha > 0), elu(+inf) = +inf,
+ *   elu(-inf) = -alpha, NaN x -> NaN; NaN alpha -> NaN for x <= 0, x for x > 0. */
+SA_INLINE sa_v sa_elu_pv(sa_v x, sa_v al, sa_v q) {
+    (void)q;
+    sa_v zero = v_set1(0.0f);
+    sa_m pos = v_gt(x, zero);
+    sa_em1 e;
+    sa_expm1_core(v_sel(pos, zero, x), zero, &e);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(al, h), sa_expm1_d(&e, h));
+    sa_v y = SA_D_JOIN(r);
+    y = v_sel(pos, x, y);
+    sa_m z0 = v_eq(x, zero);
+    return v_sel(z0, v_mul(al, v_sel(z0, x, zero)), y);
+}
+SA_DEF_PARAM(elu, rr2_p7_expm1, sa_elu_pv)
+
+/* =============================================================================== selu
+ * selu(x) = scale * (x if x > 0 else alpha * expm1(x)), alpha = 1.6732632423543772848,
+ *   scale = 1.0507009873554804934 (torch.nn.functional.selu).
+ * Max error measured: 0.721 ULP (x = -0x1.3802d8p-2) (catalogue_exp_sweep, all three ISAs identical); budget 0.75.
+ * Algorithm (rr2_p7_expm1): as elu; in float64 y = scale * max(x, 0) + (scale * alpha) *
+ *   expm1(min(x, 0)) (one term is exactly 0), constants in float64, rounded once.
+ * Overflow: genuine for x > FLT_MAX / scale (-> +inf, overflow flag); nothing else overflows.
+ * Special values: selu(+-0) = +-0, selu(+inf) = +inf, selu(-inf) = -scale*alpha rounded,
+ *   NaN -> NaN. */
+SA_INLINE sa_v sa_selu_v(sa_v x) {
+    sa_v zero = v_set1(0.0f);
+    sa_m pos = v_gt(x, zero);
+    sa_em1 e;
+    sa_expm1_core(v_sel(pos, zero, x), zero, &e);
+    sa_v xp = v_sel(pos, x, zero);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++)
+        r[h] = vd_add(vd_mul(vd_set1(SA_SELU_SCALE), sa_vdh(xp, h)),
+                      vd_mul(vd_set1(SA_SELU_SCALE * SA_SELU_ALPHA), sa_expm1_d(&e, h)));
+    sa_v y = SA_D_JOIN(r);
+    return v_sel(v_eq(x, zero), x, y);
+}
+SA_DEF_UNARY(selu, rr2_p7_expm1, sa_selu_v)
+
+/* =============================================================================== celu
+ * celu(x, alpha) = max(0, x) + min(0, alpha * expm1(x / alpha))  (torch.nn.functional.celu,
+ *   alpha = 1) = x for x > 0, alpha * expm1(x / alpha) for x <= 0 (for either sign of alpha).
+ * Max error measured: 0.776 ULP (alpha = -1, x = -0x1.5cdd5ep-2; <= 0.78 over the alpha grid) (catalogue_exp_sweep, all three ISAs identical); budget 0.8.
+ * Algorithm (div2_rr2_p7_expm1): z = x / alpha as an exact-enough pair (q = fl(x/alpha),
+ *   ql = fma(-q, alpha, x) / alpha), so the exp argument is not rounded (a rounded x/alpha
+ *   costs |z| 2^-24 relative: 40+ ULP for alpha < 0); expm1 core as elu; alpha * expm1 in
+ *   float64, rounded once. |x| > 256 |alpha| (tested without forming x/alpha, which could
+ *   overflow): z is set to -+300 (clamped to the core range): -alpha for alpha > 0, -inf
+ *   (a genuine overflow) for alpha < 0.
+ * Overflow: only for alpha < 0 and x < 0 where |alpha| e^(x/alpha) exceeds FLT_MAX (genuine).
+ * Special values: celu(+-0) = +-0, celu(+inf) = +inf, celu(-inf) = -alpha (alpha > 0) or
+ *   -inf (alpha < 0); NaN -> NaN; alpha = 0: 0 for x < 0 (torch rejects alpha = 0). */
+SA_INLINE sa_v sa_celu_pv(sa_v x, sa_v al, sa_v q_) {
+    (void)q_;
+    sa_v zero = v_set1(0.0f);
+    sa_m pos = v_gt(x, zero);
+    sa_v xn = v_sel(pos, zero, x);
+    sa_m big = v_gt(v_mul(v_abs(xn), v_set1(0x1p-8f)), v_abs(al));
+    sa_v xd = v_sel(big, zero, xn);
+    sa_v qh = v_div(xd, al);
+    sa_v ql = v_div(v_fma(v_neg(qh), al, xd), al);
+    sa_v zb = v_sel(v_gt(al, zero), v_set1(-300.0f), v_set1(300.0f));
+    /* x = -inf, alpha < 0: the limit -inf, given directly (computing it through e^300 would
+     * raise the overflow flag, and an infinite input is no overflow) */
+    sa_m inf_out = m_and(v_eq(x, v_set1(-INFINITY)), v_lt(al, zero));
+    zb = v_sel(inf_out, zero, zb);
+    sa_em1 e;
+    sa_expm1_core(v_sel(big, zb, qh), v_sel(big, zero, ql), &e);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(al, h), sa_expm1_d(&e, h));
+    sa_v y = SA_D_JOIN(r);
+    /* |x / alpha| < 2^-30 (qh may be subnormal and inexact there): celu(x) = x + x^2/(2 alpha)
+     * rounds to x (x^2/(2 alpha) is below half an ulp of x), +-0 included */
+    sa_m tiny = m_and(v_lt(v_abs(qh), v_set1(0x1p-30f)), v_le(v_mul(v_abs(xn), v_set1(0x1p-8f)), v_abs(al)));
+    y = v_sel(m_or(pos, tiny), x, y);
+    return v_sel(inf_out, v_set1(-INFINITY), y);
+}
+SA_DEF_PARAM(celu, div2_rr2_p7_expm1, sa_celu_pv)
+
+/* =========================================================================== softplus
+ * softplus(x, beta, threshold) = x if beta x > threshold else log1p(exp(beta x)) / beta
+ *   (torch.nn.functional.softplus, beta = 1, threshold = 20; the test is on fl32(beta x) as
+ *   in torch).
+ * Max error measured: 0.588 ULP (beta = 0.1, x = -0x1.e5288cp+6; grid beta x threshold {5, 20, 50}) (catalogue_exp_sweep, all three ISAs identical); budget 0.65 (0.603 at beta = 1.7, x = -10.4 in the test sweep).
+ * Algorithm (hilo_rr2_p7_log1pd): v = beta x as an exact pair (fma), E = exp(-|v|) from the exp
+ *   core as (m + mlo) 2^k (argument clamped at -210: k >= -303), then in float64
+ *   L = log1p(E) (2 atanh(E/(2+E)) series) and y = (v > 0 ? x : 0) + L / beta (for v > 0,
+ *   log1p(e^v)/beta = x + log1p(e^-v)/beta: no rounded v is divided back), rounded once.
+ *   |beta x| > 200 (tested on scaled operands, so beta x is never formed when it could
+ *   overflow): x for beta x > 0, +-0 (sign of beta) for beta x < 0.
+ * Overflow: genuine only (L / beta for tiny beta, e.g. ln2 / beta > FLT_MAX).
+ * Special values: softplus(+inf) = +inf, softplus(-inf) = +0 (beta > 0), NaN -> NaN,
+ *   beta = 0 -> +inf (log 2 / 0 as torch). */
+SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
+    sa_v zero = v_set1(0.0f), one = v_set1(1.0f);
+    sa_v sc = v_set1(0x1p-64f);
+    sa_m big = v_gt(v_mul(v_mul(v_abs(x), sc), v_mul(v_abs(be), sc)), v_set1(200.0f * 0x1p-128f));
+    sa_m negp = v_lt(v_mul(v_copysign_pos(one, x), v_copysign_pos(one, be)), zero);
+    sa_v xs = v_sel(big, zero, x);
+    sa_v vh = v_mul(be, xs);
+    sa_v vl = v_fma(be, xs, v_neg(vh));
+    sa_m vpos = v_gt(vh, zero);
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core_lim(v_neg(v_abs(vh)), v_sel(vpos, v_neg(vl), vl), 210.0f, &k, &mlo);
+    sa_v p[4];
+    sa_pow2_parts(k, p);
+    sa_v xp = v_sel(vpos, x, zero);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++) {
+        sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        r[h] = vd_add(sa_vdh(xp, h), vd_div(sa_log1p_d(E), sa_vdh(be, h)));
+    }
+    sa_v y = SA_D_JOIN(r);
+    y = v_sel(v_gt(vh, th), x, y);
+    y = v_sel(big, v_sel(negp, v_copysign_pos(zero, be), x), y);
+    return y;
+}
+SA_DEF_PARAM(softplus, hilo_rr2_p7_log1pd, sa_softplus_pv)
+
+/* ======================================================================== log_sigmoid
+ * log_sigmoid(x) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|))  (torch logsigmoid).
+ * Max error measured: 0.572 ULP (x = 0x1.fb7f82p+2) (catalogue_exp_sweep, all three ISAs identical); budget 0.6.
+ * Algorithm (rr2_p7_log1pd): E = exp(-|x|) = (m + mlo) 2^k (exp core), float64
+ *   y = min(x, 0) - log1p(E) (2 atanh series), rounded once (results for x > 87 are tiny
+ *   negative numbers, subnormal above 87.3, -0 above 103.3: kept to full relative accuracy).
+ * Special values: log_sigmoid(+inf) = -0, (-inf) = -inf, (+-0) = -log 2, NaN -> NaN. */
+SA_INLINE sa_v sa_log_sigmoid_v(sa_v x) {
+    sa_v zero = v_set1(0.0f);
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core(v_neg(v_abs(x)), zero, &k, &mlo);
+    sa_v p[4];
+    sa_pow2_parts(k, p);
+    sa_v xm = v_sel(v_lt(x, zero), x, zero);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++) {
+        sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        r[h] = vd_sub(sa_vdh(xm, h), sa_log1p_d(E));
+    }
+    return SA_D_JOIN(r);
+}
+SA_DEF_UNARY(log_sigmoid, rr2_p7_log1pd, sa_log_sigmoid_v)
+
+/* =============================================================================== mish
+ * mish(x) = x * tanh(softplus(x)) = x * n / (n + 2), n = e^x (e^x + 2).
+ * Max error measured: 0.585 ULP (x = -0x1.491cdap+2) (catalogue_exp_sweep, all three ISAs identical); budget 0.6.
+ * Algorithm (rr2_p7_ratd): A = exp(-|x|) = (m + mlo) 2^k exactly in float64, then
+ *   x <= 0 (A = e^x):  tanh(softplus) = A (A + 2) / (A (A + 2) + 2)
+ *   x >  0 (A = e^-x): tanh(softplus) = (1 + 2A) / (1 + 2A + 2A^2)   (no e^x: no overflow)
+ *   both as (cA A + 2) A + c0 over (dA A + 2) A + d0 with selected coefficients, times x in
+ *   float64, rounded once (the negative tail keeps full relative accuracy down to the
+ *   underflow point x ~ -107.5). x < -120 -> -0.
+ * Special values: mish(+inf) = +inf, mish(-inf) = -0, mish(+-0) = +-0, NaN -> NaN. */
+SA_INLINE sa_v sa_mish_v(sa_v x) {
+    sa_v zero = v_set1(0.0f), one = v_set1(1.0f), two = v_set1(2.0f);
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core(v_neg(v_abs(x)), zero, &k, &mlo);
+    sa_v p[4];
+    sa_pow2_parts(k, p);
+    sa_m pos = v_gt(x, zero);
+    sa_v cA = v_sel(pos, zero, one), c0 = v_sel(pos, one, zero);
+    sa_v dA = v_sel(pos, two, one), d0 = v_sel(pos, one, two);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++) {
+        sa_vd A = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        sa_vd t2 = vd_set1(2.0);
+        sa_vd num = vd_add(vd_mul(vd_add(vd_mul(sa_vdh(cA, h), A), t2), A), sa_vdh(c0, h));
+        sa_vd den = vd_add(vd_mul(vd_add(vd_mul(sa_vdh(dA, h), A), t2), A), sa_vdh(d0, h));
+        r[h] = vd_div(vd_mul(sa_vdh(x, h), num), den);
+    }
+    sa_v y = SA_D_JOIN(r);
+    return v_sel(v_lt(x, v_set1(-120.0f)), v_set1(-0.0f), y);
+}
+SA_DEF_UNARY(mish, rr2_p7_ratd, sa_mish_v)
+
+/* ============================================================================== swish
+ * swish(x, beta) = x * sigmoid(beta x)  (beta = 1: silu).
+ * Max error measured: 0.595 ULP over beta in {+-0.01, 0.1, +-1, 1.7, +-10} (catalogue_exp_sweep, all three ISAs identical); budget 0.65.
+ * Algorithm (hilo_rr2_p7_div): v = beta x as an exact pair (fma) folded into the exp core
+ *   (exp(hi)(1 + lo): no rounded exp argument), wide sigmoid core (|v| <= 200) as
+ *   (q + ql) 2^kq, y = x (q + ql) 2^kq in float64, rounded once (full relative accuracy down to
+ *   the underflow point, any beta). |v| > 200: x (v > 0) or +-0 (v < 0).
+ * No overflow possible (|swish| <= |x|; beta x may overflow in an intermediate, saturating).
+ * Special values: swish(+-0) = +-0, swish(+inf) = +inf (beta > 0) / +0 (beta < 0),
+ *   swish(-inf) = -0 (beta > 0) / -inf (beta < 0), beta = 0 -> x/2, NaN -> NaN. */
+SA_INLINE sa_v sa_swish_pv(sa_v x, sa_v be, sa_v q_) {
+    (void)q_;
+    sa_v vh = v_mul(be, x);
+    sa_v vl = v_fma(be, x, v_neg(vh));
+    return sa_xsig_b(x, vh, vl, v_set1(1.0f));
+}
+SA_DEF_PARAM(swish, hilo_rr2_p7_div, sa_swish_pv)
+
+/* ============================================================================= swiglu
+ * swiglu(a, b) = silu(a) * b = a * sigmoid(a) * b   (second operand b passed as p).
+ * Max error measured: 0.601 ULP over a, b in {+-2^-20, +-1, +-3.7, +-2^20} (and +-2^100) (catalogue_exp_sweep, all three ISAs identical); budget 0.65.
+ * Algorithm (rr2_p7_div_f64): wide sigmoid core, (a b)(q + ql) 2^kq in float64 (a b exact),
+ *   rounded once: silu(a) is never rounded on its own, so a subnormal silu(a) times b = 2^20
+ *   keeps its bits. a < -200: +-0 (sign of a b).
+ * Overflow: genuine only (|silu(a) b| > FLT_MAX, e.g. a = 3e38, b = 2).
+ * Special values: (+inf, b) = +inf * b, (-inf, b) = -0 * b, (+-0, b) = +-0 * b, NaN -> NaN. */
+SA_INLINE sa_v sa_swiglu_pv(sa_v a, sa_v b, sa_v q_) {
+    (void)q_;
+    return sa_xsig_b(a, a, v_set1(0.0f), b);
+}
+SA_DEF_PARAM(swiglu, rr2_p7_div_f64, sa_swiglu_pv)
+
+/* ========================================================================== geglu_tanh
+ * geglu_tanh(a, b) = gelu_tanh(a) * b = a * sigmoid(C1 a + C3 a^3) * b.
+ * Max error measured: 0.589 ULP over the b grid (catalogue_exp_sweep, all three ISAs identical); budget 0.6.
+ * Algorithm (hilo_rr2_p7_div_f64): the sigmoid argument of gelu_tanh as an exact-enough pair
+ *   (sa_gelu_tanh_arg, on a clamped to [-30, 30] so a^2 never overflows; |v| > 200 there),
+ *   then as swiglu: (a b)(q + ql) 2^kq in float64, rounded once.
+ * Overflow: genuine only. Special values: (+inf, b) = +inf * b, (-inf, b) = -0 * b,
+ *   (+-0, b) = +-0 * b, NaN -> NaN. */
+SA_INLINE sa_v sa_geglu_tanh_pv(sa_v a, sa_v b, sa_v q_) {
+    (void)q_;
+    sa_v vl;
+    sa_v vh = sa_gelu_tanh_arg(v_clamp(a, -30.0f, 30.0f), &vl);
+    return sa_xsig_b(a, vh, vl, b);
+}
+SA_DEF_PARAM(geglu_tanh, hilo_rr2_p7_div_f64, sa_geglu_tanh_pv)
+
+/* ============================================================================== geglu
+ * geglu(a, b) = gelu(a) * b, gelu(a) = a Phi(a) (exact erf GELU).
+ * Max error measured: 1.687 ULP (b = 3.7; gelu(a) itself is 1.25 ULP near the 0.5 switch) (catalogue_exp_sweep, all three ISAs identical); budget 1.75.
+ * Algorithm (p9_erfc_p10_f64): gelu's pieces (f32_cores.h / f32_math.h) finished in float64:
+ *   |a| < 0.5:  gelu = a (1/2 + a w), w = 1/sqrt(2 pi) + a^2 P(a^2) (float);
+ *   |a| >= 0.5: gelu = max(a, 0) - G, G = exp(-a^2/2) T(a) = t 2^k (a^2/2 as an exact pair,
+ *               exp argument clamped at -210, |a| clamped to 20.5 so a^2 never overflows);
+ *   y = (X H + xs (xs W) - t 2^k) b in float64 with the selected (X, H, W, t), rounded once: a
+ *   subnormal gelu(a) is never rounded before the multiply by b.
+ * Overflow: genuine only. Special values: (+inf, b) = +inf * b, (-inf, b) = -0 * b,
+ *   (+-0, b) = +-0 * b, NaN -> NaN. */
+SA_INLINE sa_v sa_geglu_pv(sa_v x, sa_v b, sa_v q_) {
+    (void)q_;
+    sa_v zero = v_set1(0.0f);
+    sa_v a = v_abs(x);
+    sa_m sm = v_lt(a, v_set1(0.5f));
+    sa_v xs = v_sel(sm, x, zero);
+    sa_v x2h = v_mul(xs, xs);
+    sa_v pp;
+    SA_HORNER(x2h, SA_PHI_P, 4, pp);
+    sa_v w = v_add(v_set1(0x1.988454p-2f), v_fma(x2h, pp, v_set1(-0x1.857936p-27f)));
+    sa_vi k;
+    sa_v t = sa_gelu_tail_lim(v_clamp(a, 0.5f, 20.5f), 210.0f, &k);
+    sa_v X = v_sel(sm, x, v_sel(v_gt(x, zero), x, zero));
+    sa_v H = v_sel(sm, v_set1(0.5f), v_set1(1.0f));
+    sa_v W = v_sel(sm, w, zero);
+    sa_v T = v_sel(sm, zero, t);
+    sa_v p[4];
+    sa_pow2_parts(k, p);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++) {
+        sa_vd xsd = sa_vdh(xs, h); /* x in the small lanes, 0 elsewhere (no inf * 0) */
+        sa_vd g = vd_add(vd_mul(sa_vdh(X, h), sa_vdh(H, h)), vd_mul(xsd, vd_mul(xsd, sa_vdh(W, h))));
+        g = vd_sub(g, sa_scale_d(sa_vdh(T, h), p, h));
+        r[h] = vd_mul(g, sa_vdh(b, h));
+    }
+    sa_v y = SA_D_JOIN(r);
+    /* +-0 * b keeps its sign (-0 * 0.5 + 0 would give +0) */
+    sa_m z0 = v_eq(x, zero);
+    return v_sel(z0, v_mul(v_sel(z0, x, zero), b), y);
+}
+SA_DEF_PARAM(geglu, p9_erfc_p10_f64, sa_geglu_pv)

@@ -1,0 +1,207 @@
+/* f32_catalogue_pw.h — simdact's piecewise float32 activations, written once over simd.h.
+ *
+ * Included by kernels/{scalar,avx2,avx512}/f32_catalogue_pw.c after defining SA_TARGET_SCALAR /
+ * _AVX2 / _AVX512; compiled with -O2 -ffp-contract=off like every ISA file, so the three builds
+ * are bit-identical (only exactly rounded operations, explicit FMAs, float64 parts through the
+ * vd_* layer, no approximate reciprocals).
+ *
+ * Functions: leaky_relu(x, slope), prelu(x, slope), hardtanh(x, min_val, max_val),
+ * reglu(a, b) (parametric, sa_f32_pkernel through SA_DEF_PARAM) and hardsigmoid, hardswish,
+ * relu6, softsign (unary, SA_DEF_UNARY). No per-element branches: regions are blended with
+ * masks, and every lane that a select throws away is first steered to a harmless operand
+ * (slope * 0, a clamped x, a clamped |x|), so no discarded lane raises an overflow flag.
+ * (That also needs the driver's NaN quieting to be flag-free: sa_keep_nan in f32_driver.h
+ * forms x + x on every lane, which on AVX2 (unmasked vaddps) raises overflow for |x| >= 2^127;
+ * AVX-512 gets a masked add and is clean. Quieting by OR-ing the quiet bit 0x00400000 into x
+ * gives the same NaN bits with no flag; catalogue_pw_sweep reports the AVX2 flag until then.)
+ *
+ * Errors are in float32 ULPs of the exact result (long double references, which are exact or
+ * within 2^-64 relative for these formulas): |y - ref| / 2^(max(e(ref), -126) - 23), measured
+ * by kernels/tests/catalogue_pw_sweep.c (2^24 strided bit patterns + dense windows around every
+ * breakpoint + specials, over the parameter grids, all three ISAs bit-identical).
+ *
+ * Parameters are float32 operands (as torch uses them for float32 tensors): the exact result is
+ * f(x, (float)p), so for example leaky_relu's default slope is the float 0.01f.
+ *
+ * Signed zeros (torch semantics, read off ATen's CPU kernels, see each contract):
+ *   leaky_relu/prelu(+-0, s) = +-0 * s; relu6(-0) = +0; hardtanh(-0, min, max) = +0 when
+ *   min = 0 (clamp's vector path: max(x, min) returns min unless x > min) and -0 when min < 0;
+ *   hardswish(x <= -3) = -0 (x * 0); softsign(+-0) = +-0; reglu(a <= 0, b) = +0 * b.
+ */
+#include "simd.h"
+#include "kernels.h"
+#include "f32_driver.h"
+
+/* ========================================================================== leaky_relu
+ * leaky_relu(x, slope) = x if x > 0 else slope * x   (torch.nn.functional.leaky_relu,
+ *   default negative_slope = 0.01 -> the float 0.01f).
+ * Algorithm (select_mul): m = (x > 0 ? +0 : x); y = (x > 0 ? x : slope * m). One correctly
+ *   rounded product: max error 0.5 ULP (exact for x > 0 and for power-of-two slopes).
+ *   Max error measured (catalogue_pw_sweep, slopes 0.01 0.1 1 1.7 10 -0.01 -1 -10, all ISAs
+ *   identical): 0.5 ULP (exact at slope +-1), every sampled result correctly rounded;
+ *   budget 0.5.
+ * Overflow: |slope| > 1 and x <= 0 can overflow genuinely (the one product, flag raised only
+ *   then); lanes with x > 0 multiply slope by +0, never by x, so no spurious overflow.
+ * Special values: NaN x -> NaN (driver); leaky_relu(+-0) = +-0 * slope (-0 for slope > 0,
+ *   +0 for slope < 0); +inf -> +inf; -inf -> -inf * slope; NaN slope -> NaN for x <= 0 and x
+ *   for x > 0 (torch's blend); subnormal inputs exact. Valid for all float32. */
+SA_INLINE sa_v sa_pw_leaky_v(sa_v x, sa_v s, sa_v q)
+{
+    (void)q;
+    const sa_v zero = v_set1(0.0f);
+    sa_m pos = v_gt(x, zero);
+    sa_v m = v_sel(pos, zero, x);
+    return v_sel(pos, x, v_mul(s, m));
+}
+SA_DEF_PARAM(leaky_relu, select_mul, sa_pw_leaky_v)
+
+/* =============================================================================== prelu
+ * prelu(x, slope) = x if x > 0 else slope * x   (torch.nn.functional.prelu; slope is an
+ *   operand broadcast against x, e.g. per channel).
+ * Algorithm (select_mul): as leaky_relu (one correctly rounded product, +0 fed to the
+ *   discarded lanes). Max error measured (catalogue_pw_sweep, same slope grid, per-element
+ *   and broadcast slopes, all ISAs identical): 0.5 ULP (exact at slope +-1); budget 0.5.
+ * Overflow: genuine only (|slope| > 1, x <= 0). Special values as leaky_relu. */
+SA_DEF_PARAM(prelu, select_mul, sa_pw_leaky_v)
+
+/* ============================================================================ hardtanh
+ * hardtanh(x, min_val, max_val) = clamp(x, min_val, max_val) = min(max(x, min_val), max_val)
+ *   (torch.nn.functional.hardtanh, defaults -1, 1; ATen: clamp).
+ * Algorithm (select): t = (x > min ? x : min); y = (t < max ? t : max), i.e. exactly ATen's
+ *   vectorized clamp (vec::minimum(vec::maximum(x, min), max) on maxps/minps), NaN bounds
+ *   propagate. Exact (0 ULP, measured over (-1,1), (0,6), (-0.5,2), (-10,10)).
+ * Special values: NaN x -> NaN (driver); NaN min or max -> NaN; min > max -> max (as torch);
+ *   x = -0 with min = +0 -> +0 (maxps returns its second operand on equal zeros), -0 with
+ *   min < 0 < max -> -0; +-inf -> max / min. Never overflows. */
+SA_INLINE sa_v sa_pw_hardtanh_v(sa_v x, sa_v lo, sa_v hi)
+{
+    sa_v t = v_sel(v_gt(x, lo), x, lo);
+    sa_v r = v_sel(v_lt(t, hi), t, hi);
+    return v_sel(v_isnan(t), t, r);
+}
+SA_DEF_PARAM(hardtanh, select, sa_pw_hardtanh_v)
+
+/* =============================================================================== reglu
+ * reglu(a, b) = relu(a) * b   (GLU variant with a ReLU gate; torch: F.relu(a) * b).
+ * Algorithm (select_mul): y = (a > 0 ? a : +0) * b. One correctly rounded product: max error
+ *   0.5 ULP. Max error measured (catalogue_pw_sweep, b in +-2^-20, +-1, +-3.7, +-2^20, all
+ *   ISAs identical): 0.5 ULP (exact at b = +-1, +-2^20; subnormal products included),
+ *   every sampled result correctly rounded; budget 0.5.
+ * Overflow: a * b overflows genuinely for large a and |b| > 1; that single product is the
+ *   only operation that can overflow, so the flag is raised exactly for genuine overflow.
+ * Special values: NaN a -> NaN (driver); NaN b -> NaN; a <= 0 (incl. -0, -inf) -> +0 * b
+ *   (+0 for b >= +0, -0 for b < 0, NaN for b = +-inf, as the formula gives); a = +inf -> +-inf
+ *   (NaN for b = 0). */
+SA_INLINE sa_v sa_pw_reglu_v(sa_v a, sa_v b, sa_v q)
+{
+    (void)q;
+    const sa_v zero = v_set1(0.0f);
+    return v_mul(v_sel(v_gt(a, zero), a, zero), b);
+}
+SA_DEF_PARAM(reglu, select_mul, sa_pw_reglu_v)
+
+/* ========================================================================= hardsigmoid
+ * hardsigmoid(x) = 0 if x <= -3, 1 if x >= 3, else x/6 + 1/2  (torch.nn.functional.hardsigmoid;
+ *   torch rounds (x + 3) and the division separately, this kernel rounds once).
+ * Algorithm (f64_div): c = clamp(x, -3, 3); y = float(double(c + 3) / 6) with float64 parts
+ *   (vd_*). Correctly rounded (0.5 ULP), proof: for |c| >= 2^-28, s = c + 3 is exact in
+ *   float64 with quantum q_s >= 2^-51; t = s/6 is then either a float midpoint exactly (the
+ *   float64 quotient is exact too, ties resolve correctly) or at distance >= q_s/6 > 2^-54 >=
+ *   half an ulp64 of t (t < 1) from every float midpoint, so the float64 rounding can never
+ *   land on/cross a midpoint: the double rounding is innocuous. For |c| < 2^-28 the exact
+ *   result is within 2^-30 of 1/2 and both it and the computed value round to 0.5. The clamp
+ *   makes x = -3 -> (+0)/6 = +0 and x = 3 -> 1 exactly, so no select is needed.
+ * Max error measured (catalogue_pw_sweep, all ISAs identical): 0.5 ULP (exact float
+ *   midpoints, resolved to even, e.g. x = 0x1.f08p-15), every sampled result equal to the
+ *   correctly rounded one; budget 0.5.
+ * Special values: hardsigmoid(+-0) = 0.5, x <= -3 and -inf -> +0, x >= 3 and +inf -> 1,
+ *   NaN -> NaN. Never overflows (clamped first, no flag from discarded lanes). */
+SA_INLINE sa_vd sa_pw_hsig_d(sa_vd c)
+{
+    return vd_div(vd_add(c, vd_set1(3.0)), vd_set1(6.0));
+}
+SA_INLINE sa_v sa_pw_hardsigmoid_v(sa_v x)
+{
+    sa_v c = v_clamp(x, -3.0f, 3.0f);
+#if SA_DN == 2
+    return v_from_vd(sa_pw_hsig_d(vd_lo(c)), sa_pw_hsig_d(vd_hi(c)));
+#else
+    return v_from_vd(sa_pw_hsig_d(vd_lo(c)), vd_set1(0.0));
+#endif
+}
+SA_DEF_UNARY(hardsigmoid, f64_div, sa_pw_hardsigmoid_v)
+
+/* =========================================================================== hardswish
+ * hardswish(x) = x * hardsigmoid(x) = 0 if x <= -3, x if x >= 3, else x (x + 3) / 6
+ *   (torch.nn.functional.hardswish; torch rounds three times and gives NaN at -inf and inf
+ *   beyond 5.7e37 because it forms 6x; this kernel follows the mathematical formula).
+ * Algorithm (f64_mul): c = clamp(x, -3, 3); y = float(c * (c + 3) * C6) in float64 with
+ *   C6 = float64(1/6) (relative error 2^-56). Three float64 roundings plus C6 give a relative
+ *   error < 2^-51.3 before the final float rounding: max error 0.5 + 2^-27 ULP, correctly
+ *   rounded except where the exact value lies within 2^-51.3 (relative) of a float midpoint
+ *   (e.g. the exact ties x/2 of odd subnormal x > 0, where x^2/6 breaks the tie upwards).
+ *   Near x = -3 there is no cancellation: c + 3 is exact in float64. x > 3 -> x.
+ * Max error measured (catalogue_pw_sweep, all ISAs identical): 0.5 ULP (an exact midpoint,
+ *   x = 0x1.f98p-6), every sampled result equal to the rounded long double reference;
+ *   budget 0.51 (proved bound 0.5 + 2^-27; not exhaustively checked).
+ * Special values: hardswish(+-0) = +-0; x <= -3 and -inf -> -0 (x * 0, the sign torch gives
+ *   for finite x); x >= 3 -> x, +inf -> +inf; NaN -> NaN. Never overflows. */
+SA_INLINE sa_vd sa_pw_hswish_d(sa_vd c)
+{
+    const sa_vd c6 = vd_set1(0x1.5555555555555p-3); /* float64(1/6) */
+    return vd_mul(vd_mul(c, vd_add(c, vd_set1(3.0))), c6);
+}
+SA_INLINE sa_v sa_pw_hardswish_v(sa_v x)
+{
+    sa_v c = v_clamp(x, -3.0f, 3.0f);
+#if SA_DN == 2
+    sa_v r = v_from_vd(sa_pw_hswish_d(vd_lo(c)), sa_pw_hswish_d(vd_hi(c)));
+#else
+    sa_v r = v_from_vd(sa_pw_hswish_d(vd_lo(c)), vd_set1(0.0));
+#endif
+    return v_sel(v_gt(x, v_set1(3.0f)), x, r);
+}
+SA_DEF_UNARY(hardswish, f64_mul, sa_pw_hardswish_v)
+
+/* =============================================================================== relu6
+ * relu6(x) = min(max(x, 0), 6) = hardtanh(x, 0, 6)  (torch.nn.functional.relu6).
+ * Algorithm (select): t = (x > 0 ? x : +0); y = (t < 6 ? t : 6). Exact (0 ULP, measured).
+ * Special values: relu6(-0) = +0 (torch's vectorized clamp: maxps(x, 0) returns +0 for x = -0;
+ *   documented choice, max(-0, 0) = +0), relu6(+0) = +0, -inf -> +0, +inf -> 6, NaN -> NaN,
+ *   subnormals pass through. */
+SA_INLINE sa_v sa_pw_relu6_v(sa_v x)
+{
+    const sa_v zero = v_set1(0.0f), six = v_set1(6.0f);
+    sa_v t = v_sel(v_gt(x, zero), x, zero);
+    return v_sel(v_lt(t, six), t, six);
+}
+SA_DEF_UNARY(relu6, select, sa_pw_relu6_v)
+
+/* ============================================================================ softsign
+ * softsign(x) = x / (1 + |x|)  (torch.nn.functional.softsign; torch rounds 1 + |x| and the
+ *   quotient separately).
+ * Algorithm (pair_div): a = min(|x|, 2^30) (beyond 2^26 the result rounds to 1; the clamp
+ *   keeps inf out of the arithmetic); d + dl = 1 + a exactly (TwoSum); q = a / d; the
+ *   division remainder r = a - q d is exact (FMA); a / (d + dl) = q + (r - q dl) / (d + dl),
+ *   evaluated as q + fma(-q, dl, r) / d; the result is given the sign of x. The correction is
+ *   below one ulp of q and carries a relative error < 2^-22, so the error is at most
+ *   0.5 + 2^-21 ULP.
+ * Max error measured (catalogue_pw_sweep, all ISAs identical): 0.49999999 ULP
+ *   (x = 0x1.fffffep-1), every sampled result correctly rounded; budget 0.51 (proved bound
+ *   0.5 + 2^-21).
+ * Special values: softsign(+-0) = +-0, +-inf -> +-1, subnormal x -> x (exact rounding of
+ *   x - x|x|), NaN -> NaN. Never overflows. */
+SA_INLINE sa_v sa_pw_softsign_v(sa_v x)
+{
+    const sa_v one = v_set1(1.0f), big = v_set1(0x1p30f);
+    sa_v a = v_abs(x);
+    a = v_sel(v_gt(a, big), big, a);
+    sa_v d = v_add(one, a);
+    sa_v bb = v_sub(d, a);
+    sa_v dl = v_add(v_sub(a, v_sub(d, bb)), v_sub(one, bb));
+    sa_v q = v_div(a, d);
+    sa_v r = v_fma(v_neg(q), d, a);
+    sa_v y = v_add(q, v_div(v_fma(v_neg(q), dl, r), d));
+    return v_copysign_pos(y, x);
+}
+SA_DEF_UNARY(softsign, pair_div, sa_pw_softsign_v)

@@ -1,0 +1,270 @@
+/* f32_cores.h — float32 vector functions shared by the kernel templates (f32_kernels.h,
+ * f32_catalogue_*.h), written once over simd.h.
+ *
+ * Include after simd.h and f32_math.h (one SA_TARGET_* defined). These are the vector bodies
+ * only: each kernel's contract comment (algorithm, measured error, special values) stays
+ * above its SA_DEF_UNARY / SA_DEF_PARAM line in the template that defines the kernel.
+ *
+ *   sa_relu_v, sa_sigmoid_v, sa_silu_v, sa_tanh_v, sa_erf_v, sa_gelu_v, sa_gelu_tanh_v
+ *       the bodies of the f32_kernels.h kernels (moved here unchanged, bit for bit);
+ *   sa_gelu_tanh_arg   gelu_tanh's sigmoid argument as an exact-enough hi + lo pair;
+ *   float64 finishing helpers (sa_vdh, sa_pow2_parts, sa_scale_d), the wide sigmoid core
+ *   sa_sigmoid_core_w, the expm1 core sa_expm1_core and the float64 log1p sa_log1p_d used by
+ *   the catalogue kernels (see their comments below).
+ */
+#ifndef SA_F32_CORES_H
+#define SA_F32_CORES_H
+#include "simd.h"
+#include "f32_math.h"
+
+SA_INLINE sa_v sa_relu_v(sa_v x) { return v_sel(v_le(x, v_set1(0.0f)), v_set1(0.0f), x); }
+
+SA_INLINE sa_v sa_sigmoid_v(sa_v x) {
+    sa_vi kq;
+    sa_v ql;
+    sa_v q = sa_sigmoid_core(x, v_set1(0.0f), &kq, &ql);
+    return v_ldexp(v_add(q, ql), kq);
+}
+
+SA_INLINE sa_v sa_silu_v(sa_v x) {
+    sa_vi kq;
+    sa_v ql;
+    sa_v q = sa_sigmoid_core(x, v_set1(0.0f), &kq, &ql);
+    sa_v y = v_ldexp(v_fma(x, q, v_mul(x, ql)), kq);
+    y = v_sel(v_lt(x, v_set1(-120.0f)), v_set1(-0.0f), y);
+    return v_sel(v_gt(x, v_set1(100.0f)), x, y); /* sigma(x) = 1 - e with e < 2^-144: x exactly */
+}
+
+SA_INLINE sa_v sa_tanh_v(sa_v x) {
+    sa_v a = v_abs(x);
+    sa_v one = v_set1(1.0f);
+    /* small */
+    sa_v s = v_mul(a, a);
+    sa_v p;
+    SA_HORNER(s, SA_TANH_P, 6, p);
+    sa_v ys = v_fma(v_mul(s, a), p, a);
+    /* large */
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core(v_mul(a, v_set1(-2.0f)), v_set1(0.0f), &k, &mlo);
+    sa_v E = v_ldexp(m, k), El = v_ldexp(mlo, k);
+    sa_v d = v_add(one, E);
+    sa_v dl = v_add(v_add(v_sub(one, d), E), El);
+    /* t = E / (1 + E) = q + ql (q rounded, ql one correction step) */
+    sa_v q = v_div(E, d);
+    sa_v ql = v_div(v_add(v_fma(v_neg(q), d, E), v_fma(v_neg(q), dl, El)), d);
+    /* 1 - 2q = h + e exactly enough (1 - h exact by Sterbenz, h >= 0.55), one final rounding */
+    sa_v m2 = v_set1(-2.0f);
+    sa_v h = v_fma(m2, q, one);
+    sa_v e = v_fma(m2, q, v_sub(one, h));
+    sa_v yl = v_add(h, v_fma(m2, ql, e));
+    sa_v y = v_sel(v_lt(a, v_set1(0.625f)), ys, yl);
+    return v_copysign_pos(y, x);
+}
+
+SA_INLINE sa_v sa_erf_v(sa_v x) {
+    sa_v a = v_abs(x);
+    sa_v one = v_set1(1.0f);
+    sa_v s = v_mul(a, a);
+    sa_v p;
+    SA_HORNER(s, SA_ERF_P, 6, p);
+    p = v_fma(s, p, v_set1(-0x1.f7ac92p-25f));
+    sa_v ys = v_fma(a, v_set1(0x1.20dd76p+0f), v_mul(a, p));
+    /* tail */
+    sa_v sl;
+    sa_v sh = sa_sqr2(a, &sl);
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core(v_neg(sh), v_neg(sl), &k, &mlo);
+    sa_v q;
+    SA_HORNER(v_sub(a, v_set1(2.3975f)), SA_ERFC_Q, 10, q);
+    sa_v erfc = v_ldexp(v_fma(m, q, v_mul(mlo, q)), k);
+    sa_v yt = v_sub(one, erfc);
+    sa_v y = v_sel(v_lt(a, v_set1(0.875f)), ys, yt);
+    y = v_sel(v_ge(a, v_set1(4.0f)), one, y);
+    return v_copysign_pos(y, x);
+}
+
+SA_INLINE sa_v sa_gelu_v(sa_v x) {
+    sa_v a = v_abs(x);
+    /* small */
+    sa_v x2l;
+    sa_v x2h = sa_sqr2(x, &x2l);
+    sa_v p;
+    SA_HORNER(x2h, SA_PHI_P, 4, p);
+    sa_v w = v_add(v_set1(0x1.988454p-2f), v_fma(x2h, p, v_set1(-0x1.857936p-27f)));
+    sa_v ys = v_fma(x2h, w, v_fma(x2l, w, v_mul(x, v_set1(0.5f))));
+    /* tail */
+    sa_vi k;
+    sa_v t = sa_gelu_tail(a, &k);
+    sa_v g = v_ldexp(t, k);
+    sa_v yt = v_sel(v_lt(x, v_set1(0.0f)), v_neg(g), v_sub(x, g));
+    sa_v y = v_sel(v_lt(a, v_set1(0.5f)), ys, yt);
+    y = v_sel(v_lt(x, v_set1(-20.0f)), v_set1(-0.0f), y);
+    y = v_sel(v_gt(x, v_set1(20.0f)), x, y);
+    /* gelu(x) has the sign of x: keeps -0 for x = -0 and for negative results rounding to 0 */
+    return v_copysign_pos(v_abs(y), x);
+}
+
+/* gelu_tanh's sigmoid argument v = C1 x + C3 x^3 as an unevaluated pair v2 + *vl
+ * (|vl| <= ulp(v2)); see the gelu_tanh contract in f32_kernels.h. */
+SA_INLINE sa_v sa_gelu_tanh_arg(sa_v x, sa_v *vlo) {
+    const sa_v c1h = v_set1(0x1.988454p+0f), c1l = v_set1(-0x1.857936p-25f);
+    const sa_v c3h = v_set1(0x1.2444f2p-4f), c3l = v_set1(0x1.49b16ap-29f);
+    sa_v x2l;
+    sa_v x2h = sa_sqr2(x, &x2l);
+    sa_v ph = v_mul(c3h, x2h);
+    sa_v pl = v_fma(c3h, x2h, v_neg(ph));
+    /* TwoSum(c1h, ph) (ph may exceed c1h) */
+    sa_v wh = v_add(c1h, ph);
+    sa_v bb = v_sub(wh, c1h);
+    sa_v we = v_add(v_sub(c1h, v_sub(wh, bb)), v_sub(ph, bb));
+    sa_v wl = v_add(v_add(we, pl), v_fma(c3l, x2h, v_fma(c3h, x2l, c1l)));
+    sa_v vh = v_mul(x, wh);
+    sa_v vl = v_fma(x, wl, v_fma(x, wh, v_neg(vh)));
+    /* renormalise so |vl| <= ulp(vh) */
+    sa_v v2 = v_add(vh, vl);
+    *vlo = v_sub(vl, v_sub(v2, vh));
+    return v2;
+}
+
+SA_INLINE sa_v sa_gelu_tanh_v(sa_v x) {
+    sa_v vl;
+    sa_v v2 = sa_gelu_tanh_arg(x, &vl);
+    sa_vi kq;
+    sa_v ql;
+    sa_v q = sa_sigmoid_core(v2, vl, &kq, &ql);
+    sa_v y = v_ldexp(v_fma(x, q, v_mul(x, ql)), kq);
+    y = v_sel(v_lt(x, v_set1(-20.0f)), v_set1(-0.0f), y);
+    return v_sel(v_gt(x, v_set1(20.0f)), x, y);
+}
+
+/* ===================================================================== float64 finishing
+ * The catalogue kernels keep exp results as (mantissa pair) * 2^k and finish in float64, where
+ * the product of two floats is exact and 2^k (|k| <= ~500) is exact: the result is then
+ * rounded to float32 once (v_from_vd), subnormal results included, and that rounding is the
+ * only place a result beyond the float range can overflow (genuine overflows only).
+ * A float vector has SA_DN float64 halves: half h of a is sa_vdh(a, h); SA_D_JOIN(r) rounds
+ * the halves r[0], r[1] back into one float vector. */
+SA_INLINE sa_vd sa_vdh(sa_v a, int h) { return h ? vd_hi(a) : vd_lo(a); }
+#if SA_DN == 2
+#define SA_D_JOIN(r) v_from_vd((r)[0], (r)[1])
+#else
+#define SA_D_JOIN(r) v_from_vd((r)[0], (r)[0])
+#endif
+
+/* 2^k = p[0] p[1] p[2] p[3], each a normal float power of two, for integer k in [-504, 508] */
+SA_INLINE void sa_pow2_parts(sa_vi k, sa_v p[4]) {
+    sa_vi k1 = vi_sra(k, 1), k2 = vi_sub(k, k1);
+    sa_vi a1 = vi_sra(k1, 1), a2 = vi_sra(k2, 1);
+    p[0] = v_pow2i(a1);
+    p[1] = v_pow2i(vi_sub(k1, a1));
+    p[2] = v_pow2i(a2);
+    p[3] = v_pow2i(vi_sub(k2, a2));
+}
+/* d * 2^k in float64 (half h), exact while the result stays in the float64 normal range */
+SA_INLINE sa_vd sa_scale_d(sa_vd d, const sa_v p[4], int h) {
+    sa_vd s = vd_mul(vd_mul(sa_vdh(p[0], h), sa_vdh(p[1], h)), vd_mul(sa_vdh(p[2], h), sa_vdh(p[3], h)));
+    return vd_mul(d, s);
+}
+/* integer k selected from a or b by a float mask */
+SA_INLINE sa_vi sa_seli(sa_m m, sa_vi a, sa_vi b) {
+    return v_asint(v_sel(m, v_asfloat(a), v_asfloat(b)));
+}
+
+/* ----------------------------------------------------------------- wide sigmoid core
+ * sa_sigmoid_core with the exp argument clamped at -SA_SIG_WLIM (200) instead of -126:
+ * sigma(v) = (q + ql) * 2^kq for |v| <= 200, kq in [-289, 0] (so the caller scales in float64).
+ * 1 + E only needs E when E > 2^-60: for |v| > 120 E's exponent is capped at -200 (E -> 0) so
+ * v_ldexp stays in range. Same quotient and correction step as sa_sigmoid_core. */
+#define SA_SIG_WLIM 200.0f
+SA_INLINE sa_v sa_sigmoid_core_w(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
+    sa_v a = v_abs(vh);
+    sa_m neg = v_lt(vh, v_set1(0.0f));
+    sa_v al = v_sel(neg, vl, v_neg(vl));            /* -|v| = -a + al */
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core_lim(v_neg(a), al, SA_SIG_WLIM, &k, &mlo);
+    sa_vi kE = sa_seli(v_gt(a, v_set1(120.0f)), vi_set1(-200), k);
+    sa_v E = v_ldexp(m, kE);
+    sa_v El = v_ldexp(mlo, kE);
+    sa_v one = v_set1(1.0f), zero = v_set1(0.0f);
+    sa_v d = v_add(one, E);
+    sa_v dl = v_add(v_add(v_sub(one, d), E), El);
+    sa_v num = v_sel(neg, m, one);
+    sa_v numl = v_sel(neg, mlo, zero);
+    sa_v q = v_div(num, d);
+    sa_v res = v_add(v_fma(v_neg(q), d, num), v_fma(v_neg(q), dl, numl));
+    *ql = v_div(res, d);
+    *kq = sa_seli(neg, k, vi_set1(0));
+    return q;
+}
+
+/* x * b * sigma(v), v = vh + vl (|vl| <= ulp(vh)), rounded once: (x b)(q + ql) 2^kq in float64
+ * (x b exact). |v| > 200: sigma = 1 (v > 0) or a result below every subnormal even for
+ * |x b| = FLT_MAX^2 (v < 0: +-0 with the sign of x b). A result beyond the float range
+ * overflows only in the final rounding. */
+SA_INLINE sa_v sa_xsig_b(sa_v x, sa_v vh, sa_v vl, sa_v b) {
+    sa_vi kq;
+    sa_v ql;
+    sa_v q = sa_sigmoid_core_w(vh, vl, &kq, &ql);
+    sa_v zero = v_set1(0.0f), one = v_set1(1.0f);
+    sa_m lo = v_lt(vh, v_set1(-SA_SIG_WLIM)), hi = v_gt(vh, v_set1(SA_SIG_WLIM));
+    x = v_sel(lo, v_copysign_pos(one, x), x);
+    q = v_sel(lo, zero, v_sel(hi, one, q));
+    ql = v_sel(m_or(lo, hi), zero, ql);
+    kq = sa_seli(hi, vi_set1(0), kq);
+    sa_v p[4];
+    sa_pow2_parts(kq, p);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++)
+        r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(x, h), sa_vdh(b, h)),
+                                 vd_add(sa_vdh(q, h), sa_vdh(ql, h))), p, h);
+    return SA_D_JOIN(r);
+}
+
+/* -------------------------------------------------------------------------- expm1 core
+ * expm1(zh + zl), zh clamped to [-87.5, 256] (NaN kept), |zl| <= ~ulp(zh):
+ *   n = round(zh log2e), r = zh - n LN2_HI (exact), rl = zl - n LN2_LO,
+ *   s = expm1(r + rl) = sh + sl (degree-7 exp polynomial: r + r^2 P(r) as a Fast2Sum pair, rl
+ *   folded in as s + rl (1 + s)),
+ *   expm1(z) = 2^n (1 + s) - 1 = ((1 - 2^-n) + sh + sl) 2^n, evaluated in float64 by
+ *   sa_expm1_d: for n = 0 it is sh + sl exactly (full relative accuracy near 0, subnormal z
+ *   included), otherwise |expm1| >= 0.29 and no cancellation remains. 2^-n is capped at 2^-126
+ *   for n > 126 (relative effect 2^-126). zh < -87.5 gives expm1 = -1 + 2^-126.2, which rounds
+ *   like the true value for every float multiplier. */
+typedef struct { sa_v sh, sl, t; sa_v p[4]; } sa_em1;
+SA_INLINE void sa_expm1_core(sa_v zh, sa_v zl, sa_em1 *e) {
+    zh = v_clamp(zh, -87.5f, 256.0f);
+    sa_vi k;
+    sa_v n = v_round_fma(zh, v_set1(SA_LOG2E), &k);
+    sa_v r = v_fma(n, v_set1(-SA_LN2_HI), zh);
+    sa_v rl = v_fma(n, v_set1(-SA_LN2_LO), zl);
+    sa_v p;
+    SA_HORNER(r, SA_EXP_P, 6, p);
+    sa_v t = v_mul(v_mul(r, r), p);
+    sa_v sh = v_add(r, t);
+    sa_v sl = v_add(v_sub(r, sh), t);
+    e->sh = sh;
+    e->sl = v_add(sl, v_fma(sh, rl, rl));
+    sa_vi kn = sa_seli(v_gt(n, v_set1(126.0f)), vi_set1(-126), vi_sub(vi_set1(0), k));
+    e->t = v_pow2i(kn);
+    sa_pow2_parts(k, e->p);
+}
+SA_INLINE sa_vd sa_expm1_d(const sa_em1 *e, int h) {
+    sa_vd c = vd_sub(vd_set1(1.0), sa_vdh(e->t, h));
+    return sa_scale_d(vd_add(vd_add(c, sa_vdh(e->sh, h)), sa_vdh(e->sl, h)), e->p, h);
+}
+
+/* ------------------------------------------------------------------------ float64 log1p
+ * log1p(E) for E in [0, 1] (float64): u = E / (2 + E) in [0, 1/3], log1p(E) = 2 atanh(u) =
+ * 2u (1 + u^2/3 + ... + u^16/17); the first omitted term is below 2^-32 relative. */
+SA_INLINE sa_vd sa_log1p_d(sa_vd e) {
+    sa_vd u = vd_div(e, vd_add(vd_set1(2.0), e));
+    sa_vd w = vd_mul(u, u);
+    sa_vd s = vd_set1(1.0 / 17.0);
+    for (int j = 15; j >= 1; j -= 2) s = vd_add(vd_mul(s, w), vd_set1(1.0 / (double)j));
+    return vd_mul(vd_add(u, u), s);
+}
+
+#endif
