@@ -36,7 +36,8 @@ def test_float64_against_mpmath(f):
         x = _samples(rng)
         if ops:
             x = x[::3]
-        y = f.ufunc(x, *ops)
+        with np.errstate(over="ignore"):      # genuine overflows (celu, alpha < 0) are fine here
+            y = f.ufunc(x, *ops)
         assert y.dtype == np.float64
         r = np.array([ref.MP[f.name](float(v), *ops) for v in x])
         err = ref.ulp_err64(y, r)
