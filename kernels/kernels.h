@@ -66,6 +66,11 @@ void sa_f32_to_f16__scalar(const float *, uint16_t *, size_t);
 void sa_f16_to_f32__avx2(const uint16_t *, float *, size_t);
 void sa_f32_to_f16__avx2(const float *, uint16_t *, size_t);
 void sa_f16_to_f32__avx512(const uint16_t *, float *, size_t);
+/* bfloat16 <-> float32 (portable bit arithmetic on every ISA): exact widening; narrowing rounds
+ * to nearest even with integer arithmetic, keeping subnormals (VCVTNEPS2BF16 would flush them)
+ * and quieting NaNs. */
+void sa_bf16_to_f32(const uint16_t *, float *, size_t);
+void sa_f32_to_bf16(const float *, uint16_t *, size_t);
 void sa_f32_to_f16__avx512(const float *, uint16_t *, size_t);
 
 #endif

@@ -119,7 +119,12 @@ static void on_fork_child(void)
         forked_after_parallel = 1;
 }
 
-void sa_loops_init(void) { pthread_atfork(NULL, NULL, on_fork_child); }
+static void init_formats(void);
+void sa_loops_init(void)
+{
+    init_formats();
+    pthread_atfork(NULL, NULL, on_fork_child);
+}
 
 int sa_has_openmp(void)
 {
@@ -223,10 +228,21 @@ static inline void fp_finish(const sa_fpstate *caller, const sa_func_info *f, in
 
 #define SA_BLOCK 1024 /* elements per gather/convert block (4 KiB of float32) */
 
+/* A 16-bit float format carried as raw bits, computed in float32: float16 (F16C or bit
+ * arithmetic, per ISA) or bfloat16 (bit arithmetic). */
+typedef struct {
+    sa_f16_to_f32_fn widen;
+    sa_f32_to_f16_fn narrow;
+} sa_half;
+
+static sa_half fmt_f16; /* filled by sa_loops_init(), after the ISA is chosen */
+static const sa_half fmt_bf16 = {sa_bf16_to_f32, sa_f32_to_bf16};
+
 typedef struct {
     const sa_func_info *f;
     char *x, *y;
     intptr_t xs, ys;
+    const sa_half *h;
 } unary_ctx;
 
 /* One elementwise call of function f: a plain unary kernel, or (SA_PDEFAULT) the parametric
@@ -273,18 +289,18 @@ static inline void call_f64(const sa_func_info *f, const double *x, double *y, s
     void sa_loop_unary_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps, \
                                 void *data)                                             \
     {                                                                                   \
-        unary_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1]}; \
+        unary_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1], NULL}; \
         sa_fpstate caller;                                                              \
         fp_get(&caller);                                                                \
         int ov = sa_run(dims[0], dims[0], 64, unary_body_##SUFFIX, &c);                 \
-        fp_finish(&caller, c.f, ov);                                                         \
+        fp_finish(&caller, c.f, ov);                                                    \
     }
 
 SA_DEFINE_UNARY(float, f32, call_f32)
 SA_DEFINE_UNARY(double, f64, call_f64)
 
-/* float16: convert a block to float32, run the float32 kernel, round once back to float16. */
-static void unary_body_f16(void *p, intptr_t lo, intptr_t hi)
+/* float16 / bfloat16: convert a block to float32, run the float32 kernel, round once back. */
+static void unary_body_h16(void *p, intptr_t lo, intptr_t hi)
 {
     const unary_ctx *c = (const unary_ctx *)p;
     const char *x = c->x + lo * c->xs;
@@ -300,26 +316,31 @@ static void unary_body_f16(void *p, intptr_t lo, intptr_t hi)
                 hb[j] = *(const uint16_t *)(x + (i + j) * xs);
             hx = hb;
         }
-        sa_active_f16_to_f32(hx, buf, (size_t)m);
+        c->h->widen(hx, buf, (size_t)m);
         call_f32(c->f, buf, buf, (size_t)m);
         if (ys == 2) {
-            sa_active_f32_to_f16(buf, (uint16_t *)(y + i * ys), (size_t)m);
+            c->h->narrow(buf, (uint16_t *)(y + i * ys), (size_t)m);
         } else {
-            sa_active_f32_to_f16(buf, hb, (size_t)m);
+            c->h->narrow(buf, hb, (size_t)m);
             for (intptr_t j = 0; j < m; j++)
                 *(uint16_t *)(y + (i + j) * ys) = hb[j];
         }
     }
 }
 
-void sa_loop_unary_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data)
-{
-    unary_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1]};
-    sa_fpstate caller;
-    fp_get(&caller);
-    int ov = sa_run(dims[0], dims[0], 64, unary_body_f16, &c);
-    fp_finish(&caller, c.f, ov);
-}
+#define SA_DEFINE_UNARY_H16(SUFFIX)                                                        \
+    void sa_loop_unary_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,  \
+                                void *data)                                                \
+    {                                                                                      \
+        unary_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1],   \
+                       &fmt_##SUFFIX};                                                     \
+        sa_fpstate caller;                                                                 \
+        fp_get(&caller);                                                                   \
+        int ov = sa_run(dims[0], dims[0], 64, unary_body_h16, &c);                         \
+        fp_finish(&caller, c.f, ov);                                                       \
+    }
+SA_DEFINE_UNARY_H16(f16)
+SA_DEFINE_UNARY_H16(bf16)
 
 /* ---------------------------------------------------------------- parametric (nin = 1 + np) */
 
@@ -327,6 +348,7 @@ typedef struct {
     const sa_func_info *f;
     char *x, *p, *q, *y;
     intptr_t xs, ps, qs, ys;
+    const sa_half *h;
 } param_ctx;
 
 static const float zero_f32 = 0.0f;
@@ -339,6 +361,7 @@ static void param_setup(param_ctx *c, char **args, const intptr_t *steps, void *
                         const void *zero)
 {
     c->f = (const sa_func_info *)data;
+    c->h = NULL;
     c->x = args[0];
     c->xs = steps[0];
     c->p = args[1];
@@ -418,8 +441,8 @@ static void param_setup(param_ctx *c, char **args, const intptr_t *steps, void *
 SA_DEFINE_PARAM(float, f32, sa_active_pf32[c->f->id], &zero_f32)
 SA_DEFINE_PARAM(double, f64, c->f->pf64, &zero_f64)
 
-/* float16: x and the operands converted block by block (a stride-0 operand once). */
-static void param_body_f16(void *vp, intptr_t lo, intptr_t hi)
+/* float16 / bfloat16: x and the operands converted block by block (a stride-0 operand once). */
+static void param_body_h16(void *vp, intptr_t lo, intptr_t hi)
 {
     const param_ctx *c = (const param_ctx *)vp;
     sa_f32_pkernel k = sa_active_pf32[c->f->id];
@@ -432,9 +455,9 @@ static void param_body_f16(void *vp, intptr_t lo, intptr_t hi)
     uint16_t hb[SA_BLOCK] __attribute__((aligned(64)));
     float p1 = 0.0f, q1 = 0.0f;
     if (c->ps == 0)
-        sa_active_f16_to_f32((const uint16_t *)p, &p1, 1);
+        c->h->widen((const uint16_t *)p, &p1, 1);
     if (c->qs == 0)
-        sa_active_f16_to_f32((const uint16_t *)q, &q1, 1);
+        c->h->widen((const uint16_t *)q, &q1, 1);
     for (intptr_t i = 0; i < n; i += SA_BLOCK) {
         intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;
         struct { const char *base; intptr_t step; float *buf; } ops[3] = {
@@ -444,24 +467,29 @@ static void param_body_f16(void *vp, intptr_t lo, intptr_t hi)
                 continue;
             for (intptr_t j = 0; j < m; j++)
                 hb[j] = *(const uint16_t *)(ops[o].base + (i + j) * ops[o].step);
-            sa_active_f16_to_f32(hb, ops[o].buf, (size_t)m);
+            c->h->widen(hb, ops[o].buf, (size_t)m);
         }
         k(bx, c->ps ? bp : &p1, c->ps ? 1 : 0, c->qs ? bq : &q1, c->qs ? 1 : 0, bx, (size_t)m);
-        sa_active_f32_to_f16(bx, hb, (size_t)m);
+        c->h->narrow(bx, hb, (size_t)m);
         for (intptr_t j = 0; j < m; j++)
             *(uint16_t *)(y + (i + j) * c->ys) = hb[j];
     }
 }
 
-void sa_loop_param_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data)
-{
-    param_ctx c;
-    param_setup(&c, args, steps, data, &zero_f16);
-    sa_fpstate caller;
-    fp_get(&caller);
-    int ov = sa_run(dims[0], dims[0], 64, param_body_f16, &c);
-    fp_finish(&caller, c.f, ov);
-}
+#define SA_DEFINE_PARAM_H16(SUFFIX)                                                        \
+    void sa_loop_param_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,  \
+                                void *data)                                                \
+    {                                                                                      \
+        param_ctx c;                                                                       \
+        param_setup(&c, args, steps, data, &zero_f16);                                     \
+        c.h = &fmt_##SUFFIX;                                                               \
+        sa_fpstate caller;                                                                 \
+        fp_get(&caller);                                                                   \
+        int ov = sa_run(dims[0], dims[0], 64, param_body_h16, &c);                         \
+        fp_finish(&caller, c.f, ov);                                                       \
+    }
+SA_DEFINE_PARAM_H16(f16)
+SA_DEFINE_PARAM_H16(bf16)
 
 /* ---------------------------------------------------------------- rows (gufunc (n)->(n)) */
 
@@ -470,6 +498,7 @@ typedef struct {
     char *x, *y;
     intptr_t xos, yos, xis, yis, n;
     volatile int oom;
+    const sa_half *h;
 } row_ctx;
 
 /* A row that cannot get its work buffer (out of memory) is filled with NaN and the invalid
@@ -479,7 +508,7 @@ static void row_fail(const row_ctx *c, intptr_t r, int elsize)
     for (intptr_t j = 0; j < c->n; j++) {
         char *p = c->y + r * c->yos + j * c->yis;
         if (elsize == 2)
-            *(uint16_t *)p = 0x7E00;
+            *(uint16_t *)p = c->h == &fmt_bf16 ? 0x7FC0 : 0x7E00; /* quiet NaN */
         else if (elsize == 4)
             *(float *)p = NAN;
         else
@@ -518,7 +547,7 @@ static void row_fail(const row_ctx *c, intptr_t r, int elsize)
 SA_DEFINE_ROW(float, f32, sa_active_f32[c->f->id])
 SA_DEFINE_ROW(double, f64, c->f->f64)
 
-static void row_body_f16(void *p, intptr_t lo, intptr_t hi)
+static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
 {
     row_ctx *c = (row_ctx *)p;
     intptr_t n = c->n;
@@ -539,33 +568,40 @@ static void row_body_f16(void *p, intptr_t lo, intptr_t hi)
         }
         for (intptr_t j = 0; j < n; j++)
             hb[j] = *(const uint16_t *)(xr + j * c->xis);
-        sa_active_f16_to_f32(hb, buf, (size_t)n);
+        c->h->widen(hb, buf, (size_t)n);
         k(buf, buf, (size_t)n);
-        sa_active_f32_to_f16(buf, hb, (size_t)n);
+        c->h->narrow(buf, hb, (size_t)n);
         for (intptr_t j = 0; j < n; j++)
             *(uint16_t *)(yr + j * c->yis) = hb[j];
     }
     free(buf);
 }
 
-#define SA_DEFINE_ROW_LOOP(SUFFIX)                                                       \
+#define SA_DEFINE_ROW_LOOP(SUFFIX, BODY, FMT)                                            \
     void sa_loop_row_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,  \
                               void *data)                                               \
     {                                                                                   \
         row_ctx c = {(const sa_func_info *)data, args[0], args[1], steps[0], steps[1],  \
-                     steps[2], steps[3], dims[1], 0};                                   \
+                     steps[2], steps[3], dims[1], 0, FMT};                              \
         if (dims[0] == 0 || dims[1] == 0)                                               \
             return;                                                                     \
         sa_fpstate caller;                                                              \
         fp_get(&caller);                                                                \
-        int ov = sa_run(dims[0], dims[0] * dims[1], 1, row_body_##SUFFIX, &c);          \
-        fp_finish(&caller, c.f, ov);                                                         \
+        int ov = sa_run(dims[0], dims[0] * dims[1], 1, BODY, &c);                      \
+        fp_finish(&caller, c.f, ov);                                                    \
         if (c.oom) {                                                                    \
             volatile float z = 0.0f;                                                    \
             z = z / z; /* raise "invalid": NumPy reports the NaN rows */               \
         }                                                                               \
     }
 
-SA_DEFINE_ROW_LOOP(f16)
-SA_DEFINE_ROW_LOOP(f32)
-SA_DEFINE_ROW_LOOP(f64)
+SA_DEFINE_ROW_LOOP(f16, row_body_h16, &fmt_f16)
+SA_DEFINE_ROW_LOOP(bf16, row_body_h16, &fmt_bf16)
+SA_DEFINE_ROW_LOOP(f32, row_body_f32, NULL)
+SA_DEFINE_ROW_LOOP(f64, row_body_f64, NULL)
+
+static void init_formats(void)
+{
+    fmt_f16.widen = sa_active_f16_to_f32;
+    fmt_f16.narrow = sa_active_f32_to_f16;
+}

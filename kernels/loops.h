@@ -8,6 +8,9 @@
 void sa_loop_unary_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_unary_f32(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_unary_f64(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_unary_bf16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_param_bf16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_row_bf16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_param_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_param_f32(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_param_f64(char **args, const intptr_t *dims, const intptr_t *steps, void *data);

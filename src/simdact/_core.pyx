@@ -20,6 +20,8 @@ cdef extern from "numpy/ndarraytypes.h":
         NPY_DOUBLE
 
 cdef extern from "numpy/ufuncobject.h":
+    int PyUFunc_RegisterLoopForType(cnp.ufunc ufunc, int usertype, PyUFuncGenericFunction function,
+                                    const int *arg_types, void *data) except -1
     object PyUFunc_FromFuncAndDataAndSignature(
         PyUFuncGenericFunction *func, void **data, char *types, int ntypes, int nin, int nout,
         int identity, const char *name, const char *doc, int unused, const char *signature)
@@ -61,6 +63,9 @@ cdef extern from "loops.h":
     void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_unary_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_unary_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_unary_bf16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_param_bf16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_row_bf16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_param_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_param_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_param_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
@@ -208,6 +213,39 @@ def _make_ufuncs():
 
 
 UFUNCS = _make_ufuncs()
+
+
+def _register_bfloat16():
+    """Loops for ml_dtypes.bfloat16 on every ufunc, when ml_dtypes is installed (the optional
+    `bf16` extra): compute in float32, round once to bfloat16 (nearest even, subnormals kept).
+    Returns the bfloat16 dtype, or None without ml_dtypes."""
+    try:
+        import ml_dtypes
+    except ImportError:
+        return None
+    import numpy as np
+    cdef int bf16 = np.dtype(ml_dtypes.bfloat16).num
+    cdef int argtypes[4]
+    cdef int i, k, nargs
+    cdef PyUFuncGenericFunction loop
+    cdef const sa_func_info *f
+    for i in range(SA_NFUNC):
+        f = &sa_funcs[i]
+        uf = UFUNCS[f.name.decode()]["ufunc"]
+        if f.kind == SA_ROW:
+            loop = <PyUFuncGenericFunction>sa_loop_row_bf16
+        elif f.kind == SA_PARAM:
+            loop = <PyUFuncGenericFunction>sa_loop_param_bf16
+        else:
+            loop = <PyUFuncGenericFunction>sa_loop_unary_bf16
+        nargs = uf.nin + uf.nout
+        for k in range(nargs):
+            argtypes[k] = bf16
+        PyUFunc_RegisterLoopForType(uf, bf16, loop, argtypes, <void *>f)
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+BFLOAT16 = _register_bfloat16()
 
 
 # ------------------------------------------------------------------ threads

@@ -10,7 +10,7 @@ import pytest
 import simdact as sa
 import reference as ref
 from budgets import F16_CEILING, LIMITS, ZERO
-from refcall import ref_call
+from refcall import ref_call, ulp_err_bf16
 
 ELEMENTWISE = [f for f in sa.functions() if f.kind != "row"]
 IDS = [f.name for f in ELEMENTWISE]
@@ -81,6 +81,25 @@ def test_float16_all_inputs(f):
         err = ref.ulp_err16(y, r)
         i = int(np.argmax(err))
         assert np.all(err <= F16_CEILING), (ops, h[i], y[i], r[i], err[i])
+
+
+@pytest.mark.parametrize("f", ELEMENTWISE, ids=IDS)
+def test_bfloat16_all_inputs(f):
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    bf16 = ml_dtypes.bfloat16
+    b = np.arange(2 ** 16, dtype=np.uint32).astype(np.uint16).view(bf16)
+    for ops in _ops(f):
+        ob = tuple(np.asarray(o, np.float32).astype(bf16) for o in ops)
+        if not all(np.isfinite(np.float32(o)) for o in ob):
+            continue
+        with np.errstate(over="ignore"):
+            y = f.ufunc(b, *ob)
+        assert y.dtype == bf16
+        with np.errstate(invalid="ignore"):          # NaN patterns
+            r = ref_call(f, b.astype(np.float32), [np.float32(o) for o in ob], np.float32)
+        err = ulp_err_bf16(y.astype(np.float32), r)
+        i = int(np.argmax(err))
+        assert np.all(err <= 1.0), (ops, b[i], y[i], r[i], err[i])
 
 
 SIZES = list(range(0, 4 * 64 + 2))   # 0 .. 4 x (the largest unrolled block, 64 B) + 1

@@ -53,6 +53,22 @@ def test_float16_rows(f):
 
 
 @pytest.mark.parametrize("f", ROWS, ids=IDS)
+def test_bfloat16_rows(f):
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    from refcall import ulp_err_bf16
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 16, 100, 1000):
+        b = (rng.standard_normal((20, n)) * 4).astype(ml_dtypes.bfloat16)
+        y = f.ufunc(b)
+        assert y.dtype == ml_dtypes.bfloat16
+        r = REF[f.name](b.astype(np.float64), axis=-1)
+        assert np.all(ulp_err_bf16(y.astype(np.float32), r) <= 1.0)
+    x = (rng.standard_normal((8, 33)) * 4).astype(ml_dtypes.bfloat16)
+    np.testing.assert_array_equal(f.ufunc(x.T, axis=0).T.view(np.uint16),
+                                  f.ufunc(x).view(np.uint16))
+
+
+@pytest.mark.parametrize("f", ROWS, ids=IDS)
 def test_rows_layout_and_threads(f):
     rng = np.random.default_rng(4)
     x = (rng.standard_normal((64, 333)) * 5).astype(np.float32)
