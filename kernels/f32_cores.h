@@ -179,25 +179,7 @@ SA_INLINE sa_vi sa_seli(sa_m m, sa_vi a, sa_vi b) {
  * v_ldexp stays in range. Same quotient and correction step as sa_sigmoid_core. */
 #define SA_SIG_WLIM 200.0f
 SA_INLINE sa_v sa_sigmoid_core_w(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
-    sa_v a = v_abs(vh);
-    sa_m neg = v_lt(vh, v_set1(0.0f));
-    sa_v al = v_sel(neg, vl, v_neg(vl));            /* -|v| = -a + al */
-    sa_vi k;
-    sa_v mlo;
-    sa_v m = sa_exp_core_lim(v_neg(a), al, SA_SIG_WLIM, &k, &mlo);
-    sa_vi kE = sa_seli(v_gt(a, v_set1(120.0f)), vi_set1(-200), k);
-    sa_v E = v_ldexp(m, kE);
-    sa_v El = v_ldexp(mlo, kE);
-    sa_v one = v_set1(1.0f), zero = v_set1(0.0f);
-    sa_v d = v_add(one, E);
-    sa_v dl = v_add(v_add(v_sub(one, d), E), El);
-    sa_v num = v_sel(neg, m, one);
-    sa_v numl = v_sel(neg, mlo, zero);
-    sa_v q = v_div(num, d);
-    sa_v res = v_add(v_fma(v_neg(q), d, num), v_fma(v_neg(q), dl, numl));
-    *ql = v_div(res, d);
-    *kq = sa_seli(neg, k, vi_set1(0));
-    return q;
+    return sa_sigmoid_core_lim(vh, vl, SA_SIG_WLIM, kq, ql);
 }
 
 /* x * b * sigma(v), v = vh + vl (|vl| <= ulp(vh)), rounded once: (x b)(q + ql) 2^kq in float64

@@ -97,15 +97,18 @@ SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
  * d = 1 + E rounded and dl its Fast2Sum error, 1 >= E): q = num/d, then one correction step
  * ql = (fma(-q, d, num) + (numl - q*dl)) / d. Callers multiply by x (fma(x, q, x*ql)) before
  * the single final scaling by 2^kq, so no intermediate goes subnormal. */
-SA_INLINE sa_v sa_sigmoid_core(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
+SA_INLINE sa_v sa_sigmoid_core_lim(sa_v vh, sa_v vl, float lim, sa_vi *kq, sa_v *ql) {
     sa_v a = v_abs(vh);
     sa_m neg = v_lt(vh, v_set1(0.0f));
     sa_v al = v_sel(neg, vl, v_neg(vl));            /* -|v| = -a + al */
     sa_vi k;
     sa_v mlo;
-    sa_v m = sa_exp_core(v_neg(a), al, &k, &mlo);
-    sa_v E = v_ldexp(m, k);
-    sa_v El = v_ldexp(mlo, k);
+    sa_v m = sa_exp_core_lim(v_neg(a), al, lim, &k, &mlo);
+    /* 1 + E only needs E when E > 2^-60: for |v| > 120 E's exponent is capped at -200 (E and
+     * El -> 0, as they already are for lim = 126) so v_ldexp stays in range for wider lims */
+    sa_vi kE = v_asint(v_sel(v_gt(a, v_set1(120.0f)), v_asfloat(vi_set1(-200)), v_asfloat(k)));
+    sa_v E = v_ldexp(m, kE);
+    sa_v El = v_ldexp(mlo, kE);
     sa_v one = v_set1(1.0f), zero = v_set1(0.0f);
     sa_v d = v_add(one, E);
     sa_v dl = v_add(v_add(v_sub(one, d), E), El);
@@ -116,6 +119,9 @@ SA_INLINE sa_v sa_sigmoid_core(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
     *ql = v_div(res, d);
     *kq = v_asint(v_sel(neg, v_asfloat(k), v_asfloat(vi_set1(0))));
     return q;
+}
+SA_INLINE sa_v sa_sigmoid_core(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
+    return sa_sigmoid_core_lim(vh, vl, 126.0f, kq, ql);
 }
 
 /* x^2 as an exact pair: x2 = h + l */

@@ -20,15 +20,11 @@
 #include <math.h>
 #include <stddef.h>
 #include "kernels.h"
+#include "f64_common.h"
 
-/* 1/sqrt(2) = R_HI + R_LO */
-static const double R_HI = 0x1.6a09e667f3bcdp-1, R_LO = -0x1.bdd3413b26456p-55;
 /* 512 ln 2 = K_HI + K_LO, K_HI on the 2^-44 grid (so t + K_HI is exact for |t| in [256, 1024)) */
 static const double K_HI = 0x1.62e42fefa39efp+8, K_LO = 0x1.abc9e3b39803fp-47;
 static const double TWO_M512 = 0x1p-512;
-/* gelu_tanh: 2 * sqrt(2/pi) = C1_HI + C1_LO, 2 * sqrt(2/pi) * 0.044715 = C3_HI + C3_LO */
-static const double C1_HI = 0x1.9884533d43651p+0, C1_LO = -0x1.cbc0d30ebfd15p-54;
-static const double C3_HI = 0x1.2444f2a4d8b4bp-4, C3_LO = -0x1.6c843a29d1c70p-61;
 
 /* gelu's erfc: glibc's double erfc is off by up to 3 ULP near z = 1.2 (measured), too much
  * for the 2 ULP budget, so where long double carries at least 64 bits and a wide exponent
@@ -43,42 +39,6 @@ static const double TWO_OVER_SQRTPI = 0x1.20dd750429b6dp+0;
 /* 1/sqrt(2 pi) = ISQ2PI_HI + ISQ2PI_LO */
 static const double ISQ2PI_HI = 0x1.9884533d43651p-2, ISQ2PI_LO = -0x1.cbc0d30ebfd15p-56;
 #endif
-
-/* s + e = a + b exactly (Knuth TwoSum, no ordering requirement). */
-static inline double two_sum(double a, double b, double *e)
-{
-    double s = a + b;
-    double bb = s - a;
-    *e = (a - (s - bb)) + (b - bb);
-    return s;
-}
-
-/* sigmoid(h + l) as a pair q + *lo (|l| << 1, h finite or +-inf or NaN).
- * e = exp(-|h|) (times (1 -+ l)), d + dl = 1 + e exactly (Fast2Sum, 1 >= e), then the quotient
- * num / (d + dl) with its division remainder from an FMA: the only errors left are exp's and
- * O(2^-104), so q + lo is good to ~0.5 ULP + exp's error once rounded. */
-static inline double sig_pair(double h, double l, double *lo)
-{
-    if (h <= 0.0) {
-        double E = exp(h);
-        double el = E * l;
-        double d = 1.0 + E;
-        double dl = ((1.0 - d) + E) + el;
-        double q = E / d;
-        double r = fma(-q, d, E);
-        *lo = ((r + el) - q * dl) / d;
-        return q;
-    } else {
-        double E = exp(-h);
-        double el = -E * l;
-        double d = 1.0 + E;
-        double dl = ((1.0 - d) + E) + el;
-        double q = 1.0 / d;
-        double r = fma(-q, d, 1.0);
-        *lo = (r - q * dl) / d;
-        return q;
-    }
-}
 
 /* x * (q + lo) with one final rounding (two_prod of x*q, low parts folded in). */
 static inline double mul_pair(double x, double q, double lo)

@@ -31,6 +31,7 @@
 #include <math.h>
 #include <stddef.h>
 #include "kernels.h"
+#include "f64_common.h"
 
 #if LDBL_MANT_DIG >= 64 && LDBL_MAX_EXP >= 16384 && !defined(SA_NO_LONG_DOUBLE)
 #define SA_CAT_LD 1
@@ -43,23 +44,9 @@ static const double INV_KH = 0x1.71547652b82fep-9; /* 1 / (512 ln 2) */
 /* selu: scale = S_HI + S_LO, scale * alpha = SA_HI + SA_LO (torch's decimal constants) */
 static const double S_HI = 0x1.0cfabd6a91132p+0, S_LO = 0x1.6fc7d272f2695p-55;
 static const double SA_HI = 0x1.c212cc640f031p+0, SA_LO = 0x1.05161b045a1fep-56;
-/* gelu_tanh: 2 sqrt(2/pi) = C1_HI + C1_LO, 2 sqrt(2/pi) * 0.044715 = C3_HI + C3_LO (f64.c) */
-static const double C1_HI = 0x1.9884533d43651p+0, C1_LO = -0x1.cbc0d30ebfd15p-54;
-static const double C3_HI = 0x1.2444f2a4d8b4bp-4, C3_LO = -0x1.6c843a29d1c70p-61;
-/* 1/sqrt(2) = R_HI + R_LO */
-static const double R_HI = 0x1.6a09e667f3bcdp-1, R_LO = -0x1.bdd3413b26456p-55;
 
 /* a value whose square overflows at run time (volatile: not folded at compile time) */
 static volatile double sa_big = 0x1p1023;
-
-/* s + e = a + b exactly (Knuth TwoSum). */
-static inline double two_sum(double a, double b, double *e)
-{
-    double s = a + b;
-    double bb = s - a;
-    *e = (a - (s - bb)) + (b - bb);
-    return s;
-}
 
 /* exp(h + l) = (E + *lo) * 2^(*s), |h| < 2^15, |l| <= 2^-40 |h| + 2^-60: E = exp(r) with
  * r = h - k*512 ln2 in [-356, 356] (exact), the low parts folded in to first order. */
@@ -83,30 +70,6 @@ static double mul2_exp(double c1, double c2, double h, double l)
     double P = m1 * m2, Pl = fma(m1, m2, -P); /* exact */
     double Q = P * E, Ql = fma(P, E, -Q);
     return ldexp(Q + (Ql + (Pl * E + P * El)), e1 + e2 + s);
-}
-
-/* sigmoid(h + l) as a pair q + *lo (copy of kernels/f64.c's sig_pair). */
-static inline double sig_pair(double h, double l, double *lo)
-{
-    if (h <= 0.0) {
-        double E = exp(h);
-        double el = E * l;
-        double d = 1.0 + E;
-        double dl = ((1.0 - d) + E) + el;
-        double q = E / d;
-        double r = fma(-q, d, E);
-        *lo = ((r + el) - q * dl) / d;
-        return q;
-    } else {
-        double E = exp(-h);
-        double el = -E * l;
-        double d = 1.0 + E;
-        double dl = ((1.0 - d) + E) + el;
-        double q = 1.0 / d;
-        double r = fma(-q, d, 1.0);
-        *lo = (r - q * dl) / d;
-        return q;
-    }
 }
 
 /* (h + l) * b rounded once; an overflowing leading product is returned as is (the correction

@@ -1,0 +1,49 @@
+/* f64_common.h — float64 building blocks shared by the float64 kernel files (kernels/f64*.c):
+ * error-free transformations, the sigmoid pair, and the constants needed as hi + lo pairs. */
+#ifndef SA_F64_COMMON_H
+#define SA_F64_COMMON_H
+#include <math.h>
+
+/* 1/sqrt(2) = R_HI + R_LO */
+static const double R_HI = 0x1.6a09e667f3bcdp-1, R_LO = -0x1.bdd3413b26456p-55;
+/* gelu_tanh's argument 2u = c1 x + c3 x^3: c1 = 2 sqrt(2/pi), c3 = 0.044715 c1, as pairs */
+static const double C1_HI = 0x1.9884533d43651p+0, C1_LO = -0x1.cbc0d30ebfd15p-54;
+static const double C3_HI = 0x1.2444f2a4d8b4bp-4, C3_LO = -0x1.6c843a29d1c70p-61;
+
+/* s + e = a + b exactly (Knuth TwoSum, no ordering requirement). */
+static inline double two_sum(double a, double b, double *e)
+{
+    double s = a + b;
+    double bb = s - a;
+    *e = (a - (s - bb)) + (b - bb);
+    return s;
+}
+
+/* sigmoid(h + l) as a pair q + *lo (|l| << 1, h finite or +-inf or NaN).
+ * e = exp(-|h|) (times (1 -+ l)), d + dl = 1 + e exactly (Fast2Sum, 1 >= e), then the quotient
+ * num / (d + dl) with its division remainder from an FMA: the only errors left are exp's and
+ * O(2^-104), so q + lo is good to ~0.5 ULP + exp's error once rounded. */
+static inline double sig_pair(double h, double l, double *lo)
+{
+    if (h <= 0.0) {
+        double E = exp(h);
+        double el = E * l;
+        double d = 1.0 + E;
+        double dl = ((1.0 - d) + E) + el;
+        double q = E / d;
+        double r = fma(-q, d, E);
+        *lo = ((r + el) - q * dl) / d;
+        return q;
+    } else {
+        double E = exp(-h);
+        double el = -E * l;
+        double d = 1.0 + E;
+        double dl = ((1.0 - d) + E) + el;
+        double q = 1.0 / d;
+        double r = fma(-q, d, 1.0);
+        *lo = (r - q * dl) / d;
+        return q;
+    }
+}
+
+#endif
