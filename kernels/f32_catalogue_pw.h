@@ -10,10 +10,7 @@
  * relu6, softsign (unary, SA_DEF_UNARY). No per-element branches: regions are blended with
  * masks, and every lane that a select throws away is first steered to a harmless operand
  * (slope * 0, a clamped x, a clamped |x|), so no discarded lane raises an overflow flag.
- * (That also needs the driver's NaN quieting to be flag-free: sa_keep_nan in f32_driver.h
- * forms x + x on every lane, which on AVX2 (unmasked vaddps) raises overflow for |x| >= 2^127;
- * AVX-512 gets a masked add and is clean. Quieting by OR-ing the quiet bit 0x00400000 into x
- * gives the same NaN bits with no flag; catalogue_pw_sweep reports the AVX2 flag until then.)
+ * (The driver's NaN quieting in f32_driver.h is flag-free too: it ORs the quiet bit into x.)
  *
  * Errors are in float32 ULPs of the exact result (long double references, which are exact or
  * within 2^-64 relative for these formulas): |y - ref| / 2^(max(e(ref), -126) - 23), measured

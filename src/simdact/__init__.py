@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 IsaInfo = _namedtuple("IsaInfo", "active available")
 FunctionInfo = _namedtuple(
     "FunctionInfo",
-    "name kind signature params defaults algorithm ulp_f32 ulp_f64 ulp_f16 may_overflow ufunc")
+    "name kind signature params defaults doc algorithm ulp_f32 ulp_f64 ulp_f16 may_overflow ufunc")
 FunctionInfo.__doc__ = """One registry entry. kind: 'unary' (y = f(x); params then lists the
 parameters fixed at their defaults), 'row' (gufunc (n)->(n)) or 'param' (y = f(x, *params),
 the parameters being broadcastable operands)."""
@@ -34,7 +34,7 @@ def _build_registry():
     for name, e in _core.UFUNCS.items():
         infos.append(FunctionInfo(
             name=name, kind=e["kind"], signature=e["ufunc"].signature, params=e["params"],
-            defaults=e["defaults"], algorithm=e["algorithm"], ulp_f32=e["ulp_f32"],
+            defaults=e["defaults"], doc=e["doc"], algorithm=e["algorithm"], ulp_f32=e["ulp_f32"],
             ulp_f64=e["ulp_f64"], ulp_f16=_core.ULP_F16, may_overflow=e["may_overflow"],
             ufunc=e["ufunc"]))
         globals()[name] = e["ufunc"]

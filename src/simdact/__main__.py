@@ -1,4 +1,4 @@
-"""python -m simdact info | demo | threads"""
+"""python -m simdact info | demo | threads | docs"""
 import argparse
 import contextlib
 import io
@@ -140,6 +140,22 @@ def cmd_threads(args):
           f"(current threshold {old})")
 
 
+def cmd_docs(args):
+    """Render docs/functions.md from src/simdact/_docs.py and the live registry: print it, or
+    write it to --write PATH."""
+    from . import _docs
+    try:
+        text = _docs.render(sa.functions())
+    except ValueError as e:
+        raise SystemExit(f"python -m simdact docs: {e}")
+    if args.write:
+        with open(args.write, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        print(f"wrote {args.write}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
 def _cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -177,8 +193,10 @@ def main(argv=None):
                    help="also write the output into PATH's demo block (README.md)")
     t = sub.add_parser("threads", help="measure the size where threads start to pay")
     t.add_argument("--repeat", type=int, default=200)
+    o = sub.add_parser("docs", help="render docs/functions.md from _docs.py and the registry")
+    o.add_argument("--write", metavar="PATH", help="write the page to PATH instead of printing")
     args = p.parse_args(argv)
-    run = {"info": cmd_info, "demo": cmd_demo, "threads": cmd_threads}[args.cmd]
+    run = {"info": cmd_info, "demo": cmd_demo, "threads": cmd_threads, "docs": cmd_docs}[args.cmd]
     if getattr(args, "readme", None):
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):

@@ -206,7 +206,8 @@ def _make_ufuncs():
         except (AttributeError, TypeError):
             pass
         kind = {SA_UNARY: "unary", SA_ROW: "row", SA_PDEFAULT: "unary", SA_PARAM: "param"}[f.kind]
-        out[name] = dict(ufunc=uf, kind=kind, algorithm=f.algo.decode(), ulp_f32=f.ulp_f32,
+        out[name] = dict(ufunc=uf, kind=kind, doc=f.doc.decode(), algorithm=f.algo.decode(),
+                         ulp_f32=f.ulp_f32,
                          ulp_f64=f.ulp_f64, may_overflow=bool(f.may_overflow), params=params,
                          defaults=defaults)
     return out
