@@ -1,35 +1,49 @@
 /* ulp_sweep.c — accuracy and cross-ISA bit-identity sweep of simdact's float32 kernels.
  *
- * Build and run from the repository root (the three ISA objects use the production flags):
+ * Build and run from the repository root (every f32*.c file of each ISA directory, one object
+ * per file, with the production flags of its ISA):
  *
  *   K=kernels; O=/tmp/sa_sweep; mkdir -p $O
- *   gcc -O2 -ffp-contract=off -I$K -c $K/scalar/f32.c -o $O/scalar.o
- *   gcc -O2 -ffp-contract=off -mavx2 -mfma -mf16c -I$K -c $K/avx2/f32.c -o $O/avx2.o
- *   gcc -O2 -ffp-contract=off -mavx2 -mfma -mf16c -mavx512f -mavx512dq -mavx512bw -mavx512vl \
- *       -I$K -c $K/avx512/f32.c -o $O/avx512.o
- *   gcc -O2 -ffp-contract=off -fopenmp -I$K $K/tests/ulp_sweep.c $O/scalar.o $O/avx2.o $O/avx512.o \
- *       -lm -o $O/ulp_sweep
+ *   for f in f32 f32_catalogue_exp f32_catalogue_pw; do
+ *     gcc -O2 -ffp-contract=off -I$K -c $K/scalar/$f.c -o $O/scalar_$f.o
+ *     gcc -O2 -ffp-contract=off -mavx2 -mfma -mf16c -I$K -c $K/avx2/$f.c -o $O/avx2_$f.o
+ *     gcc -O2 -ffp-contract=off -mavx2 -mfma -mf16c -mavx512f -mavx512dq -mavx512bw -mavx512vl \
+ *         -I$K -c $K/avx512/$f.c -o $O/avx512_$f.o
+ *   done
+ *   gcc -O2 -ffp-contract=off -fopenmp -I$K $K/tests/ulp_sweep.c $O/scalar_*.o $O/avx2_*.o \
+ *       $O/avx512_*.o -lm -o $O/ulp_sweep
  *   $O/ulp_sweep            # full sweep (2^24 strided patterns + windows + specials + rows)
  *   $O/ulp_sweep quick      # 2^20 strided patterns, fewer rows
- *   $O/ulp_sweep exhaustive [isa [name]]   # every one of the 2^32 float32 inputs (see below)
+ *   $O/ulp_sweep exhaustive [isa [name ...]]   # every one of the 2^32 float32 inputs (see below)
  *
- * Exhaustive mode: `ulp_sweep exhaustive [isa [name]]`, isa = scalar | avx2 | avx512 (default
- * avx512), name = one unary function of the registry (default: all of them). Every unary
- * function of registry.h is run, with the kernel of that one ISA, on all 2^32 float32 bit
+ * (If a kernel directory gains another f32*.c file, add it to the loop: the harness references
+ * every float32 kernel the registry names, so a missing object is a link error.)
+ *
+ * Exhaustive mode: `ulp_sweep exhaustive [isa [name ...]]`, isa = scalar | avx2 | avx512
+ * (default avx512), names = unary functions of the registry's first list (SA_FN, kind
+ * SA_UNARY) and/or parametric functions of its second list (SA_PFN) (default: all of them).
+ * Every unary SA_FN function, and every SA_PFN function at its DEFAULT parameters (the
+ * pkernel called with the defaults d0 (, d1) rounded to float32, as scalars with stride 0:
+ * the ufunc `name(x)`), is run, with the kernel of that one ISA, on all 2^32 float32 bit
  * patterns (chunks of 2^16 consecutive patterns, OpenMP-parallel over chunks, per-chunk
  * buffers only; statistics are kept per chunk and reduced in chunk order, so the output does
- * not depend on the thread count or schedule) against the float64 references below, with the
- * same ULP definition and zero-sign rule as the full sweep. It prints per function: the max
+ * not depend on the thread count or schedule) against the references below (float64 for the
+ * original functions; long double for the catalogue, with the parameters at the same
+ * float32-rounded defaults: torch semantics, as tests/reference.py and the contracts in
+ * kernels/f32_catalogue_*.h), with the same ULP definition and zero-sign rule as the full
+ * sweep. It prints per function: the max
  * ULP error and the first input (in bit-pattern order 0x00000000..0xffffffff) where it occurs
  * (as %a and as bits, with y and ref), the mean ULP error over finite inputs, the share of
  * finite inputs whose result is y == (float)ref (correctly rounded with respect to the
- * float64 reference), how many inputs exceed the budget (the first 16 of them, up to 4 per
+ * reference), how many inputs exceed the budget (the first 16 of them, up to 4 per
  * chunk, are listed), and PASS/FAIL against the registry budget. A unary function without a
  * reference here counts as a failure. Exit status 1 if any budget is exceeded. The ISA is
  * checked with __builtin_cpu_supports before use. About 1-3 minutes per function on 2 idle
  * cores (all seven functions of the registry of 2026-11-21: 620 s with avx512).
  *
- * Full / quick sweep: for every unary function and ISA it prints the max error in float32 ULPs
+ * Full / quick sweep (the original functions relu .. gelu_tanh, softmax, log_softmax; the
+ * catalogue has its own sweeps, kernels/tests/catalogue_*_sweep.c, over parameter grids):
+ * for every unary function and ISA it prints the max error in float32 ULPs
  * of a float64 reference (libm double) and the input where it occurs, checks special values
  * exactly, checks that scalar / avx2 / avx512 outputs are bit-identical (NaN counts as equal to
  * NaN), checks layout independence (offsets, lengths, in place). Row kernels are checked on
@@ -77,6 +91,14 @@ typedef struct {
     static const sa_f32_kernel ks_##name[SA_NISA] = KS(name, algo);
 #include "registry.h"
 #undef SA_FN
+/* parametric functions: pkernels per ISA, defaults as float32 (as the ufunc `name(x)` uses) */
+#define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc) \
+    static const double budget_##name = u32;                      \
+    static const sa_f32_pkernel pks_##name[SA_NISA] = KS(name, algo);
+#define SA_FN(name, kind, algo, u32, u64, ovf, doc)
+#include "registry.h"
+#undef SA_FN
+#undef SA_PFN
 
 static const char *isa_name[SA_NISA] = {"scalar", "avx2", "avx512"};
 
@@ -334,10 +356,109 @@ static const regfn reg_fns[] = {
 #include "registry.h"
 };
 #undef SA_FN
+/* the parametric list, at the defaults (rounded to float32 as the kernel receives them) */
+typedef struct { const char *name; int np; const sa_f32_pkernel *pk; float d0, d1; double budget; } regpfn;
+#define SA_FN(name, kind, algo, u32, u64, ovf, doc)
+#define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc) \
+    {#name, np, pks_##name, (float)(d0), (float)(d1), budget_##name},
+static const regpfn reg_pfns[] = {
+#include "registry.h"
+    {NULL, 0, NULL, 0, 0, 0} /* the list may be empty */
+};
+#undef SA_FN
+#undef SA_PFN
 static const struct { const char *name; ref_fn ref; } unary_refs[] = {
     {"relu", r_relu}, {"sigmoid", r_sigmoid}, {"tanh", r_tanh}, {"silu", r_silu},
     {"erf", r_erf}, {"gelu", r_gelu}, {"gelu_tanh", r_gelu_tanh},
 };
+
+/* Catalogue references in long double (64-bit mantissa; libm's expm1l/expl/log1pl), torch
+ * semantics as tests/reference.py and the contracts above the kernels in
+ * kernels/f32_catalogue_{exp,pw}.h. p, q: the parameters (the float32-rounded defaults for
+ * SA_PFN; ignored by the unary ones). NaN x never reaches them (NaN in, NaN out). */
+typedef long double LD;
+typedef LD (*ref_ld)(LD x, LD p, LD q);
+static const LD SELU_S = 1.0507009873554804934193349852946L; /* torch's decimals, taken exact */
+static const LD SELU_A = 1.6732632423543772848170429916717L;
+static LD rl_hardsigmoid(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    return x <= -3 ? 0.0L : x >= 3 ? 1.0L : (x + 3) / 6;   /* x + 3 exact in LD */
+}
+static LD rl_hardswish(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    return x <= -3 ? -0.0L : x >= 3 ? x : x * (x + 3) / 6; /* x (x + 3) exact in LD; -0 at x = -0 */
+}
+static LD rl_relu6(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    return x > 0 ? (x < 6 ? x : 6.0L) : 0.0L;              /* relu6(-0) = +0 */
+}
+static LD rl_softsign(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    if (isinf(x)) return x > 0 ? 1.0L : -1.0L;
+    return x / (1 + fabsl(x));
+}
+static LD rl_selu(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    return SELU_S * (x > 0 ? x : SELU_A * expm1l(x));
+}
+static LD rl_mish(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    if (isinf(x)) return x > 0 ? x : -0.0L;
+    /* x tanh(log1p(e^x)) = x n / (n + 2), n = e^x (e^x + 2); x > 0 in terms of e^-x */
+    if (x > 0) { LD A = expl(-x); return x * (1 + 2 * A) / (1 + 2 * A + 2 * A * A); }
+    LD A = expl(x), n = A * (A + 2);
+    return x * n / (n + 2);
+}
+static LD rl_log_sigmoid(LD x, LD p, LD q) {
+    (void)p; (void)q;
+    return x < 0 ? x - log1pl(expl(x)) : -log1pl(expl(-x)); /* +inf -> -0 */
+}
+static LD rl_leaky_relu(LD x, LD s, LD q) { (void)q; return x > 0 ? x : s * x; }
+static LD rl_hardtanh(LD x, LD lo, LD hi) {
+    LD t = x > lo ? x : lo;                                 /* ATen's clamp: -0 kept for lo < 0 */
+    return t < hi ? t : hi;
+}
+static LD rl_elu(LD x, LD a, LD q) { (void)q; return x > 0 ? x : a * expm1l(x); }
+static LD rl_celu(LD x, LD a, LD q) { (void)q; return x > 0 ? x : a * expm1l(x / a); }
+static LD rl_softplus(LD x, LD b, LD th) {
+    if (isinf(x)) return x > 0 ? x : (b > 0 ? 0.0L : -0.0L);
+    if ((float)((float)b * (float)x) > (float)th) return x; /* torch tests fl32(beta x) */
+    LD v = b * x;
+    if (v > 0) return x + log1pl(expl(-v)) / b;
+    return log1pl(expl(v)) / b;
+}
+static LD rl_swish(LD x, LD b, LD q) {
+    (void)q;
+    if (isinf(x)) { LD v = b * x; return v > 0 ? x : (v < 0 ? (x > 0 ? 0.0L : -0.0L) : x / 2); }
+    return x / (1 + expl(-b * x));
+}
+static const struct { const char *name; ref_ld ref; } cat_refs[] = {
+    {"hardsigmoid", rl_hardsigmoid}, {"hardswish", rl_hardswish}, {"relu6", rl_relu6},
+    {"softsign", rl_softsign}, {"selu", rl_selu}, {"mish", rl_mish},
+    {"log_sigmoid", rl_log_sigmoid}, {"leaky_relu", rl_leaky_relu}, {"hardtanh", rl_hardtanh},
+    {"elu", rl_elu}, {"celu", rl_celu}, {"softplus", rl_softplus}, {"swish", rl_swish},
+};
+
+/* one function of the exhaustive mode: a unary kernel or a pkernel at fixed parameters, with a
+ * float64 or a long double reference */
+typedef struct {
+    const char *name;
+    sa_f32_kernel k;      /* unary kernel, or NULL */
+    sa_f32_pkernel pk;    /* parametric kernel (k == NULL), called with p, q at stride 0 */
+    float p, q;
+    ref_fn ref;           /* float64 reference, or NULL */
+    ref_ld refl;          /* long double reference (ref == NULL) */
+    double budget;
+} xfn;
+static void xcall(const xfn *f, const float *x, float *y, size_t n) {
+    if (f->k) f->k(x, y, n);
+    else f->pk(x, &f->p, 0, &f->q, 0, y, n);
+}
+static double xref(const xfn *f, float x) {
+    if (isnan(x)) return NAN;
+    if (f->ref) return f->ref((double)x);
+    return (double)f->refl((LD)x, (LD)f->p, (LD)f->q);
+}
 
 typedef struct {
     double max, sum;   /* max error, sum of errors over finite inputs */
@@ -363,8 +484,9 @@ static int isa_supported(int isa) {
 }
 
 /* returns 1 when the budget is exceeded */
-static int exhaustive_one(const char *name, sa_f32_kernel k, ref_fn ref, double budget, int isa,
-                          double *secs) {
+static int exhaustive_one(const xfn *f, int isa, double *secs) {
+    const char *name = f->name;
+    const double budget = f->budget;
     enum { CB = 16 };
     const size_t CH = (size_t)1 << CB, NC = ((size_t)1 << 32) >> CB;
     xstat *st = malloc(NC * sizeof *st);
@@ -376,10 +498,10 @@ static int exhaustive_one(const char *name, sa_f32_kernel k, ref_fn ref, double 
         for (size_t c = 0; c < NC; c++) {
             uint32_t base = (uint32_t)(c << CB);
             for (size_t j = 0; j < CH; j++) x[j] = fbits(base + (uint32_t)j);
-            k(x, y, CH);
+            xcall(f, x, y, CH);
             xstat s = {-1.0, 0.0, base, 0, 0, 0, {0}};
             for (size_t j = 0; j < CH; j++) {
-                double r = isnan(x[j]) ? NAN : ref((double)x[j]);
+                double r = xref(f, x[j]);
                 double e = ulp_err(y[j], r);
                 /* sign of a zero result must match the reference's sign (as in sweep_unary) */
                 if (y[j] == 0 && (float)r == 0 && !signbit(y[j]) != !signbit(r)) e = INFINITY;
@@ -403,10 +525,10 @@ static int exhaustive_one(const char *name, sa_f32_kernel k, ref_fn ref, double 
         t.sum += st[c].sum; t.nfin += st[c].nfin; t.ncr += st[c].ncr; t.nover += st[c].nover;
     }
     float xa = fbits(t.at), ya;
-    k(&xa, &ya, 1);
-    double ra = isnan(xa) ? NAN : ref((double)xa);
+    xcall(f, &xa, &ya, 1);
+    double ra = xref(f, xa);
     int fail = !(t.max <= budget);
-    printf("%-10s %-6s  max %.4f ULP at x=%a (0x%08x: y=%a ref=%a)  mean %.6f  CR %.4f%%"
+    printf("%-11s %-6s  max %.4f ULP at x=%a (0x%08x: y=%a ref=%a)  mean %.6f  CR %.4f%%"
            "  >budget %llu  budget %.1f  %s  (%.0f s)\n",
            name, isa_name[isa], t.max, xa, t.at, ya, ra, t.sum / (double)t.nfin,
            100.0 * (double)t.ncr / (double)t.nfin, (unsigned long long)t.nover, budget,
@@ -416,8 +538,8 @@ static int exhaustive_one(const char *name, sa_f32_kernel k, ref_fn ref, double 
     for (size_t c = 0; c < NC && listed < 16 && t.nover; c++)
         for (uint64_t j = 0; j < st[c].nover && j < 4 && listed < 16; j++, listed++) {
             float xo = fbits(st[c].over[j]), yo;
-            k(&xo, &yo, 1);
-            double ro = isnan(xo) ? NAN : ref((double)xo);
+            xcall(f, &xo, &yo, 1);
+            double ro = xref(f, xo);
             printf("    over budget: x=%a (0x%08x) y=%a ref=%a err %.4f ULP\n", xo, st[c].over[j], yo,
                    ro, ulp_err(yo, ro));
         }
@@ -428,13 +550,19 @@ static int exhaustive_one(const char *name, sa_f32_kernel k, ref_fn ref, double 
     return fail;
 }
 
+static int wanted(int argc, char **argv, const char *name) {
+    if (argc <= 3) return 1;
+    for (int a = 3; a < argc; a++)
+        if (strcmp(argv[a], name) == 0) return 1;
+    return 0;
+}
+
 static int exhaustive_main(int argc, char **argv) {
     int isa = SA_ISA_AVX512;
-    const char *only = argc > 3 ? argv[3] : NULL;
     if (argc > 2) {
         for (isa = 0; isa < SA_NISA && strcmp(argv[2], isa_name[isa]) != 0; isa++) {}
         if (isa == SA_NISA) {
-            fprintf(stderr, "usage: ulp_sweep exhaustive [scalar|avx2|avx512 [name]]\n");
+            fprintf(stderr, "usage: ulp_sweep exhaustive [scalar|avx2|avx512 [name ...]]\n");
             return 2;
         }
     }
@@ -442,29 +570,59 @@ static int exhaustive_main(int argc, char **argv) {
         fprintf(stderr, "this CPU does not support %s\n", isa_name[isa]);
         return 2;
     }
+    /* every name asked for must be a unary SA_FN or an SA_PFN function */
+    for (int a = 3; a < argc; a++) {
+        int found = 0;
+        for (size_t i = 0; i < sizeof reg_fns / sizeof reg_fns[0]; i++)
+            if (reg_fns[i].kind == SA_UNARY && strcmp(argv[a], reg_fns[i].name) == 0) found = 1;
+        for (size_t i = 0; reg_pfns[i].name; i++)
+            if (strcmp(argv[a], reg_pfns[i].name) == 0) found = 1;
+        if (!found) {
+            fprintf(stderr, "no unary or parametric (SA_PFN) function named %s in the registry\n", argv[a]);
+            return 2;
+        }
+    }
     int nfail = 0, nrun = 0;
     double total = 0;
     printf("exhaustive sweep: all 2^32 float32 inputs, isa %s\n", isa_name[isa]);
     fflush(stdout);
     for (size_t i = 0; i < sizeof reg_fns / sizeof reg_fns[0]; i++) {
         if (reg_fns[i].kind != SA_UNARY) continue;
-        if (only && strcmp(only, reg_fns[i].name) != 0) continue;
-        ref_fn ref = NULL;
+        if (!wanted(argc, argv, reg_fns[i].name)) continue;
+        xfn f = {reg_fns[i].name, reg_fns[i].k[isa], NULL, 0.0f, 0.0f, NULL, NULL, reg_fns[i].budget};
         for (size_t j = 0; j < sizeof unary_refs / sizeof unary_refs[0]; j++)
-            if (strcmp(unary_refs[j].name, reg_fns[i].name) == 0) ref = unary_refs[j].ref;
-        if (!ref) {
-            printf("%-10s no float64 reference in ulp_sweep.c: FAIL\n", reg_fns[i].name);
+            if (strcmp(unary_refs[j].name, f.name) == 0) f.ref = unary_refs[j].ref;
+        for (size_t j = 0; j < sizeof cat_refs / sizeof cat_refs[0]; j++)
+            if (strcmp(cat_refs[j].name, f.name) == 0) f.refl = cat_refs[j].ref;
+        if (!f.ref && !f.refl) {
+            printf("%-11s no reference in ulp_sweep.c: FAIL\n", f.name);
             nfail++;
             continue;
         }
         double secs;
-        nfail += exhaustive_one(reg_fns[i].name, reg_fns[i].k[isa], ref, reg_fns[i].budget, isa, &secs);
+        nfail += exhaustive_one(&f, isa, &secs);
         total += secs;
         nrun++;
     }
-    if (nrun == 0 && only) {
-        fprintf(stderr, "no unary function named %s in the registry\n", only);
-        return 2;
+    /* SA_PFN functions at their defaults: the ufunc name(x) */
+    for (size_t i = 0; reg_pfns[i].name; i++) {
+        if (!wanted(argc, argv, reg_pfns[i].name)) continue;
+        float q = reg_pfns[i].np == 2 ? reg_pfns[i].d1 : 0.0f;
+        xfn f = {reg_pfns[i].name, NULL, reg_pfns[i].pk[isa], reg_pfns[i].d0, q, NULL, NULL,
+                 reg_pfns[i].budget};
+        for (size_t j = 0; j < sizeof cat_refs / sizeof cat_refs[0]; j++)
+            if (strcmp(cat_refs[j].name, f.name) == 0) f.refl = cat_refs[j].ref;
+        if (!f.refl) {
+            printf("%-11s no reference in ulp_sweep.c: FAIL\n", f.name);
+            nfail++;
+            continue;
+        }
+        printf("%-11s at its defaults: p = %a%s", f.name, (double)f.p, reg_pfns[i].np == 2 ? ", q = " : "\n");
+        if (reg_pfns[i].np == 2) printf("%a\n", (double)f.q);
+        double secs;
+        nfail += exhaustive_one(&f, isa, &secs);
+        total += secs;
+        nrun++;
     }
     printf("%s (%d function%s over budget, %d run, %.0f s)\n", nfail ? "FAILED" : "OK", nfail,
            nfail == 1 ? "" : "s", nrun, total);
