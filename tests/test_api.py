@@ -155,3 +155,16 @@ def test_set_num_threads_validation_and_context():
             assert sa.get_num_threads() == (3 if sa._core.has_openmp() else 1)
         assert sa.get_num_threads() == 1
     assert sa.get_num_threads() == before
+
+
+@pytest.mark.parametrize("argv", [["info"], ["demo", "--size", "4096", "--repeat", "1"],
+                                  ["threads", "--repeat", "1"]])
+def test_command_line_tools_run(argv, capsys):
+    from simdact.__main__ import main
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    if argv[0] == "threads" and (sa.get_num_threads() < 2 or not sa._core.has_openmp()):
+        assert "nothing to measure" in out
+        return
+    for f in sa.functions():
+        assert f.name in out

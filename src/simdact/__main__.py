@@ -81,25 +81,27 @@ def cmd_demo(args):
     threads = sorted({1, sa.get_num_threads()})
     print(f"\nfloat32, n = {n}, best of {args.repeat}; ns per element "
           f"(softmax: rows of {rows.shape[-1]})")
-    hdr = f"{'function':<12}" + "".join(f" {'simdact/' + str(t) + 't':>12}" for t in threads)
+    hdr = f"{'function':<24}" + "".join(f" {'simdact/' + str(t) + 't':>12}" for t in threads)
     print(hdr + f" {'numpy':>10} {'speedup':>8}")
     for f in sa.functions():
         arg = rows if f.kind == "row" else x
+        # parametric forms: one per-element operand array per parameter (0.5 everywhere)
+        ops = [np.full_like(x, 0.5)] * len(f.params) if f.kind == "param" else []
         o = out.reshape(arg.shape)
         ts = []
         for t in threads:
             with sa.set_num_threads(t):
-                ts.append(_best_time(lambda: f.ufunc(arg, out=o), args.repeat) / n * 1e9)
+                ts.append(_best_time(lambda: f.ufunc(arg, *ops, out=o), args.repeat) / n * 1e9)
         ref = forms.get(f.name)
         if ref is not None:
             with np.errstate(all="ignore"):
                 tn = _best_time(lambda: ref(arg), args.repeat) / n * 1e9
             tail = f" {tn:>10.3f} {tn / min(ts):>7.1f}x"
         else:
-            tail = f" {'(scipy?)':>10} {'':>8}"
-        print(f"{f.name:<12}" + "".join(f" {t:>12.3f}" for t in ts) + tail)
+            tail = f" {'-':>10} {'':>8}"
+        print(f"{f.name:<24}" + "".join(f" {t:>12.3f}" for t in ts) + tail)
     tc = _best_time(lambda: np.copyto(out, x), args.repeat) / n * 1e9
-    print(f"{'np.copyto':<12} {tc:>12.3f}   (memory bandwidth floor)")
+    print(f"{'np.copyto':<24} {tc:>12.3f}   (memory bandwidth floor)")
 
 
 def cmd_threads(args):
@@ -114,7 +116,7 @@ def cmd_threads(args):
     sizes = [1 << k for k in range(10, 19)]
     rng = np.random.default_rng(0)
     print(f"time on {nt} threads / time on 1 thread, float32 (below 1: the team is faster)")
-    print(f"{'function':<12}" + "".join(f" {n:>9}" for n in sizes))
+    print(f"{'function':<24}" + "".join(f" {n:>9}" for n in sizes))
     old = sa._core._set_parallel_threshold(1)
     first_ok = {}
     try:
@@ -122,17 +124,18 @@ def cmd_threads(args):
             cells = []
             for n in sizes:
                 x = (rng.standard_normal(n) * 3).astype(np.float32)
+                ops = [np.full_like(x, 0.5)] * len(f.params) if f.kind == "param" else []
                 if f.kind == "row":
                     x = x.reshape(-1, 128)
                 o = np.empty_like(x)
                 with sa.set_num_threads(1):
-                    t1 = _best_time(lambda: f.ufunc(x, out=o), args.repeat)
+                    t1 = _best_time(lambda: f.ufunc(x, *ops, out=o), args.repeat)
                 with sa.set_num_threads(nt):
-                    tn = _best_time(lambda: f.ufunc(x, out=o), args.repeat)
+                    tn = _best_time(lambda: f.ufunc(x, *ops, out=o), args.repeat)
                 cells.append(tn / t1)
             ok = [n for n, r in zip(sizes, cells) if r <= 1.0]
             first_ok[f.name] = ok[0] if ok else None
-            print(f"{f.name:<12}" + "".join(f" {r:>9.2f}" for r in cells))
+            print(f"{f.name:<24}" + "".join(f" {r:>9.2f}" for r in cells))
     finally:
         sa._core._set_parallel_threshold(old)
     worst = max((v for v in first_ok.values() if v is not None), default=None)
