@@ -242,15 +242,7 @@ void SA_F64_KERNEL(gelu_tanh)(const double *x, double *y, size_t n)
         } else if (v < -25.0) {
             r = -0.0;
         } else {
-            double x2 = v * v, x2l = fma(v, v, -x2);
-            double x3 = x2 * v, x3l = fma(x2, v, -x3) + x2l * v;
-            double a = C1_HI * v, al = fma(C1_HI, v, -a) + C1_LO * v;
-            double b = C3_HI * x3, bl = fma(C3_HI, x3, -b) + (C3_HI * x3l + C3_LO * x3);
-            double sl, h = two_sum(a, b, &sl);
-            double l = sl + (al + bl);
-            double hh = h + l; /* renormalise */
-            l = l - (hh - h);
-            h = hh;
+            double l, h = gelu_tanh_arg(v, &l);
             if (h < -700.0) {
                 r = (h < -1000.0) ? -0.0 : mul_exp_scaled(v, h, l);
             } else {

@@ -439,15 +439,7 @@ void SA_F64_KERNEL(geglu_tanh)(const double *x, const double *p, size_t ps, cons
         } else if (v < -40.0) {
             r = -0.0 * b;
         } else {
-            double x2 = v * v, x2l = fma(v, v, -x2);
-            double x3 = x2 * v, x3l = fma(x2, v, -x3) + x2l * v;
-            double a1 = C1_HI * v, a1l = fma(C1_HI, v, -a1) + C1_LO * v;
-            double a3 = C3_HI * x3, a3l = fma(C3_HI, x3, -a3) + (C3_HI * x3l + C3_LO * x3);
-            double sl, h = two_sum(a1, a3, &sl);
-            double l = sl + (a1l + a3l);
-            double hh = h + l;
-            l = l - (hh - h);
-            h = hh;
+            double l, h = gelu_tanh_arg(v, &l);
             if (h < -700.0) {
                 r = (b == 0.0 || !(fabs(b) <= DBL_MAX)) ? -0.0 * b : mul2_exp(v, b, h, l);
             } else {

@@ -46,4 +46,20 @@ static inline double sig_pair(double h, double l, double *lo)
     }
 }
 
+/* gelu_tanh's argument 2u = c1 v + c3 v^3 as a normalised double-double h + *l (v^3 and both
+ * products error-free, the constants as pairs): an argument rounded to double would cost
+ * |2u| 2^-53 relative error in exp(2u). */
+static inline double gelu_tanh_arg(double v, double *l)
+{
+    double x2 = v * v, x2l = fma(v, v, -x2);
+    double x3 = x2 * v, x3l = fma(x2, v, -x3) + x2l * v;
+    double a = C1_HI * v, al = fma(C1_HI, v, -a) + C1_LO * v;
+    double b = C3_HI * x3, bl = fma(C3_HI, x3, -b) + (C3_HI * x3l + C3_LO * x3);
+    double sl, h = two_sum(a, b, &sl);
+    double lo = sl + (al + bl);
+    double hh = h + lo; /* renormalise */
+    *l = lo - (hh - h);
+    return hh;
+}
+
 #endif
