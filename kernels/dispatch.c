@@ -20,23 +20,55 @@ const char *const sa_isa_names[SA_NISA] = {"scalar", "avx2", "avx512"};
 #define SA_STR(x) SA_STR_(x)
 
 const sa_func_info sa_funcs[SA_NFUNC] = {
-#define SA_FN(name, kind, algo, u32, u64, ovf, doc)                                      \
-    {SA_ID_##name, #name, kind, #algo, u32, u64, ovf, doc, SA_KTAB(name, algo),          \
-     SA_F64_KERNEL(name), 0, "", {0, 0}, {0, 0}, {NULL, NULL, NULL}, NULL},
+#define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_)                                   \
+    {.id = SA_ID_##nm, .name = #nm, .kind = kind_, .algo = #algo_, .ulp_f32 = u32,   \
+     .ulp_f64 = u64, .may_overflow = ovf, .doc = doc_, .f32 = SA_KTAB(nm, algo_),      \
+     .f64 = SA_F64_KERNEL(nm), .params = "", .fwd = -1},
+#define SA_PFN_ENTRY_(id_, name_, kind_, fname, pname, np_, d0, d1, algo_, u32, u64, ovf, doc_) \
+    {.id = id_, .name = name_, .kind = kind_, .algo = #algo_, .ulp_f32 = u32, .ulp_f64 = u64, \
+     .may_overflow = ovf, .doc = doc_, .np = np_, .params = SA_STR(pname),               \
+     .dflt = {d0, d1}, .dflt_f32 = {(float)(d0), (float)(d1)}, .pf32 = SA_KTAB(fname, algo_), \
+     .pf64 = SA_F64_KERNEL(fname), .fwd = -1},
 #define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc)                        \
-    {SA_ID_##name, #name, SA_PDEFAULT, #algo, u32, u64, ovf, doc, {NULL, NULL, NULL},    \
-     NULL, np, SA_STR(pname), {d0, d1}, {(float)(d0), (float)(d1)}, SA_KTAB(name, algo),  \
-     SA_F64_KERNEL(name)},                                                               \
-    {SA_ID_##name##_##pname, SA_STR(name##_##pname), SA_PARAM, #algo, u32, u64, ovf, doc, \
-     {NULL, NULL, NULL}, NULL, np, SA_STR(pname), {d0, d1}, {(float)(d0), (float)(d1)},  \
-     SA_KTAB(name, algo), SA_F64_KERNEL(name)},
-#define SA_BFN(name, pname, algo, u32, u64, ovf, doc)                                           \
-    {SA_ID_##name, #name, SA_PARAM, #algo, u32, u64, ovf, doc, {NULL, NULL, NULL}, NULL, \
-     1, SA_STR(pname), {0, 0}, {0, 0}, SA_KTAB(name, algo), SA_F64_KERNEL(name)},
+    SA_PFN_ENTRY_(SA_ID_##name, #name, SA_PDEFAULT, name, pname, np, d0, d1, algo, u32,   \
+                  u64, ovf, doc)                                                         \
+    SA_PFN_ENTRY_(SA_ID_##name##_##pname, SA_STR(name##_##pname), SA_PARAM, name, pname,  \
+                  np, d0, d1, algo, u32, u64, ovf, doc)
+#define SA_BFN(name, pname, algo, u32, u64, ovf, doc)                                    \
+    SA_PFN_ENTRY_(SA_ID_##name, #name, SA_PARAM, name, pname, 1, 0.0, 0.0, algo, u32, u64, \
+                  ovf, doc)
+/* A gradient: its name, kind and kernels; np, parameter names and defaults are its forward's
+ * (filled in by sa_select_isa), overflow reporting on (a large dy times a derivative > 1 can
+ * overflow genuinely; the kernels raise the flag only then). */
+#define SA_GRAD_ENTRY_(gname, kind_, fwd_, src_, algo_, u32, u64, KT)                    \
+    {.id = SA_CAT2(SA_ID_, gname), .name = SA_STR(gname), .kind = kind_, .algo = #algo_, \
+     .ulp_f32 = u32, .ulp_f64 = u64, .may_overflow = 1, .doc = "", .params = "",          \
+     .fwd = fwd_, .src = src_, KT(gname, algo_)},
+#define SA_GK_(gname, algo) .gf32 = SA_KTAB(gname, algo), .gf64 = SA_F64_KERNEL(gname)
+#define SA_RGK_(gname, algo) .rgf32 = SA_KTAB(gname, algo), .rgf64 = SA_F64_KERNEL(gname)
+#define SA_SRC_x 0
+#define SA_SRC_y 1
+#define SA_GRAD(fwd, src, algo, u32, u64)                                                \
+    SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GUNARY, SA_ID_##fwd, SA_SRC_##src, algo, u32, u64, \
+                   SA_GK_)
+#define SA_PGRAD(fwd, pname, src, algo, u32, u64)                                        \
+    SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GPDEFAULT, SA_ID_##fwd, SA_SRC_##src, algo, u32, \
+                   u64, SA_GK_)                                                          \
+    SA_GRAD_ENTRY_(SA_GNAME(fwd##_##pname, src), SA_GPARAM, SA_ID_##fwd##_##pname,       \
+                   SA_SRC_##src, algo, u32, u64, SA_GK_)
+#define SA_BGRAD(fwd, algo, u32, u64)                                                    \
+    SA_GRAD_ENTRY_(SA_GNAME(fwd, x), SA_GBIN, SA_ID_##fwd, 0, algo, u32, u64, SA_GK_)
+#define SA_RGRAD(fwd, src, algo, u32, u64)                                               \
+    SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GROW, SA_ID_##fwd, SA_SRC_##src, algo, u32, u64, \
+                   SA_RGK_)
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
 #undef SA_BFN
+#undef SA_GRAD
+#undef SA_PGRAD
+#undef SA_BGRAD
+#undef SA_RGRAD
 };
 
 static const sa_f16_to_f32_fn h2f[SA_NISA] = {
@@ -46,6 +78,8 @@ static const sa_f32_to_f16_fn f2h[SA_NISA] = {
 
 sa_f32_kernel sa_active_f32[SA_NFUNC];
 sa_f32_pkernel sa_active_pf32[SA_NFUNC];
+sa_f32_gkernel sa_active_gf32[SA_NFUNC];
+sa_f32_rgkernel sa_active_rgf32[SA_NFUNC];
 sa_f16_to_f32_fn sa_active_f16_to_f32;
 sa_f32_to_f16_fn sa_active_f32_to_f16;
 static int active_isa = -1;
@@ -94,6 +128,8 @@ int sa_select_isa(int isa)
     for (int i = 0; i < SA_NFUNC; i++) {
         sa_active_f32[i] = sa_funcs[i].f32[isa];
         sa_active_pf32[i] = sa_funcs[i].pf32[isa];
+        sa_active_gf32[i] = sa_funcs[i].gf32[isa];
+        sa_active_rgf32[i] = sa_funcs[i].rgf32[isa];
     }
     sa_active_f16_to_f32 = h2f[isa];
     sa_active_f32_to_f16 = f2h[isa];
@@ -118,3 +154,33 @@ sa_f32_pkernel sa_f32_pkernel_for(int id, int isa)
         return NULL;
     return sa_funcs[id].pf32[isa];
 }
+
+sa_f32_gkernel sa_f32_gkernel_for(int id, int isa)
+{
+    if (id < 0 || id >= SA_NFUNC || isa < 0 || isa >= SA_NISA ||
+        !((sa_available_isas() >> isa) & 1))
+        return NULL;
+    return sa_funcs[id].gf32[isa];
+}
+
+sa_f32_rgkernel sa_f32_rgkernel_for(int id, int isa)
+{
+    if (id < 0 || id >= SA_NFUNC || isa < 0 || isa >= SA_NISA ||
+        !((sa_available_isas() >> isa) & 1))
+        return NULL;
+    return sa_funcs[id].rgf32[isa];
+}
+
+/* Inputs: x (+ np parameter operands); a gradient adds dy in front. */
+int sa_nin(int id)
+{
+    const sa_func_info *f = &sa_funcs[id];
+    switch (f->kind) {
+    case SA_UNARY: case SA_ROW: case SA_PDEFAULT: return 1;
+    case SA_PARAM: return 1 + f->np;
+    case SA_GUNARY: case SA_GPDEFAULT: case SA_GROW: return 2;
+    default: return 2 + sa_funcs[f->fwd].np; /* SA_GPARAM, SA_GBIN */
+    }
+}
+
+int sa_nout(int id) { return sa_funcs[id].kind == SA_GBIN ? 2 : 1; }

@@ -8,10 +8,19 @@ enum {
 #define SA_FN(name, kind, algo, u32, u64, ovf, doc) SA_ID_##name,
 #define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc) SA_ID_##name, SA_ID_##name##_##pname,
 #define SA_BFN(name, pname, algo, u32, u64, ovf, doc) SA_ID_##name,
+#define SA_GRAD(fwd, src, algo, u32, u64) SA_CAT2(SA_ID_, SA_GNAME(fwd, src)),
+#define SA_PGRAD(fwd, pname, src, algo, u32, u64)                                        \
+    SA_CAT2(SA_ID_, SA_GNAME(fwd, src)), SA_CAT2(SA_ID_, SA_GNAME(fwd##_##pname, src)),
+#define SA_BGRAD(fwd, algo, u32, u64) SA_CAT2(SA_ID_, SA_GNAME(fwd, x)),
+#define SA_RGRAD(fwd, src, algo, u32, u64) SA_CAT2(SA_ID_, SA_GNAME(fwd, src)),
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
 #undef SA_BFN
+#undef SA_GRAD
+#undef SA_PGRAD
+#undef SA_BGRAD
+#undef SA_RGRAD
     SA_NFUNC
 };
 
@@ -31,6 +40,12 @@ typedef struct {
     float dflt_f32[2];
     sa_f32_pkernel pf32[SA_NISA];
     sa_f64_pkernel pf64;
+    /* gradients (kinds SA_G*): the forward entry, src 0 (x) or 1 (y = forward output) */
+    int fwd, src;
+    sa_f32_gkernel gf32[SA_NISA]; /* elementwise gradients */
+    sa_f64_gkernel gf64;
+    sa_f32_rgkernel rgf32[SA_NISA]; /* SA_GROW */
+    sa_f64_rgkernel rgf64;
 } sa_func_info;
 
 extern const sa_func_info sa_funcs[SA_NFUNC];
@@ -39,6 +54,8 @@ extern const char *const sa_isa_names[SA_NISA];
 /* Active kernels, filled by sa_select_isa(). */
 extern sa_f32_kernel sa_active_f32[SA_NFUNC];
 extern sa_f32_pkernel sa_active_pf32[SA_NFUNC];
+extern sa_f32_gkernel sa_active_gf32[SA_NFUNC];
+extern sa_f32_rgkernel sa_active_rgf32[SA_NFUNC];
 extern sa_f16_to_f32_fn sa_active_f16_to_f32;
 extern sa_f32_to_f16_fn sa_active_f32_to_f16;
 
@@ -50,5 +67,10 @@ int sa_active_isa(void);
 /* A specific ISA's float32 kernel (for tests comparing ISAs), NULL if unavailable. */
 sa_f32_kernel sa_f32_kernel_for(int id, int isa);
 sa_f32_pkernel sa_f32_pkernel_for(int id, int isa);
+sa_f32_gkernel sa_f32_gkernel_for(int id, int isa);
+sa_f32_rgkernel sa_f32_rgkernel_for(int id, int isa);
+/* Number of ufunc inputs and outputs of entry id. */
+int sa_nin(int id);
+int sa_nout(int id);
 
 #endif

@@ -72,4 +72,69 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
         }                                                                                  \
     }
 
+/* Gradient kernels (kernels.h, sa_f32_gkernel), one or two outputs:
+ *
+ *   SA_DEF_GRAD(gname, algo, fn)    fn(sa_v dy, sa_v x, sa_v p, sa_v q)            -> dx
+ *   SA_DEF_GRAD2(gname, algo, fn)   fn(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v *dp)  -> dx
+ *
+ * gname is the gradient's name (sigmoid_backward, elu_backward_from_output, ...). NaN operands
+ * come back as themselves, quieted, with a fixed precedence x, dy, p, q (so the bits never depend
+ * on the compiler's operand order, as in sa_keep_nan); fn only sees the NaN-free meaning. The
+ * tail runs through fn on a padded copy (dy padded with 0, x with 1, parameters with their
+ * first value). Every vector is loaded before anything is stored: dx / dp may alias dy or x. */
+SA_INLINE sa_v sa_quiet(sa_v a) { return v_asfloat(vi_or(v_asint(a), vi_set1(0x00400000))); }
+SA_INLINE sa_v sa_grad_nan(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v r)
+{
+    r = v_sel(v_isnan(q), sa_quiet(q), r);
+    r = v_sel(v_isnan(p), sa_quiet(p), r);
+    r = v_sel(v_isnan(dy), sa_quiet(dy), r);
+    return v_sel(v_isnan(x), sa_quiet(x), r);
+}
+
+#define SA_GRAD_BODY_(gname, algo, STEP, HAS_DP)                                                \
+    void SA_K(gname, algo)(const float *dy, const float *x, const float *p, size_t ps,          \
+                           const float *q, size_t qs, float *dx, float *dp, size_t n) {         \
+        size_t i = 0;                                                                           \
+        sa_v p1_ = v_set1(p[0]), q1_ = v_set1(q[0]), dpv_;                                      \
+        (void)dp;                                                                               \
+        for (; i + SA_W <= n; i += SA_W) {                                                      \
+            sa_v dxv_ = STEP(v_loadu(dy + i), v_loadu(x + i), sa_param_load(p, ps, i, p1_),     \
+                             sa_param_load(q, qs, i, q1_), &dpv_);                              \
+            v_storeu(dx + i, dxv_);                                                             \
+            if (HAS_DP) v_storeu(dp + i, dpv_);                                                 \
+        }                                                                                       \
+        if (i < n) {                                                                            \
+            float bd_[SA_W], bx_[SA_W], bp_[SA_W], bq_[SA_W];                                   \
+            size_t r_ = n - i, j_;                                                              \
+            for (j_ = 0; j_ < SA_W; j_++) {                                                     \
+                bd_[j_] = j_ < r_ ? dy[i + j_] : 0.0f;                                          \
+                bx_[j_] = j_ < r_ ? x[i + j_] : 1.0f;                                           \
+                bp_[j_] = ps ? (j_ < r_ ? p[i + j_] : p[i]) : p[0];                             \
+                bq_[j_] = qs ? (j_ < r_ ? q[i + j_] : q[i]) : q[0];                             \
+            }                                                                                   \
+            sa_v dxv_ = STEP(v_loadu(bd_), v_loadu(bx_), v_loadu(bp_), v_loadu(bq_), &dpv_);    \
+            v_storeu(bd_, dxv_);                                                                \
+            if (HAS_DP) v_storeu(bx_, dpv_);                                                    \
+            for (j_ = 0; j_ < r_; j_++) {                                                       \
+                dx[i + j_] = bd_[j_];                                                           \
+                if (HAS_DP) dp[i + j_] = bx_[j_];                                               \
+            }                                                                                   \
+        }                                                                                       \
+    }
+
+#define SA_DEF_GRAD(gname, algo, fn)                                                           \
+    SA_INLINE sa_v gname##_step_(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v *dp) {                  \
+        (void)dp;                                                                              \
+        return sa_grad_nan(dy, x, p, q, fn(dy, x, p, q));                                      \
+    }                                                                                          \
+    SA_GRAD_BODY_(gname, algo, gname##_step_, 0)
+
+#define SA_DEF_GRAD2(gname, algo, fn)                                                          \
+    SA_INLINE sa_v gname##_step_(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v *dp) {                  \
+        sa_v b_, a_ = fn(dy, x, p, q, &b_);                                                    \
+        *dp = sa_grad_nan(dy, x, p, q, b_);                                                    \
+        return sa_grad_nan(dy, x, p, q, a_);                                                   \
+    }                                                                                          \
+    SA_GRAD_BODY_(gname, algo, gname##_step_, 1)
+
 #endif

@@ -22,6 +22,23 @@ typedef void (*sa_f32_pkernel)(const float *x, const float *p, size_t ps, const 
                                size_t qs, float *y, size_t n);
 typedef void (*sa_f64_pkernel)(const double *x, const double *p, size_t ps, const double *q,
                                size_t qs, double *y, size_t n);
+/* Backward (gradient) kernels, elementwise: dx[i] = dy[i] * df/dx (x[i]; p[i*ps], q[i*qs]) and,
+ * for functions of two operands (SA_BGRAD), dp[i] = dy[i] * df/dp at the same point. dy and x
+ * are contiguous; p, q have stride 1 or 0 as in a pkernel (a unary function's kernel ignores
+ * them, callers pass valid pointers with stride 0); dp is NULL for a one-output gradient.
+ * dx / dp may alias dy or x exactly (in place), never partially. For a `_from_output` kernel
+ * the second operand is the forward output y instead of x. */
+typedef void (*sa_f32_gkernel)(const float *dy, const float *x, const float *p, size_t ps,
+                               const float *q, size_t qs, float *dx, float *dp, size_t n);
+typedef void (*sa_f64_gkernel)(const double *dy, const double *x, const double *p, size_t ps,
+                               const double *q, size_t qs, double *dx, double *dp, size_t n);
+/* Backward kernels of row functions (gufunc (n),(n)->(n)): one row dx[0..n) from dy[0..n) and
+ * v[0..n) (x, or y for a `_from_output` kernel); `scratch` is n elements of work space the loop
+ * provides. dx may alias dy or v exactly. */
+typedef void (*sa_f32_rgkernel)(const float *dy, const float *v, float *dx, float *scratch,
+                                size_t n);
+typedef void (*sa_f64_rgkernel)(const double *dy, const double *v, double *dx, double *scratch,
+                                size_t n);
 /* float16 is carried as its raw bits. */
 typedef void (*sa_f16_to_f32_fn)(const uint16_t *x, float *y, size_t n);
 typedef void (*sa_f32_to_f16_fn)(const float *x, uint16_t *y, size_t n);
@@ -29,11 +46,21 @@ typedef void (*sa_f32_to_f16_fn)(const float *x, uint16_t *y, size_t n);
 /* Kinds of ufunc entries: SA_UNARY and SA_ROW come from SA_FN; a SA_PFN gives a SA_PDEFAULT
  * entry (unary ufunc, defaults as parameters) and a SA_PARAM entry; a SA_BFN a SA_PARAM. */
 enum { SA_UNARY = 1, SA_ROW = 2, SA_PDEFAULT = 3, SA_PARAM = 4 };
+/* Gradient entries (registry.h, SA_*GRAD): SA_GUNARY (dy, x) -> dx, SA_GPDEFAULT the same with
+ * a parametric kernel at its defaults, SA_GPARAM (dy, x, p[, q]) -> dx, SA_GBIN (dy, x, p) ->
+ * (dx, dp), SA_GROW the gufunc (n),(n)->(n). */
+enum { SA_GUNARY = 5, SA_GPDEFAULT = 6, SA_GPARAM = 7, SA_GBIN = 8, SA_GROW = 9 };
 enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 
 #define SA_CAT3_(a, b, c) a##b##c
 #define SA_CAT3(a, b, c) SA_CAT3_(a, b, c)
-/* sa_f32_<name>__<algo>__<isa> */
+/* sa_f32_<name>__<algo>__<isa>; a gradient's name is <forward>_backward or
+ * <forward>_backward_from_output (SA_GNAME(fwd, x) / SA_GNAME(fwd, y)). */
+#define SA_GSUF_x _backward
+#define SA_GSUF_y _backward_from_output
+#define SA_CAT2_(a, b) a##b
+#define SA_CAT2(a, b) SA_CAT2_(a, b)
+#define SA_GNAME(fwd, src) SA_CAT2(fwd, SA_GSUF_##src)
 #define SA_F32_KERNEL(name, algo, isa) sa_f32_##name##__##algo##__##isa
 #define SA_F64_KERNEL(name) sa_f64_##name
 
@@ -54,10 +81,34 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
                              double *, size_t);
 #define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc) SA_PKERNEL_DECL(name, algo)
 #define SA_BFN(name, pname, algo, u32, u64, ovf, doc) SA_PKERNEL_DECL(name, algo)
+#define SA_GKERNEL_DECL(gname, algo)                                                        \
+    void SA_F32_KERNEL(gname, algo, scalar)(const float *, const float *, const float *, size_t, \
+                                            const float *, size_t, float *, float *, size_t); \
+    void SA_F32_KERNEL(gname, algo, avx2)(const float *, const float *, const float *, size_t, \
+                                          const float *, size_t, float *, float *, size_t);   \
+    void SA_F32_KERNEL(gname, algo, avx512)(const float *, const float *, const float *, size_t, \
+                                            const float *, size_t, float *, float *, size_t); \
+    void SA_F64_KERNEL(gname)(const double *, const double *, const double *, size_t,          \
+                              const double *, size_t, double *, double *, size_t);
+#define SA_RGKERNEL_DECL(gname, algo)                                                        \
+    void SA_F32_KERNEL(gname, algo, scalar)(const float *, const float *, float *, float *, size_t); \
+    void SA_F32_KERNEL(gname, algo, avx2)(const float *, const float *, float *, float *, size_t); \
+    void SA_F32_KERNEL(gname, algo, avx512)(const float *, const float *, float *, float *, size_t); \
+    void SA_F64_KERNEL(gname)(const double *, const double *, double *, double *, size_t);
+#define SA_GRAD_K_(gname, algo) SA_GKERNEL_DECL(gname, algo)
+#define SA_RGRAD_K_(gname, algo) SA_RGKERNEL_DECL(gname, algo)
+#define SA_GRAD(fwd, src, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, src), algo)
+#define SA_PGRAD(fwd, pname, src, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, src), algo)
+#define SA_BGRAD(fwd, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, x), algo)
+#define SA_RGRAD(fwd, src, algo, u32, u64) SA_RGRAD_K_(SA_GNAME(fwd, src), algo)
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
 #undef SA_BFN
+#undef SA_GRAD
+#undef SA_PGRAD
+#undef SA_BGRAD
+#undef SA_RGRAD
 
 /* float16 <-> float32 conversions (exact widening; round-to-nearest-even narrowing that keeps
  * subnormals), per ISA: portable bit arithmetic, or F16C. */

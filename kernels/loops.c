@@ -600,6 +600,270 @@ SA_DEFINE_ROW_LOOP(bf16, row_body_h16, &fmt_bf16)
 SA_DEFINE_ROW_LOOP(f32, row_body_f32, NULL)
 SA_DEFINE_ROW_LOOP(f64, row_body_f64, NULL)
 
+/* ---------------------------------------------------------------- gradients, elementwise */
+
+/* Operands of a gradient call: inputs dy, x[, p[, q]], outputs dx[, dp] (kernels.h). */
+typedef struct {
+    const sa_func_info *f;
+    int np;                 /* parameter operands (0 for SA_GUNARY / SA_GPDEFAULT) */
+    int nout;
+    char *a[6];             /* dy, x, p, q, dx, dp */
+    intptr_t s[6];
+    const sa_half *h;
+} grad_ctx;
+
+/* ufunc args -> the six slots; absent parameters point at the forward's defaults (SA_GPDEFAULT,
+ * stride 0) or at zero. */
+static void grad_setup(grad_ctx *c, char **args, const intptr_t *steps, void *data, int elsize,
+                       const sa_half *h)
+{
+    const sa_func_info *f = (const sa_func_info *)data, *fw = &sa_funcs[f->fwd];
+    static const double zero2[2] = {0.0, 0.0};
+    c->f = f;
+    c->h = h;
+    c->np = (f->kind == SA_GPARAM || f->kind == SA_GBIN) ? fw->np : 0;
+    c->nout = f->kind == SA_GBIN ? 2 : 1;
+    int k = 0;
+    for (int o = 0; o < 4; o++) {
+        if (o < 2 + c->np) {
+            c->a[o] = args[k];
+            c->s[o] = steps[k];
+            k++;
+        } else {
+            /* defaults in the element type (16-bit formats: float32, converted by the body) */
+            int d = f->kind == SA_GPDEFAULT ? o - 2 : -1;
+            if (d >= 0 && elsize == 8)
+                c->a[o] = (char *)&fw->dflt[d];
+            else if (d >= 0)
+                c->a[o] = (char *)&fw->dflt_f32[d];
+            else
+                c->a[o] = (char *)zero2;
+            c->s[o] = 0;
+        }
+    }
+    for (int o = 0; o < 2; o++) {
+        c->a[4 + o] = o < c->nout ? args[k + o] : NULL;
+        c->s[4 + o] = o < c->nout ? steps[k + o] : 0;
+    }
+}
+
+/* float32 / float64: a block whose dy, x, outputs are contiguous and whose parameters are
+ * contiguous or broadcast goes straight to the kernel; otherwise operands are gathered into
+ * aligned blocks (a broadcast parameter stays one value) and the outputs scattered back. */
+#define SA_DEFINE_GRAD(T, SUFFIX, KERNEL_EXPR)                                                 \
+    static void grad_body_##SUFFIX(void *vp, intptr_t lo, intptr_t hi)                        \
+    {                                                                                         \
+        const grad_ctx *c = (const grad_ctx *)vp;                                             \
+        void (*k)(const T *, const T *, const T *, size_t, const T *, size_t, T *, T *,       \
+                  size_t) = KERNEL_EXPR;                                                      \
+        const intptr_t sz = (intptr_t)sizeof(T);                                              \
+        char *a[6];                                                                           \
+        for (int o = 0; o < 6; o++)                                                           \
+            a[o] = c->a[o] ? c->a[o] + lo * c->s[o] : NULL;                                   \
+        intptr_t n = hi - lo;                                                                 \
+        int direct = c->s[0] == sz && c->s[1] == sz && c->s[4] == sz &&                       \
+                     (c->nout < 2 || c->s[5] == sz) && (c->s[2] == 0 || c->s[2] == sz) &&     \
+                     (c->s[3] == 0 || c->s[3] == sz);                                         \
+        if (direct) {                                                                         \
+            k((const T *)a[0], (const T *)a[1], (const T *)a[2], c->s[2] != 0,                \
+              (const T *)a[3], c->s[3] != 0, (T *)a[4], (T *)a[5], (size_t)n);                \
+            return;                                                                           \
+        }                                                                                     \
+        T b[6][SA_BLOCK] __attribute__((aligned(64)));                                        \
+        for (intptr_t i = 0; i < n; i += SA_BLOCK) {                                          \
+            intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;                                 \
+            const T *pp, *qq;                                                                 \
+            size_t pst, qst;                                                                  \
+            SA_OPERAND(T, a[2], c->s[2], i, m, b[2], pp, pst);                                \
+            SA_OPERAND(T, a[3], c->s[3], i, m, b[3], qq, qst);                                \
+            for (int o = 0; o < 2; o++)                                                       \
+                for (intptr_t j = 0; j < m; j++)                                              \
+                    b[o][j] = *(const T *)(a[o] + (i + j) * c->s[o]);                         \
+            k(b[0], b[1], pp, pst, qq, qst, b[4], c->nout > 1 ? b[5] : NULL, (size_t)m);      \
+            for (int o = 4; o < 4 + c->nout; o++)                                             \
+                for (intptr_t j = 0; j < m; j++)                                              \
+                    *(T *)(a[o] + (i + j) * c->s[o]) = b[o][j];                               \
+        }                                                                                     \
+    }                                                                                         \
+    void sa_loop_grad_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,      \
+                               void *data)                                                    \
+    {                                                                                         \
+        grad_ctx c;                                                                           \
+        grad_setup(&c, args, steps, data, (int)sizeof(T), NULL);                              \
+        sa_fpstate caller;                                                                    \
+        fp_get(&caller);                                                                      \
+        int ov = sa_run(dims[0], dims[0], 64, grad_body_##SUFFIX, &c);                        \
+        fp_finish(&caller, c.f, ov);                                                          \
+    }
+
+SA_DEFINE_GRAD(float, f32, sa_active_gf32[c->f->id])
+SA_DEFINE_GRAD(double, f64, c->f->gf64)
+
+/* float16 / bfloat16: every operand widened block by block (a broadcast one once), the float32
+ * kernel, each output rounded once. */
+static void grad_body_h16(void *vp, intptr_t lo, intptr_t hi)
+{
+    const grad_ctx *c = (const grad_ctx *)vp;
+    sa_f32_gkernel k = sa_active_gf32[c->f->id];
+    char *a[6];
+    for (int o = 0; o < 6; o++)
+        a[o] = c->a[o] ? c->a[o] + lo * c->s[o] : NULL;
+    intptr_t n = hi - lo;
+    float b[6][SA_BLOCK] __attribute__((aligned(64)));
+    uint16_t hb[SA_BLOCK] __attribute__((aligned(64)));
+    float one[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int o = 2; o < 4; o++) {
+        if (c->s[o] != 0)
+            continue;
+        if (o < 2 + c->np) /* a broadcast operand: converted once */
+            c->h->widen((const uint16_t *)a[o], &one[o], 1);
+        else /* defaults (already float32) or zero */
+            one[o] = c->f->kind == SA_GPDEFAULT ? *(const float *)a[o] : 0.0f;
+    }
+    for (intptr_t i = 0; i < n; i += SA_BLOCK) {
+        intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;
+        for (int o = 0; o < 4; o++) {
+            if (o >= 2 && c->s[o] == 0) /* a broadcast parameter: `one` */
+                continue;
+            for (intptr_t j = 0; j < m; j++)
+                hb[j] = *(const uint16_t *)(a[o] + (i + j) * c->s[o]);
+            c->h->widen(hb, b[o], (size_t)m);
+        }
+        k(b[0], b[1], c->s[2] ? b[2] : &one[2], c->s[2] != 0, c->s[3] ? b[3] : &one[3],
+          c->s[3] != 0, b[4], c->nout > 1 ? b[5] : NULL, (size_t)m);
+        for (int o = 4; o < 4 + c->nout; o++) {
+            c->h->narrow(b[o], hb, (size_t)m);
+            for (intptr_t j = 0; j < m; j++)
+                *(uint16_t *)(a[o] + (i + j) * c->s[o]) = hb[j];
+        }
+    }
+}
+
+#define SA_DEFINE_GRAD_H16(SUFFIX)                                                         \
+    void sa_loop_grad_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,   \
+                               void *data)                                                 \
+    {                                                                                      \
+        grad_ctx c;                                                                        \
+        grad_setup(&c, args, steps, data, 2, &fmt_##SUFFIX);                               \
+        sa_fpstate caller;                                                                 \
+        fp_get(&caller);                                                                   \
+        int ov = sa_run(dims[0], dims[0], 64, grad_body_h16, &c);                          \
+        fp_finish(&caller, c.f, ov);                                                       \
+    }
+SA_DEFINE_GRAD_H16(f16)
+SA_DEFINE_GRAD_H16(bf16)
+
+/* ---------------------------------------------------------------- gradients of rows */
+
+/* gufunc (n),(n)->(n): dy, v (x or y), dx. Rows are gathered into one per-thread buffer of
+ * 4 n elements (dy, v, dx, the kernel's scratch) unless all three are contiguous. */
+typedef struct {
+    const sa_func_info *f;
+    char *a[3];
+    intptr_t os[3], is[3], n;
+    volatile int oom;
+    const sa_half *h;
+} rgrad_ctx;
+
+static void rgrad_fail(rgrad_ctx *c, intptr_t r, int elsize)
+{
+    row_ctx rc = {c->f, c->a[1], c->a[2], c->os[1], c->os[2], c->is[1], c->is[2], c->n, 0, c->h};
+    c->oom = 1;
+    row_fail(&rc, r, elsize);
+}
+
+#define SA_DEFINE_RGRAD(T, SUFFIX, KERNEL_EXPR)                                              \
+    static void rgrad_body_##SUFFIX(void *p, intptr_t lo, intptr_t hi)                      \
+    {                                                                                       \
+        rgrad_ctx *c = (rgrad_ctx *)p;                                                      \
+        intptr_t n = c->n;                                                                  \
+        const intptr_t sz = (intptr_t)sizeof(T);                                            \
+        void (*k)(const T *, const T *, T *, T *, size_t) = KERNEL_EXPR;                    \
+        T *buf = NULL;                                                                      \
+        int direct = c->is[0] == sz && c->is[1] == sz && c->is[2] == sz;                    \
+        for (intptr_t r = lo; r < hi; r++) {                                                \
+            char *row[3];                                                                   \
+            for (int o = 0; o < 3; o++)                                                     \
+                row[o] = c->a[o] + r * c->os[o];                                            \
+            if (!buf && !(buf = (T *)malloc((size_t)n * 4 * sizeof(T)))) {                  \
+                rgrad_fail(c, r, (int)sizeof(T));                                           \
+                continue;                                                                   \
+            }                                                                               \
+            if (direct) {                                                                   \
+                k((const T *)row[0], (const T *)row[1], (T *)row[2], buf, (size_t)n);       \
+                continue;                                                                   \
+            }                                                                               \
+            for (int o = 0; o < 2; o++)                                                     \
+                for (intptr_t j = 0; j < n; j++)                                            \
+                    buf[(o + 1) * n + j] = *(const T *)(row[o] + j * c->is[o]);             \
+            k(buf + n, buf + 2 * n, buf + 3 * n, buf, (size_t)n);                           \
+            for (intptr_t j = 0; j < n; j++)                                                \
+                *(T *)(row[2] + j * c->is[2]) = buf[3 * n + j];                             \
+        }                                                                                   \
+        free(buf);                                                                          \
+    }
+
+SA_DEFINE_RGRAD(float, f32, sa_active_rgf32[c->f->id])
+SA_DEFINE_RGRAD(double, f64, c->f->rgf64)
+
+static void rgrad_body_h16(void *p, intptr_t lo, intptr_t hi)
+{
+    rgrad_ctx *c = (rgrad_ctx *)p;
+    intptr_t n = c->n;
+    sa_f32_rgkernel k = sa_active_rgf32[c->f->id];
+    float *buf = NULL;
+    uint16_t *hb = NULL;
+    for (intptr_t r = lo; r < hi; r++) {
+        char *row[3];
+        for (int o = 0; o < 3; o++)
+            row[o] = c->a[o] + r * c->os[o];
+        if (!buf) {
+            buf = (float *)malloc((size_t)n * (4 * sizeof(float) + sizeof(uint16_t)));
+            if (!buf) {
+                rgrad_fail(c, r, 2);
+                continue;
+            }
+            hb = (uint16_t *)(buf + 4 * n);
+        }
+        for (int o = 0; o < 2; o++) {
+            for (intptr_t j = 0; j < n; j++)
+                hb[j] = *(const uint16_t *)(row[o] + j * c->is[o]);
+            c->h->widen(hb, buf + (o + 1) * n, (size_t)n);
+        }
+        k(buf + n, buf + 2 * n, buf + 3 * n, buf, (size_t)n);
+        c->h->narrow(buf + 3 * n, hb, (size_t)n);
+        for (intptr_t j = 0; j < n; j++)
+            *(uint16_t *)(row[2] + j * c->is[2]) = hb[j];
+    }
+    free(buf);
+}
+
+#define SA_DEFINE_RGRAD_LOOP(SUFFIX, BODY, FMT)                                              \
+    void sa_loop_rgrad_##SUFFIX(char **args, const intptr_t *dims, const intptr_t *steps,    \
+                                void *data)                                                 \
+    {                                                                                       \
+        rgrad_ctx c = {(const sa_func_info *)data, {args[0], args[1], args[2]},             \
+                       {steps[0], steps[1], steps[2]}, {steps[3], steps[4], steps[5]},      \
+                       dims[1], 0, FMT};                                                    \
+        if (dims[0] == 0 || dims[1] == 0)                                                   \
+            return;                                                                         \
+        sa_fpstate caller;                                                                  \
+        fp_get(&caller);                                                                    \
+        int ov = sa_run(dims[0], dims[0] * dims[1], 1, BODY, &c);                          \
+        fp_finish(&caller, c.f, ov);                                                        \
+        if (c.oom) {                                                                        \
+            volatile float z = 0.0f;                                                        \
+            z = z / z;                                                                      \
+        }                                                                                   \
+    }
+
+SA_DEFINE_RGRAD_LOOP(f16, rgrad_body_h16, &fmt_f16)
+SA_DEFINE_RGRAD_LOOP(bf16, rgrad_body_h16, &fmt_bf16)
+SA_DEFINE_RGRAD_LOOP(f32, rgrad_body_f32, NULL)
+SA_DEFINE_RGRAD_LOOP(f64, rgrad_body_f64, NULL)
+
+void sa_loops_refresh_isa(void) { init_formats(); }
+
 static void init_formats(void)
 {
     fmt_f16.widen = sa_active_f16_to_f32;

@@ -17,6 +17,14 @@ void sa_loop_param_f64(char **args, const intptr_t *dims, const intptr_t *steps,
 void sa_loop_row_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_row_f32(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 void sa_loop_row_f64(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_grad_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_grad_bf16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_grad_f32(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_grad_f64(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_rgrad_f16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_rgrad_bf16(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_rgrad_f32(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
+void sa_loop_rgrad_f64(char **args, const intptr_t *dims, const intptr_t *steps, void *data);
 
 /* Threads. n <= 0 means "follow the OpenMP default" (OMP_NUM_THREADS, threadpoolctl). */
 void sa_set_num_threads(int n);
@@ -29,6 +37,8 @@ intptr_t sa_get_parallel_threshold(void);
 /* Largest OpenMP team observed since the last reset (for tests proving threads ran). */
 int sa_max_team_seen(int reset);
 void sa_loops_init(void);
+/* After sa_select_isa() changed the ISA (tests only): pick that ISA's float16 conversions. */
+void sa_loops_refresh_isa(void);
 /* Tests only: swap the calling thread's MXCSR (x86), -1 elsewhere. */
 long sa_debug_swap_mxcsr(long value);
 long sa_debug_get_mxcsr(void);

@@ -47,6 +47,42 @@
  * 0.5 / 0.51 where the kernel is proven correctly rounded / within 2^-21 of it. float64
  * budgets are the contract ceilings (measured: <= 1 ULP on mpmath samples).
  */
+/* Gradients: one line per backward ufunc, in a fourth list at the end.
+ *
+ *   SA_GRAD(fwd, src, algo, ulp_f32, ulp_f64)          fwd an SA_FN SA_UNARY function
+ *   SA_PGRAD(fwd, pname, src, algo, ulp_f32, ulp_f64)  fwd an SA_PFN (pname repeated from it)
+ *   SA_BGRAD(fwd, algo, ulp_f32, ulp_f64)              fwd an SA_BFN: two outputs
+ *   SA_RGRAD(fwd, src, algo, c_f32, c_f64)             fwd an SA_ROW function
+ *
+ *   src x: `<fwd>_backward(dy, x)` = dy * f'(x); src y: `<fwd>_backward_from_output(dy, y)`, the
+ *   same gradient written as a function of the forward's output y. An SA_PGRAD gives the form
+ *   with default parameters and `<fwd>_<pname>_backward(dy, x, p[, q])`; an SA_BGRAD gives
+ *   `dx, dp = <fwd>_backward(dy, x, p)` (dp = dy * df/dp, elementwise: reduce it yourself).
+ *   An SA_RGRAD is a gufunc (n),(n)->(n) over the last axis.
+ *   Budgets: an elementwise gradient stays within ulp_f32 ULPs + 4 * 2^-24 * S of the float64
+ *   reference, S the sum of the absolute values of the terms of the derivative formula (the
+ *   second part matters only near the derivative's own zeros; tests/reference.py writes the
+ *   terms next to each reference). A row gradient's component i stays within
+ *   c * 2^-24 * |y_i| * (|dy_i| + sum_j |y_j dy_j|) (softmax) or c * 2^-24 * (|dy_i| +
+ *   y_i sum_j |dy_j|) (log_softmax, y_i = softmax probability), c independent of n (sums are
+ *   accumulated in float64). float64 loops: the same with 2^-53.
+ */
+#ifndef SA_GRAD
+#define SA_GRAD(fwd, src, algo, u32, u64)
+#define SA_GRAD_LOCAL_
+#endif
+#ifndef SA_PGRAD
+#define SA_PGRAD(fwd, pname, src, algo, u32, u64)
+#define SA_PGRAD_LOCAL_
+#endif
+#ifndef SA_BGRAD
+#define SA_BGRAD(fwd, algo, u32, u64)
+#define SA_BGRAD_LOCAL_
+#endif
+#ifndef SA_RGRAD
+#define SA_RGRAD(fwd, src, algo, u32, u64)
+#define SA_RGRAD_LOCAL_
+#endif
 #ifndef SA_PFN
 #define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc)
 #define SA_PFN_LOCAL_
@@ -90,6 +126,29 @@ SA_BFN(swiglu,       b,     rr2_p7_div_f64,  0.65, 3.0, 1, "swiglu(a, b) = silu(
 SA_BFN(geglu,        b,     p9_erfc_p10_f64, 1.75, 3.0, 1, "geglu(a, b) = gelu(a) * b  (exact erf GELU)")
 SA_BFN(geglu_tanh,   b,     hilo_rr2_p7_div_f64, 0.6, 3.0, 1, "geglu_tanh(a, b) = gelu_tanh(a) * b")
 
+/* Gradients.
+ *      fwd          src  algo             f32  f64 */
+SA_GRAD(relu,        x,   select,          0.0, 0.0)
+SA_GRAD(relu,        y,   select,          0.0, 0.0)
+/* @@GRAD-EXP@@ (exp/log/erf family, helper A) */
+/* @@GRAD-PW@@ (piecewise, from-output and rows, helper B) */
+
+#ifdef SA_GRAD_LOCAL_
+#undef SA_GRAD
+#undef SA_GRAD_LOCAL_
+#endif
+#ifdef SA_PGRAD_LOCAL_
+#undef SA_PGRAD
+#undef SA_PGRAD_LOCAL_
+#endif
+#ifdef SA_BGRAD_LOCAL_
+#undef SA_BGRAD
+#undef SA_BGRAD_LOCAL_
+#endif
+#ifdef SA_RGRAD_LOCAL_
+#undef SA_RGRAD
+#undef SA_RGRAD_LOCAL_
+#endif
 #ifdef SA_PFN_LOCAL_
 #undef SA_PFN
 #undef SA_PFN_LOCAL_

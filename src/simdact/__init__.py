@@ -21,6 +21,15 @@ FunctionInfo = _namedtuple(
 FunctionInfo.__doc__ = """One registry entry. kind: 'unary' (y = f(x); params then lists the
 parameters fixed at their defaults), 'row' (gufunc (n)->(n)) or 'param' (y = f(x, *params),
 the parameters being broadcastable operands)."""
+GradientInfo = _namedtuple(
+    "GradientInfo",
+    "name forward from_output kind signature nin nout params defaults algorithm ulp_f32 "
+    "ulp_f64 ufunc")
+GradientInfo.__doc__ = """One backward ufunc. forward: the name of the forward ufunc it
+differentiates; from_output: its second operand is the forward's output y (else x); kind
+'grad' (elementwise: (dy, x, *params) -> dx, or (dx, dp) when nout == 2) or 'grad_row' (gufunc
+(n),(n)->(n)); params: parameter operands after x (defaults: the fixed values of a default
+form). Budgets: see kernels/registry.h (ULPs + a term allowance; rows: the constant c)."""
 
 
 def isa():
@@ -30,24 +39,37 @@ def isa():
 
 
 def _build_registry():
-    infos = []
+    infos, grads = [], []
     for name, e in _core.UFUNCS.items():
+        globals()[name] = e["ufunc"]
+        if e["forward"] is not None:
+            grads.append(GradientInfo(
+                name=name, forward=e["forward"], from_output=e["from_output"], kind=e["kind"],
+                signature=e["ufunc"].signature, nin=e["ufunc"].nin, nout=e["ufunc"].nout,
+                params=e["op_params"], defaults=e["defaults"], algorithm=e["algorithm"],
+                ulp_f32=e["ulp_f32"], ulp_f64=e["ulp_f64"], ufunc=e["ufunc"]))
+            continue
         infos.append(FunctionInfo(
             name=name, kind=e["kind"], signature=e["ufunc"].signature, params=e["params"],
             defaults=e["defaults"], doc=e["doc"], algorithm=e["algorithm"], ulp_f32=e["ulp_f32"],
             ulp_f64=e["ulp_f64"], ulp_f16=_core.ULP_F16, may_overflow=e["may_overflow"],
             ufunc=e["ufunc"]))
-        globals()[name] = e["ufunc"]
-    return tuple(infos)
+    return tuple(infos), tuple(grads)
 
 
-_FUNCTIONS = _build_registry()
+_FUNCTIONS, _GRADIENTS = _build_registry()
 
 
 def functions():
     """The registry (kernels/registry.h) as Python data: one FunctionInfo per public function,
     in registry order. Tests, the accuracy tool and the benchmarks iterate over this."""
     return _FUNCTIONS
+
+
+def gradients():
+    """Every backward ufunc (<f>_backward, <f>_backward_from_output, ...) as GradientInfo, in
+    registry order."""
+    return _GRADIENTS
 
 
 class _ThreadSetting:
@@ -90,5 +112,5 @@ def get_num_threads():
     return _core.get_num_threads()
 
 
-__all__ = ["isa", "functions", "set_num_threads", "get_num_threads", "IsaInfo",
-           "FunctionInfo"] + [f.name for f in _FUNCTIONS]
+__all__ = ["isa", "functions", "gradients", "set_num_threads", "get_num_threads", "IsaInfo",
+           "FunctionInfo", "GradientInfo"] + [f.name for f in _FUNCTIONS + _GRADIENTS]

@@ -43,6 +43,8 @@ cdef extern from "dispatch.h":
         int np
         const char *params
         double dflt[2]
+        int fwd
+        int src
     enum:
         SA_NFUNC
         SA_NISA
@@ -50,6 +52,11 @@ cdef extern from "dispatch.h":
         SA_ROW
         SA_PDEFAULT
         SA_PARAM
+        SA_GUNARY
+        SA_GPDEFAULT
+        SA_GPARAM
+        SA_GBIN
+        SA_GROW
         SA_ULP_F16
     const sa_func_info sa_funcs[]
     const char *const sa_isa_names[]
@@ -58,6 +65,8 @@ cdef extern from "dispatch.h":
     int sa_active_isa()
     sa_f32_kernel sa_f32_kernel_for(int id, int isa)
     sa_f32_pkernel sa_f32_pkernel_for(int id, int isa)
+    int sa_nin(int id)
+    int sa_nout(int id)
 
 cdef extern from "loops.h":
     void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
@@ -72,6 +81,14 @@ cdef extern from "loops.h":
     void sa_loop_row_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_row_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_row_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_grad_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_grad_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_grad_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_grad_bf16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_rgrad_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_rgrad_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_rgrad_f64(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
+    void sa_loop_rgrad_bf16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_set_num_threads(int n)
     int sa_get_num_threads_setting()
     int sa_get_num_threads()
@@ -80,6 +97,7 @@ cdef extern from "loops.h":
     npy_intp sa_get_parallel_threshold()
     int sa_max_team_seen(int reset)
     void sa_loops_init()
+    void sa_loops_refresh_isa()
     long sa_debug_swap_mxcsr(long value)
     long sa_debug_get_mxcsr()
 
@@ -88,9 +106,12 @@ cdef extern from "loops.h":
 cdef PyUFuncGenericFunction unary_loops[3]
 cdef PyUFuncGenericFunction row_loops[3]
 cdef PyUFuncGenericFunction param_loops[3]
+cdef PyUFuncGenericFunction grad_loops[3]
+cdef PyUFuncGenericFunction rgrad_loops[3]
 cdef char loop_types[6]
 cdef char param2_types[9]
 cdef char param3_types[12]
+cdef char nargs_types[6][18]    # nargs_types[k]: k arguments of one type, per loop (e, f, d)
 cdef void *loop_data[SA_NFUNC][3]
 cdef list _keepalive = []
 
@@ -103,7 +124,16 @@ row_loops[2] = <PyUFuncGenericFunction>sa_loop_row_f64
 param_loops[0] = <PyUFuncGenericFunction>sa_loop_param_f16
 param_loops[1] = <PyUFuncGenericFunction>sa_loop_param_f32
 param_loops[2] = <PyUFuncGenericFunction>sa_loop_param_f64
+grad_loops[0] = <PyUFuncGenericFunction>sa_loop_grad_f16
+grad_loops[1] = <PyUFuncGenericFunction>sa_loop_grad_f32
+grad_loops[2] = <PyUFuncGenericFunction>sa_loop_grad_f64
+rgrad_loops[0] = <PyUFuncGenericFunction>sa_loop_rgrad_f16
+rgrad_loops[1] = <PyUFuncGenericFunction>sa_loop_rgrad_f32
+rgrad_loops[2] = <PyUFuncGenericFunction>sa_loop_rgrad_f64
 for _j, _t in enumerate((NPY_HALF, NPY_FLOAT, NPY_DOUBLE)):
+    for _n in range(6):
+        for _k in range(_n):
+            nargs_types[_n][_n * _j + _k] = _t
     for _k in range(3):
         param2_types[3 * _j + _k] = _t
     for _k in range(4):
@@ -171,9 +201,42 @@ def _docstring(name, formula, kind, algo, ulp_f32, ulp_f64, params, defaults):
             f"Float32 algorithm: {algo}.\n")
 
 
+def _grad_docstring(name, fwd, src, kind, algo, ulp_f32, ulp_f64, params, defaults, nout):
+    v = "y" if src else "x"
+    ops = ", ".join(("dy", v) + params)
+    if kind == SA_GROW:
+        what = (f"The backward pass of {fwd} along the last axis: dx = J^T dy, J the Jacobian "
+                f"of {fwd} at the row" + (" whose output is y" if src else " x") + ".")
+        shape = "A generalized ufunc with signature (n),(n)->(n) (`axes=` picks other axes)."
+        acc = (f"Accuracy: component i within {ulp_f32:g} * 2^-24 * (the size of its terms) in "
+               f"float32, {ulp_f64:g} * 2^-53 * (the same) in float64 (see registry.h).")
+    else:
+        res = "dx, dp" if nout == 2 else "dx"
+        what = (f"{name}({ops}) -> {res}: the backward pass of {fwd}, dx = dy * {fwd}'"
+                + ("(x) written in the output y = " + fwd + "(x)." if src else "(x)."))
+        if nout == 2:
+            what += (f" dp = dy * d{fwd}/d{params[0]} elementwise; a parameter's gradient is "
+                     f"its sum over the broadcast axes (e.g. dp.sum(axis=...)).")
+        shape = "An elementwise numpy.ufunc: broadcasting, out=, where=, dtype= come from NumPy."
+        if defaults:
+            shape += (" Parameters at their defaults: " +
+                      ", ".join(f"{p}={d:g}" for p, d in zip(params, defaults)) + ".")
+        acc = (f"Accuracy: within {ulp_f32:g} float32 ULP + 4 * 2^-24 * (sum of |terms| of the "
+               f"derivative formula) of a float64 reference; float64 {ulp_f64:g} ULP + the same "
+               f"with 2^-53.")
+    return (f"{what}\n\n{shape}\n\nLoops: float16, float32, float64.\n{acc}\n"
+            f"Float32 algorithm: {algo}.\n")
+
+
+_KIND_NAMES = {SA_UNARY: "unary", SA_ROW: "row", SA_PDEFAULT: "unary", SA_PARAM: "param",
+               SA_GUNARY: "grad", SA_GPDEFAULT: "grad", SA_GPARAM: "grad", SA_GBIN: "grad",
+               SA_GROW: "grad_row"}
+
+
 def _make_ufuncs():
-    cdef int i, nin
+    cdef int i, nin, nout
     cdef const sa_func_info *f
+    cdef const sa_func_info *fw
     cdef PyUFuncGenericFunction *loops
     cdef char *types
     cdef const char *signature
@@ -183,33 +246,50 @@ def _make_ufuncs():
         for j in range(3):
             loop_data[i][j] = <void *>f
         name = f.name.decode()
-        params = tuple(p for p in f.params.decode().split("_") if p) if f.np else ()
-        defaults = tuple([f.dflt[k] for k in range(f.np)]) if f.kind == SA_PDEFAULT else ()
-        doc = _docstring(name, f.doc.decode(), f.kind, f.algo.decode(), f.ulp_f32, f.ulp_f64,
-                         params, defaults).encode()
+        grad = f.kind >= SA_GUNARY
+        fw = &sa_funcs[f.fwd] if grad else f
+        params = tuple(p for p in fw.params.decode().split("_") if p) if fw.np else ()
+        if f.kind in (SA_PDEFAULT, SA_GPDEFAULT):
+            defaults = tuple([fw.dflt[k] for k in range(fw.np)])
+        else:
+            defaults = ()
+        nin = sa_nin(i)
+        nout = sa_nout(i)
+        if grad:
+            fwd = fw.name.decode()
+            doc = _grad_docstring(name, fwd, f.src, f.kind, f.algo.decode(), f.ulp_f32,
+                                  f.ulp_f64, params if f.kind in (SA_GPARAM, SA_GBIN) else (),
+                                  defaults, nout).encode()
+        else:
+            fwd = None
+            doc = _docstring(name, f.doc.decode(), f.kind, f.algo.decode(), f.ulp_f32,
+                             f.ulp_f64, params, defaults).encode()
         _keepalive.append(doc)
-        nin = 1
         signature = NULL
-        loops = &unary_loops[0]
-        types = &loop_types[0]
+        types = &nargs_types[nin + nout][0]
         if f.kind == SA_ROW:
             loops = &row_loops[0]
             signature = b"(n)->(n)"
         elif f.kind == SA_PARAM:
             loops = &param_loops[0]
-            nin = 1 + f.np
-            types = &param2_types[0] if f.np == 1 else &param3_types[0]
+        elif f.kind == SA_GROW:
+            loops = &rgrad_loops[0]
+            signature = b"(n),(n)->(n)"
+        elif grad:
+            loops = &grad_loops[0]
+        else:
+            loops = &unary_loops[0]
         uf = PyUFunc_FromFuncAndDataAndSignature(
-            loops, loop_data[i], types, 3, nin, 1, PyUFunc_None, f.name, doc, 0, signature)
+            loops, loop_data[i], types, 3, nin, nout, PyUFunc_None, f.name, doc, 0, signature)
         try:
             uf.__module__ = "simdact"   # NumPy >= 2.2: pickle finds simdact.<name> directly
         except (AttributeError, TypeError):
             pass
-        kind = {SA_UNARY: "unary", SA_ROW: "row", SA_PDEFAULT: "unary", SA_PARAM: "param"}[f.kind]
-        out[name] = dict(ufunc=uf, kind=kind, doc=f.doc.decode(), algorithm=f.algo.decode(),
-                         ulp_f32=f.ulp_f32,
-                         ulp_f64=f.ulp_f64, may_overflow=bool(f.may_overflow), params=params,
-                         defaults=defaults)
+        out[name] = dict(ufunc=uf, kind=_KIND_NAMES[f.kind], doc=f.doc.decode(),
+                         algorithm=f.algo.decode(), ulp_f32=f.ulp_f32, ulp_f64=f.ulp_f64,
+                         may_overflow=bool(f.may_overflow), params=params, defaults=defaults,
+                         forward=fwd, from_output=bool(grad and f.src),
+                         op_params=params if f.kind in (SA_PARAM, SA_GPARAM, SA_GBIN) else ())
     return out
 
 
@@ -235,6 +315,10 @@ def _register_bfloat16():
         uf = UFUNCS[f.name.decode()]["ufunc"]
         if f.kind == SA_ROW:
             loop = <PyUFuncGenericFunction>sa_loop_row_bf16
+        elif f.kind == SA_GROW:
+            loop = <PyUFuncGenericFunction>sa_loop_rgrad_bf16
+        elif f.kind >= SA_GUNARY:
+            loop = <PyUFuncGenericFunction>sa_loop_grad_bf16
         elif f.kind == SA_PARAM:
             loop = <PyUFuncGenericFunction>sa_loop_param_bf16
         else:
@@ -284,6 +368,19 @@ def _max_team_seen(bint reset=False):
 def _swap_mxcsr(long value):
     """Tests only: set the calling thread's MXCSR, return the old value (-1: not x86)."""
     return sa_debug_swap_mxcsr(value)
+
+
+def _testing_select_isa(name):
+    """Tests only: make ISA `name` the active one for every ufunc of this process and return
+    the previous one's name. The ISA is otherwise chosen once at import; tests use this to run
+    the public ufuncs on each ISA in one process (restore the old one afterwards)."""
+    if name not in ISA_NAMES:
+        raise ValueError(f"unknown ISA {name!r}")
+    old = active_isa()
+    if sa_select_isa(ISA_NAMES.index(name)) != 0:
+        raise RuntimeError(f"ISA {name!r} is not available on this CPU")
+    sa_loops_refresh_isa()
+    return old
 
 
 def _kernel_f32(name, isa, cnp.ndarray x, *operands):
