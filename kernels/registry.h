@@ -130,8 +130,12 @@ SA_BFN(geglu_tanh,   b,     hilo_rr2_p7_div_f64, 0.6, 3.0, 1, "geglu_tanh(a, b) 
  *      fwd          src  algo             f32  f64 */
 SA_GRAD(relu,        x,   select,          0.0, 0.0)
 SA_GRAD(relu,        y,   select,          0.0, 0.0)
-/* @@GRAD-EXP@@ (exp/log/erf family, helper A) */
-/* @@GRAD-PW@@ (piecewise, from-output and rows, helper B) */
+/* sigmoid family */
+
+/* erf family and the expm1 units */
+
+/* piecewise functions and rows */
+
 
 #ifdef SA_GRAD_LOCAL_
 #undef SA_GRAD
