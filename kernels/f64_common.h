@@ -62,4 +62,19 @@ static inline double gelu_tanh_arg(double v, double *l)
     return hh;
 }
 
+/* Gradient kernels: NaN operands come back quieted (x + x) with the precedence x, dy, p, q (the
+ * float32 drivers' rule, f32_driver.h); otherwise r. */
+static inline double sa_grad_nan64(double dy, double x, double p, double q, double r)
+{
+    if (isnan(x))
+        return x + x;
+    if (isnan(dy))
+        return dy + dy;
+    if (isnan(p))
+        return p + p;
+    if (isnan(q))
+        return q + q;
+    return r;
+}
+
 #endif

@@ -5,20 +5,7 @@
 #include <math.h>
 #include <stddef.h>
 #include "kernels.h"
-
-/* NaN precedence x, dy, p, q (quieted by the addition); otherwise r. */
-static inline double grad_nan(double dy, double x, double p, double q, double r)
-{
-    if (isnan(x))
-        return x + x;
-    if (isnan(dy))
-        return dy + dy;
-    if (isnan(p))
-        return p + p;
-    if (isnan(q))
-        return q + q;
-    return r;
-}
+#include "f64_common.h"
 
 /* relu'(x) = [x > 0]; exact. */
 void SA_F64_KERNEL(relu_backward)(const double *dy, const double *x, const double *p, size_t ps,
@@ -26,7 +13,7 @@ void SA_F64_KERNEL(relu_backward)(const double *dy, const double *x, const doubl
 {
     (void)ps, (void)qs, (void)dp;
     for (size_t i = 0; i < n; i++)
-        dx[i] = grad_nan(dy[i], x[i], p[0], q[0], dy[i] * (x[i] > 0.0 ? 1.0 : 0.0));
+        dx[i] = sa_grad_nan64(dy[i], x[i], p[0], q[0], dy[i] * (x[i] > 0.0 ? 1.0 : 0.0));
 }
 
 /* With y = relu(x): [y > 0]; exact. */
@@ -36,5 +23,5 @@ void SA_F64_KERNEL(relu_backward_from_output)(const double *dy, const double *y,
 {
     (void)ps, (void)qs, (void)dp;
     for (size_t i = 0; i < n; i++)
-        dx[i] = grad_nan(dy[i], y[i], p[0], q[0], dy[i] * (y[i] > 0.0 ? 1.0 : 0.0));
+        dx[i] = sa_grad_nan64(dy[i], y[i], p[0], q[0], dy[i] * (y[i] > 0.0 ? 1.0 : 0.0));
 }
