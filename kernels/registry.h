@@ -131,6 +131,16 @@ SA_BFN(geglu_tanh,   b,     hilo_rr2_p7_div_f64, 0.6, 3.0, 1, "geglu_tanh(a, b) 
 SA_GRAD(relu,        x,   select,          0.0, 0.0)
 SA_GRAD(relu,        y,   select,          0.0, 0.0)
 /* sigmoid family */
+SA_GRAD(sigmoid,     x,   rr2_p7_divd,     0.59, 2.0)
+SA_GRAD(sigmoid,     y,   f64_mul,         0.51, 2.0)
+SA_GRAD(tanh,        x,   rr2_p7_divd,     0.6, 2.0)
+SA_GRAD(tanh,        y,   f64_mul,         0.51, 2.0)
+SA_GRAD(silu,        x,   rr2_p7_divd,     0.6, 2.0)
+SA_GRAD(log_sigmoid, x,   rr2_p7_divd,     0.58, 2.0)
+SA_GRAD(mish,        x,   rr2_p7_ratd,     0.6, 2.0)
+SA_PGRAD(softplus, beta_threshold, x, hilo_rr2_p7_divd, 0.59, 2.0)
+SA_PGRAD(swish,    beta,           x, hilo_rr2_p7_divd, 0.6, 2.0)
+SA_BGRAD(swiglu,   rr2_p7_divd,      0.6, 2.0)
 
 /* erf family and the expm1 units */
 
