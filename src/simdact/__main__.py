@@ -148,7 +148,7 @@ def cmd_docs(args):
     write it to --write PATH."""
     from . import _docs
     try:
-        text = _docs.render(sa.functions())
+        text = _docs.render(sa.functions(), sa.gradients())
     except ValueError as e:
         raise SystemExit(f"python -m simdact docs: {e}")
     if args.write:
