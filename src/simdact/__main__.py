@@ -66,6 +66,10 @@ def cmd_info(args):
     for f in sa.functions():
         print(f"{f.name:<24} {f.kind:<6} {f.algorithm:<20} {f.ulp_f32:>8g} {f.ulp_f64:>8g} "
               f"{f.ulp_f16:>8g}")
+    print(f"\n{'backward':<40} {'operands':<16} {'algorithm':<20} {'f32 A':>6} {'f64 A':>6}")
+    for g in sa.gradients():
+        ops = ", ".join(("dy", "y" if g.from_output else "x") + tuple(g.params))
+        print(f"{g.name:<40} {ops:<16} {g.algorithm:<20} {g.ulp_f32:>6g} {g.ulp_f64:>6g}")
 
 
 def cmd_demo(args):
