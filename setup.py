@@ -75,7 +75,8 @@ class BuildExt(build_ext):
 
 ext = Extension(
     "simdact._core",
-    sources=["src/simdact/_core.pyx", "kernels/dispatch.c", "kernels/loops.c"]
+    sources=["src/simdact/_core.pyx", "kernels/dispatch.c", "kernels/loops.c",
+             "kernels/accuracy.c"]
     + sorted(glob.glob(os.path.join(KDIR, "f64*.c"))),
     include_dirs=[KDIR, numpy.get_include()],
     depends=glob.glob(os.path.join(KDIR, "*.h")),
