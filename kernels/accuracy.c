@@ -99,6 +99,11 @@ static void stats_merge(sa_acc_stats *a, const sa_acc_stats *b)
         a->worst_y = b->worst_y;
         a->worst_ref = b->worst_ref;
     }
+    if (b->tail_max > a->tail_max || (a->n_tail == 0 && b->n_tail > 0)) {
+        a->tail_max = b->tail_max;
+        a->tail_x = b->tail_x;
+    }
+    a->n_tail += b->n_tail;
     a->sum_err += b->sum_err;
     a->n_finite += b->n_finite;
     a->n_cr += b->n_cr;
@@ -176,6 +181,13 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
                         s->n_cr++;
                     if (!(e <= budget))
                         s->n_over++;
+                    if (fabs(rd[j]) < 1e-30) {
+                        if (e > s->tail_max || s->n_tail == 0) {
+                            s->tail_max = e;
+                            s->tail_x = x[j];
+                        }
+                        s->n_tail++;
+                    }
                     if (e > s->max_err || (s->worst_k == UINT64_MAX && !(e < s->max_err))) {
                         s->max_err = e;
                         s->worst_k = k0 + kb + j;

@@ -8,6 +8,9 @@ typedef struct {
     uint64_t worst_k;  /* first k (pattern index) where max_err occurs; UINT64_MAX: none */
     float worst_x, worst_y;
     double worst_ref;
+    double tail_max;   /* max error where |ref| < 1e-30 (tails: tiny and subnormal results) */
+    float tail_x;      /* the first input where tail_max occurs */
+    uint64_t n_tail;
     double sum_err;    /* over finite inputs with a finite error */
     uint64_t n_finite; /* finite inputs seen */
     uint64_t n_cr;     /* y == (float)ref */

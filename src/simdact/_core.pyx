@@ -458,6 +458,9 @@ cdef extern from "accuracy.h":
         float worst_x
         float worst_y
         double worst_ref
+        double tail_max
+        float tail_x
+        uint64_t n_tail
         double sum_err
         uint64_t n_finite
         uint64_t n_cr
@@ -509,6 +512,7 @@ def _accuracy_sweep(name, isas, unsigned long long start, unsigned long long str
         out.append(dict(isa=isas[i], max_err=r.max_err,
                         worst_k=None if r.worst_k == 0xFFFFFFFFFFFFFFFF else r.worst_k,
                         worst_x=r.worst_x, worst_y=r.worst_y, worst_ref=r.worst_ref,
+                        tail_max=r.tail_max, tail_x=r.tail_x, n_tail=r.n_tail,
                         sum_err=r.sum_err, n_finite=r.n_finite, n_cr=r.n_cr, n_over=r.n_over,
                         hash=r.hash))
     return out
