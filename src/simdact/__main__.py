@@ -202,11 +202,14 @@ def main(argv=None):
     t.add_argument("--repeat", type=int, default=200)
     o = sub.add_parser("docs", help="render docs/functions.md from _docs.py and the registry")
     o.add_argument("--write", metavar="PATH", help="write the page to PATH instead of printing")
-    from . import _accuracy
+    from . import _accuracy, _bench
     _accuracy.add_parser(sub)
+    _bench.add_parser(sub)
     args = p.parse_args(argv)
     if args.cmd == "accuracy":
         return _accuracy.main(args)
+    if args.cmd == "bench":
+        return _bench.main(args)
     run = {"info": cmd_info, "demo": cmd_demo, "threads": cmd_threads, "docs": cmd_docs}[args.cmd]
     if getattr(args, "readme", None):
         buf = io.StringIO()
