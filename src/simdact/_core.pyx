@@ -68,6 +68,15 @@ cdef extern from "dispatch.h":
     int sa_nin(int id)
     int sa_nout(int id)
 
+cdef extern from *:
+    """
+    #ifndef SA_KERNEL_HASH
+    #define SA_KERNEL_HASH "unknown"
+    #endif
+    static const char *sa_kernel_hash = SA_KERNEL_HASH;
+    """
+    const char *sa_kernel_hash
+
 cdef extern from "loops.h":
     void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_unary_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
@@ -145,6 +154,8 @@ loop_types[3] = NPY_FLOAT
 loop_types[4] = NPY_DOUBLE
 loop_types[5] = NPY_DOUBLE
 
+# sha256 prefix of the kernel sources this extension was built from (setup.py)
+KERNEL_HASH = sa_kernel_hash.decode()
 ISA_NAMES = tuple(sa_isa_names[i].decode() for i in range(SA_NISA))
 ULP_F16 = float(SA_ULP_F16)
 
