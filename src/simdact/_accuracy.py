@@ -404,9 +404,17 @@ def print_report(rep, stream=sys.stdout):
 
 
 def main(args):
+    import io
     names = set(args.functions) if args.functions else None
+    buf = io.StringIO()
     rep = run(names, exhaustive=args.exhaustive, stride=args.stride, isas=args.isa,
-              progress=not args.quiet, peers=not args.no_peers)
+              progress=not args.quiet, peers=not args.no_peers, stream=buf)
+    sys.stdout.write(buf.getvalue())
+    if args.readme:
+        from .__main__ import _cpu_model, _write_readme_block
+        head = (f"{time.strftime('%Y-%m-%d')}, {_cpu_model()}, kernel hash "
+                f"{rep['kernel_hash']}, simdact {rep['simdact']}\n")
+        _write_readme_block(args.readme, "accuracy", head + buf.getvalue())
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rep, fh, indent=1, default=float)
@@ -424,5 +432,7 @@ def add_parser(sub):
     a.add_argument("--json", metavar="PATH", help="also write the report as JSON")
     a.add_argument("--no-peers", action="store_true", help="skip the PyTorch comparison")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--readme", metavar="PATH",
+                   help="also write the tables into PATH's accuracy block (README.md)")
     return a
 
