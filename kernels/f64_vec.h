@@ -20,13 +20,16 @@
  *   - FP exception flags may be raised (the loops restore the caller's flags), except that
  *     log_softmax (registry ovf = 1) raises overflow only when a result overflows. MXCSR modes
  *     are never changed.
- *   - "max error measured" is max |y - mp| / ulp64(mp), mp the mpmath value (50 digits) rounded
- *     once to double, on the samples of tests/test_float64.py plus dense random samples over
- *     each branch region and tail (tests/test_float64.py::test_float64_simd_dense).
+ *   - "max error measured": max |y - v| / ulp64(v) with v the exact (mpmath, 50 digits) value,
+ *     over ~40000 random points per function (uniform on [-6, 6], [-40, 40], +-1.2, [0.5, 9],
+ *     the tails [-745, -700], [-38.8, -30], [-27, -20], tiny and huge magnitudes) plus the
+ *     tests' samples; the tests measure against v rounded once to double
+ *     (tests/test_float64.py, every ISA; test_float64_simd_dense covers each branch region).
  *
  * Coefficients were fitted for simdact by Chebyshev interpolation at 50 digits (mpmath) and
- * rounded to double; "fit err" is the relative error of the interpolant before rounding its
- * coefficients.
+ * rounded to double; "fit rel err" is the relative error of the polynomial with its
+ * coefficients rounded (evaluated exactly, 300 points; for the erfcx pieces with coefficient 0
+ * rounded too, which SA_D_ERFCX_LO then removes).
  */
 #include "simd_f64.h"
 #include "kernels.h"
@@ -56,37 +59,70 @@
 #define SA_D_EXP_LIM 1100.0
 
 /* exp: expm1(r) = r + r^2 P(r), |r| <= ln2/2, P degree 10; fit rel err 2^-57.6 */
-static const double SA_D_EXP_P[11] = {0x1.0000000000000p-1, 0x1.5555555555557p-3, 0x1.5555555555556p-5, 0x1.11111111100c9p-7, 0x1.6c16c16c162cap-10, 0x1.a01a01abf20adp-13, 0x1.a01a01a6de478p-16, 0x1.71de0211bc37ep-19, 0x1.27e4db5238e9ap-22, 0x1.af4e2bbb50609p-26, 0x1.1f732921c514bp-29};
+static const double SA_D_EXP_P[11] = {0x1.0000000000000p-1, 0x1.5555555555557p-3,
+    0x1.5555555555556p-5, 0x1.11111111100c9p-7, 0x1.6c16c16c162cap-10, 0x1.a01a01abf20adp-13,
+    0x1.a01a01a6de478p-16, 0x1.71de0211bc37ep-19, 0x1.27e4db5238e9ap-22, 0x1.af4e2bbb50609p-26,
+    0x1.1f732921c514bp-29};
 /* erf(x) = x (2/sqrt(pi) + u P(u)), u = x^2 <= 0.5625, P degree 9; fit rel err of P 2^-53.5 */
-static const double SA_D_ERF_P[10] = {-0x1.812746b0379e7p-2, 0x1.ce2f21a042b48p-4, -0x1.b82ce3127fe2ep-6, 0x1.565bcd0b45ba0p-8, -0x1.c02db2dcbcc18p-11, 0x1.f9a2ea35c746ap-14, -0x1.f4caa135cbdfap-17, 0x1.b94a493b2a0a3p-20, -0x1.57e91eb5ae33cp-23, 0x1.93868bf8b5f74p-27};
-/* Phi(x) = 1/2 + x (1/sqrt(2 pi) + u P(u)), u = x^2 <= 1.06^2, P degree 10; fit rel err of P 2^-53.2 */
-static const double SA_D_PHI_P[11] = {-0x1.1058377e2cee0p-4, 0x1.46d04297691d9p-7, -0x1.37403f6ba0f73p-10, 0x1.e42b0d5201607p-14, -0x1.3ce8fabc8c5a4p-17, 0x1.658a2036488a7p-21, -0x1.62223602de2d6p-25, 0x1.38733e97e612fp-29, -0x1.f04a807b673ecp-34, 0x1.5fbe1a3a8923fp-38, -0x1.799578f4d9dd1p-43};
+static const double SA_D_ERF_P[10] = {-0x1.812746b0379e7p-2, 0x1.ce2f21a042b48p-4,
+    -0x1.b82ce3127fe2ep-6, 0x1.565bcd0b45ba0p-8, -0x1.c02db2dcbcc18p-11, 0x1.f9a2ea35c746ap-14,
+    -0x1.f4caa135cbdfap-17, 0x1.b94a493b2a0a3p-20, -0x1.57e91eb5ae33cp-23, 0x1.93868bf8b5f74p-27};
+/* Phi(x) = 1/2 + x (1/sqrt(2 pi) + u P(u)), u = x^2 <= 1.06^2, P degree 10; fit rel err of P
+ * 2^-53.2 */
+static const double SA_D_PHI_P[11] = {-0x1.1058377e2cee0p-4, 0x1.46d04297691d9p-7,
+    -0x1.37403f6ba0f73p-10, 0x1.e42b0d5201607p-14, -0x1.3ce8fabc8c5a4p-17, 0x1.658a2036488a7p-21,
+    -0x1.62223602de2d6p-25, 0x1.38733e97e612fp-29, -0x1.f04a807b673ecp-34, 0x1.5fbe1a3a8923fp-38,
+    -0x1.799578f4d9dd1p-43};
 /* Phi(x) = B(x + 0.828125) on x in [-1.0625, -0.59375], degree 12; fit rel err 2^-57.0
  * (coefficients rounded); SA_D_PHI_B0_LO is the rounding error of coefficient 0 */
-static const double SA_D_PHI_B[13] = {0x1.a161d1aeff9afp-3, 0x1.21edf33abe291p-2, 0x1.e0321ad94af3fp-4, -0x1.e5dbc0997410ep-7, -0x1.726ca6ab696b0p-6, -0x1.8e9838e509f1bp-10, 0x1.6f9cb90caf952p-9, 0x1.0cdcda880c7d8p-11, -0x1.036ee364c35a7p-12, -0x1.3092c750ca295p-14, 0x1.0c11c073655adp-16, 0x1.d8f07d0d57d9dp-18, -0x1.7fbba54f972c0p-21};
+static const double SA_D_PHI_B[13] = {0x1.a161d1aeff9afp-3, 0x1.21edf33abe291p-2,
+    0x1.e0321ad94af3fp-4, -0x1.e5dbc0997410ep-7, -0x1.726ca6ab696b0p-6, -0x1.8e9838e509f1bp-10,
+    0x1.6f9cb90caf952p-9, 0x1.0cdcda880c7d8p-11, -0x1.036ee364c35a7p-12, -0x1.3092c750ca295p-14,
+    0x1.0c11c073655adp-16, 0x1.d8f07d0d57d9dp-18, -0x1.7fbba54f972c0p-21};
 #define SA_D_PHI_B0_LO 0x1.3496f458bfdf1p-58
 /* erfcx(z) = exp(z^2) erfc(z): pieces i = 0..6 on z in [c_i - 1/4, c_i + 1/4], c_i = 1 + i/2,
  * erfcx = F_i(z - c_i); piece 7 on z in [4.25, 27.5]: z erfcx(z) = F_7(1/z^2 - c_7). Degree 13;
  * SA_D_ERFCX[j][i] is coefficient j of piece i, SA_D_ERFCX_LO[i] the rounding error of
  * coefficient 0. Fit rel errs 2^: -55.4 -53.7 -55.3 -54.8 -54.8 -56.1 -54.0 -54.1 */
-static const double SA_D_ERFCX_C[8] = {0x1.0000000000000p+0, 0x1.8000000000000p+0, 0x1.0000000000000p+1, 0x1.4000000000000p+1, 0x1.8000000000000p+1, 0x1.c000000000000p+1, 0x1.0000000000000p+2, 0x1.d0950d3a46d72p-6};
+static const double SA_D_ERFCX_C[8] = {0x1.0000000000000p+0, 0x1.8000000000000p+0,
+    0x1.0000000000000p+1, 0x1.4000000000000p+1, 0x1.8000000000000p+1, 0x1.c000000000000p+1,
+    0x1.0000000000000p+2, 0x1.d0950d3a46d72p-6};
 static const double SA_D_ERFCX[14][8] __attribute__((aligned(64))) = {
-    {0x1.b5d8780f956b2p-2, 0x1.494daffa2ad68p-2, 0x1.058671b52c776p-2, 0x1.afbb3f3b7343bp-3, 0x1.6e9827d229d2dp-3, 0x1.3e0a99a0ee914p-3, 0x1.18932bf08e154p-3, 0x1.1ceeb831a04b9p-1},
-    {-0x1.17c4e3f17c050p-2, -0x1.4f1988444caf7p-3, -0x1.b57034efd3f72p-4, -0x1.3086d7f01ac85p-4, -0x1.bd6ae4d14b16fp-5, -0x1.5285d2eb1ef74p-5, -0x1.094922737431ap-5, -0x1.0a9b185f01b76p-2},
-    {0x1.3c27283c32c97p-3, 0x1.37ea271bc54b4p-4, 0x1.5672b9ea13de3p-5, 0x1.98958a7a8e4a2p-6, 0x1.043fe1a98c0cdp-6, 0x1.5d581133378edp-7, 0x1.e9412fa33c74bp-8, 0x1.644699e49420dp-2},
-    {-0x1.44837f8906ed6p-4, -0x1.0dc51d2941e68p-5, -0x1.fa9d3ac955d94p-7, -0x1.0632076809dfbp-7, -0x1.259061ba85692p-8, -0x1.5e5d7e9899181p-9, -0x1.b8b6382729f08p-10, -0x1.7af8ebb72c021p-1},
-    {0x1.33cad0ef696d3p-5, 0x1.b65944f354081p-7, 0x1.64907215a50a7p-8, 0x1.435c04e20833cp-9, 0x1.409cc2ed40179p-10, 0x1.5632136d8cdf3p-11, 0x1.8457bbe09429bp-12, 0x1.0e48655623a23p+1},
-    {-0x1.10fcf1b57e2b2p-6, -0x1.513ed7600f9afp-8, -0x1.e028e8a56e4edp-10, -0x1.809ce8ab539e6p-11, -0x1.53dec9d089773p-12, -0x1.460abd6b25beap-13, -0x1.4f2981c3becbfp-14, -0x1.dbf102626dfd3p+2},
-    {0x1.c8cb956cfd319p-8, 0x1.ee705e65da2ccp-10, 0x1.369ffa040aadep-11, 0x1.ba8a67cd49df2p-13, 0x1.5e73930398277p-14, 0x1.2f839e53d9c62p-15, 0x1.1ba135eeec134p-16, 0x1.ecd3d4c62ac4fp+4},
-    {-0x1.6af26502a0920p-9, -0x1.5b0abfdeed8dcp-11, -0x1.838221647d6dfp-13, -0x1.edd42396cc1bep-15, -0x1.6025103b4f365p-16, -0x1.146bc4063b66dp-17, -0x1.d7274797cce67p-19, -0x1.22b90ed9da7a8p+7},
-    {0x1.135278c6adf22p-10, 0x1.d450b03973f8ep-13, 0x1.d37baff73b737p-15, 0x1.0bcba69ade959p-16, 0x1.595f1dfcbedecp-18, 0x1.ed2a98b21a2c5p-20, 0x1.806c922b6a43ap-21, 0x1.7e47db1d5d928p+9},
-    {-0x1.90827016ad70dp-12, -0x1.30c0f6f7a9ebap-14, -0x1.115d0325c4c02p-16, -0x1.1ad110e4eac67p-18, -0x1.4b1464c370fbap-20, -0x1.af5d66c3cb200p-22, -0x1.345efb72995e2p-23, -0x1.1380ce7dc5b04p+12},
-    {0x1.18402ec8a7701p-13, 0x1.7f8b8be55a1bdp-16, 0x1.368fb3f8a4de5p-18, 0x1.234ae014eb990p-20, 0x1.3695355eaeda6p-22, 0x1.724c510d7c961p-24, 0x1.e6ba3d2c480f1p-26, 0x1.aa22f1a7e6954p+14},
-    {-0x1.7a89af13e75a7p-15, -0x1.d4062b3da1db0p-18, -0x1.577042148ee4cp-20, -0x1.250ff5c2aec57p-22, -0x1.1d75d322853c8p-24, -0x1.38428f1859d35p-26, -0x1.7a2dfdedbd37cp-28, -0x1.63a04bbadc0d4p+17},
-    {0x1.fa04e02919ab7p-17, 0x1.1a6e98b132590p-19, 0x1.77db94bd75b52p-22, 0x1.24014b2e49183p-24, 0x1.040ee1098d24dp-26, 0x1.0536910f483e2p-28, 0x1.23b7ffb7822afp-30, 0x1.76470629524fbp+20},
-    {-0x1.43d516e3f33d7p-18, -0x1.45833b6754055p-21, -0x1.8b55993fc748bp-24, -0x1.19295ee184865p-26, -0x1.cc0208d036c59p-29, -0x1.a9edddcb14309p-31, -0x1.b8128891bd1f1p-33, -0x1.656e2302db4a4p+23},
+    {0x1.b5d8780f956b2p-2, 0x1.494daffa2ad68p-2, 0x1.058671b52c776p-2, 0x1.afbb3f3b7343bp-3,
+     0x1.6e9827d229d2dp-3, 0x1.3e0a99a0ee914p-3, 0x1.18932bf08e154p-3, 0x1.1ceeb831a04b9p-1},
+    {-0x1.17c4e3f17c050p-2, -0x1.4f1988444caf7p-3, -0x1.b57034efd3f72p-4, -0x1.3086d7f01ac85p-4,
+     -0x1.bd6ae4d14b16fp-5, -0x1.5285d2eb1ef74p-5, -0x1.094922737431ap-5, -0x1.0a9b185f01b76p-2},
+    {0x1.3c27283c32c97p-3, 0x1.37ea271bc54b4p-4, 0x1.5672b9ea13de3p-5, 0x1.98958a7a8e4a2p-6,
+     0x1.043fe1a98c0cdp-6, 0x1.5d581133378edp-7, 0x1.e9412fa33c74bp-8, 0x1.644699e49420dp-2},
+    {-0x1.44837f8906ed6p-4, -0x1.0dc51d2941e68p-5, -0x1.fa9d3ac955d94p-7, -0x1.0632076809dfbp-7,
+     -0x1.259061ba85692p-8, -0x1.5e5d7e9899181p-9, -0x1.b8b6382729f08p-10, -0x1.7af8ebb72c021p-1},
+    {0x1.33cad0ef696d3p-5, 0x1.b65944f354081p-7, 0x1.64907215a50a7p-8, 0x1.435c04e20833cp-9,
+     0x1.409cc2ed40179p-10, 0x1.5632136d8cdf3p-11, 0x1.8457bbe09429bp-12, 0x1.0e48655623a23p+1},
+    {-0x1.10fcf1b57e2b2p-6, -0x1.513ed7600f9afp-8, -0x1.e028e8a56e4edp-10, -0x1.809ce8ab539e6p-11,
+     -0x1.53dec9d089773p-12, -0x1.460abd6b25beap-13, -0x1.4f2981c3becbfp-14, -0x1.dbf102626dfd3p+2},
+    {0x1.c8cb956cfd319p-8, 0x1.ee705e65da2ccp-10, 0x1.369ffa040aadep-11, 0x1.ba8a67cd49df2p-13,
+     0x1.5e73930398277p-14, 0x1.2f839e53d9c62p-15, 0x1.1ba135eeec134p-16, 0x1.ecd3d4c62ac4fp+4},
+    {-0x1.6af26502a0920p-9, -0x1.5b0abfdeed8dcp-11, -0x1.838221647d6dfp-13, -0x1.edd42396cc1bep-15,
+     -0x1.6025103b4f365p-16, -0x1.146bc4063b66dp-17, -0x1.d7274797cce67p-19, -0x1.22b90ed9da7a8p+7},
+    {0x1.135278c6adf22p-10, 0x1.d450b03973f8ep-13, 0x1.d37baff73b737p-15, 0x1.0bcba69ade959p-16,
+     0x1.595f1dfcbedecp-18, 0x1.ed2a98b21a2c5p-20, 0x1.806c922b6a43ap-21, 0x1.7e47db1d5d928p+9},
+    {-0x1.90827016ad70dp-12, -0x1.30c0f6f7a9ebap-14, -0x1.115d0325c4c02p-16,
+     -0x1.1ad110e4eac67p-18, -0x1.4b1464c370fbap-20, -0x1.af5d66c3cb200p-22,
+     -0x1.345efb72995e2p-23, -0x1.1380ce7dc5b04p+12},
+    {0x1.18402ec8a7701p-13, 0x1.7f8b8be55a1bdp-16, 0x1.368fb3f8a4de5p-18, 0x1.234ae014eb990p-20,
+     0x1.3695355eaeda6p-22, 0x1.724c510d7c961p-24, 0x1.e6ba3d2c480f1p-26, 0x1.aa22f1a7e6954p+14},
+    {-0x1.7a89af13e75a7p-15, -0x1.d4062b3da1db0p-18, -0x1.577042148ee4cp-20,
+     -0x1.250ff5c2aec57p-22, -0x1.1d75d322853c8p-24, -0x1.38428f1859d35p-26,
+     -0x1.7a2dfdedbd37cp-28, -0x1.63a04bbadc0d4p+17},
+    {0x1.fa04e02919ab7p-17, 0x1.1a6e98b132590p-19, 0x1.77db94bd75b52p-22, 0x1.24014b2e49183p-24,
+     0x1.040ee1098d24dp-26, 0x1.0536910f483e2p-28, 0x1.23b7ffb7822afp-30, 0x1.76470629524fbp+20},
+    {-0x1.43d516e3f33d7p-18, -0x1.45833b6754055p-21, -0x1.8b55993fc748bp-24,
+     -0x1.19295ee184865p-26, -0x1.cc0208d036c59p-29, -0x1.a9edddcb14309p-31,
+     -0x1.b8128891bd1f1p-33, -0x1.656e2302db4a4p+23},
 };
-static const double SA_D_ERFCX_LO[8] __attribute__((aligned(64))) = {0x1.be3dc7e79fecfp-58, 0x1.3b40a919dfac9p-56, -0x1.3aacd8b2bdb08p-58, -0x1.9f1da9b2704f2p-58, -0x1.906ea343632f8p-58, -0x1.9027119ee3354p-60, 0x1.0981d557b68e8p-57, -0x1.fe14a72c10f6dp-56};
+static const double SA_D_ERFCX_LO[8] __attribute__((aligned(64))) = {0x1.be3dc7e79fecfp-58,
+    0x1.3b40a919dfac9p-56, -0x1.3aacd8b2bdb08p-58, -0x1.9f1da9b2704f2p-58, -0x1.906ea343632f8p-58,
+    -0x1.9027119ee3354p-60, 0x1.0981d557b68e8p-57, -0x1.fe14a72c10f6dp-56};
 
 /* Horner on a constant table, highest degree last */
 #define SA_D_HORNER(t, C, N, out)                                                \
@@ -214,7 +250,8 @@ SA_DINLINE sa_d sa_d_keep_nan(sa_d x, sa_d y) { return d_sel(d_isnan(x), d_quiet
  * sigmoid(x) = 1 / (1 + exp(-x)).
  * Algorithm (rr_p10_div): the sigmoid core above with vl = 0, y = (q + ql) 2^kq, rounded once
  *   (a subnormal result: q + ql rounded, then scaled: <= 0.5 ULP + 2^-52 relative).
- * Max error measured: see registry.h / the test (budget 2).
+ * Max error measured: 0.64 ULP from the exact value (x = -708.85, a subnormal result), 1 ULP
+ *   from the once-rounded mpmath value (the tests' measure); budget 2.
  * Special values: sigmoid(-inf) = +0, sigmoid(+inf) = 1, sigmoid(+-0) = 0.5, NaN -> NaN;
  *   subnormal below x = -708.4, 0 below -745.2. */
 SA_DINLINE sa_d sa_d_sigmoid_v(sa_d x) {
@@ -228,6 +265,8 @@ SA_DEF_UNARY_D(sigmoid, rr_p10_div, sa_d_sigmoid_v)
  * Algorithm (rr_p10_div): the sigmoid core, y = fma(x, q, x ql) 2^kq: rounded once, scaled
  *   once (normal down to x ~ -715 although sigmoid(x) is subnormal there).
  *   x > 40 -> x (sigmoid rounds to 1 and x (1 - e^-x) to x); x < -800 -> -0.
+ * Max error measured: 0.72 ULP from the exact value (x = -715.03, near the subnormal range);
+ *   1 ULP from the rounded mpmath value; budget 2.
  * Special values: silu(+-0) = +-0, silu(-inf) = -0, silu(+inf) = +inf, NaN -> NaN. */
 SA_DINLINE sa_d sa_d_silu_v(sa_d x) {
     sa_d s1, s2, ql, q = sa_d_sigmoid_core(x, d_set1(0.0), &s1, &s2, &ql);
@@ -242,7 +281,10 @@ SA_DEF_UNARY_D(silu, rr_p10_div, sa_d_silu_v)
  * Algorithm (rr_p10_expm1_div): on a = |x|, S = expm1(2a) as a pair (sa_d_expm1_pos, 2a
  *   exact, clamped at 50), tanh = S / (S + 2) with S + 2 as an exact pair and the division
  *   corrected by its FMA remainder (q = S (1/D), one division): error = expm1's relative error
- *   times 2/(S+2) <= 1, plus the final rounding. One formula for every a: tiny a gives S/2 = a exactly (S = 2a).
+ *   times 2/(S+2) <= 1, plus the final rounding. One formula for every a: tiny a gives
+ *   S/2 = a exactly (S = 2a).
+ * Max error measured: 0.62 ULP from the exact value (|x| ~ 0.17); 1 ULP from the rounded
+ *   mpmath value; budget 2.
  * Special values: tanh(+-0) = +-0, tanh(+-inf) = +-1, NaN -> NaN. */
 SA_DINLINE sa_d sa_d_tanh_v(sa_d x) {
     sa_d a = d_abs(x);
@@ -266,6 +308,8 @@ SA_DEF_UNARY_D(tanh, rr_p10_expm1_div, sa_d_tanh_v)
  *     erfcx core, the product kept as a pair P + Pl, divided by a on the z >= 4.25 piece), and
  *     1 - P - Pl with Fast2Sum (erfc <= 0.29: its ~2^-52 relative error costs <= 0.3 ULP);
  *   a >= 6 -> 1 (erfc(6) < 2^-55).
+ * Max error measured: 0.79 ULP from the exact value (|x| ~ 0.74, top of the polynomial);
+ *   1 ULP from the rounded mpmath value; budget 2.
  * Special values: erf(+-0) = +-0, erf(+-inf) = +-1, NaN -> NaN. */
 SA_DINLINE sa_d sa_d_erf_v(sa_d x) {
     const sa_d one = d_set1(1.0);
@@ -310,6 +354,8 @@ SA_DEF_UNARY_D(erf, p9_erfcx8_p13, sa_d_erf_v)
  *     subnormal range, x ~ -37.5 .. -38.6); x < 0: y = -g; x > 0: y = x - g (g <= 0.15 x).
  *   a is clamped at 38.75 (gelu(-38.75) rounds to -0; x - g = x for x > 8.3).
  * No long double: ~100x faster than the portable gelu's x < 0 path.
+ * Max error measured: 0.74 ULP from the exact value (x = -37.6, a subnormal result); 0.72 on
+ *   (-1.1, -0.55); 1 ULP from the rounded mpmath value; budget 2.
  * Special values: gelu(+-0) = +-0, gelu(-inf) = -0, gelu(+inf) = +inf, NaN -> NaN. */
 SA_DINLINE sa_d sa_d_gelu_v(sa_d x) {
     sa_d a = d_abs(x);
@@ -355,6 +401,8 @@ SA_DEF_UNARY_D(gelu, p10_erfcx8_p13, sa_d_gelu_v)
  *   f64_common.h's gelu_tanh_arg (x^3 and both products error-free); the sigmoid core at
  *   (h, l); y = fma(x, q, x ql) 2^kq, rounded once, scaled once.
  *   x > 10 -> x; x < -25 -> -0 (the true value is below 2^-1075).
+ * Max error measured: 0.72 ULP from the exact value (x = -21.18, a subnormal result); 1 ULP
+ *   from the rounded mpmath value; budget 2.
  * Special values: gelu_tanh(+-0) = +-0, gelu_tanh(-inf) = -0, gelu_tanh(+inf) = +inf,
  *   NaN -> NaN. */
 SA_DINLINE sa_d sa_d_gelu_tanh_arg(sa_d v, sa_d *l) {
@@ -468,8 +516,10 @@ static double sa_d_reduce_pair(const sa_d s[SA_D_NV], const sa_d c[SA_D_NV], dou
  *   into per-position partials (i mod 8) with the errors compensated, reduced in index order
  *   to S = Sh + Sl (>= 1: the max contributes exactly 1); y is not written (x may be y);
  *   (3) the same exp recomputed, y_i = ((m_i + mlo_i) / S) 2^k_i: q = m_i (1/Sh), corrected
- *   by its FMA remainder (times 1/Sh) and rounded once before the scaling (the only rounding into the
- *   subnormal range).
+ *   by its FMA remainder (times 1/Sh) and rounded once before the scaling (the only rounding
+ *   into the subnormal range).
+ * Max error measured: 0.54 ULP from the exact value (rows of 1..400, spreads 1e-3..1e5);
+ *   1 ULP from the rounded mpmath value; budget 2.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries of
  *   an otherwise finite row -> 0; n == 0 -> nothing. In place (x == y) allowed. */
 void SA_KD(softmax, max_rr_p10_ddsum)(const double *x, double *y, size_t n) {
@@ -511,6 +561,8 @@ void SA_KD(softmax, max_rr_p10_ddsum)(const double *x, double *y, size_t n) {
  *   L = L0 + (a - expm1(L0)) / (1 + a), so L is good to ~2^-100 relative and the maxima get
  *   -L without cancelling; (3) y_i = ((x_i - m) - L) with x_i - m and the difference by
  *   TwoSum, rounded once.
+ * Max error measured: 0.53 ULP from the exact value (same rows); 0 ULP from the rounded
+ *   mpmath value on the tests' rows; budget 2.
  * Overflow (registry ovf = 1): raised only when x_i - m itself overflows (the result is -inf:
  *   a spread beyond the double range); no other operation can overflow (the exp arguments
  *   are <= 0, the padded lanes hold -inf or m).
