@@ -23,7 +23,8 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_)                                   \
     {.id = SA_ID_##nm, .name = #nm, .kind = kind_, .algo = #algo_, .ulp_f32 = u32,   \
      .ulp_f64 = u64, .may_overflow = ovf, .doc = doc_, .f32 = SA_KTAB(nm, algo_),      \
-     .f64 = SA_F64_KERNEL(nm), .params = "", .fwd = -1},
+     .f64 = SA_F64_KERNEL(nm), .f64v = {SA_F64_KERNEL(nm), SA_F64_KERNEL(nm),          \
+     SA_F64_KERNEL(nm)}, .params = "", .fwd = -1},
 #define SA_PFN_ENTRY_(id_, name_, kind_, fname, pname, np_, d0, d1, algo_, u32, u64, ovf, doc_) \
     {.id = id_, .name = name_, .kind = kind_, .algo = #algo_, .ulp_f32 = u32, .ulp_f64 = u64, \
      .may_overflow = ovf, .doc = doc_, .np = np_, .params = SA_STR(pname),               \
@@ -44,6 +45,11 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
     {.id = SA_CAT2(SA_ID_, gname), .name = SA_STR(gname), .kind = kind_, .algo = #algo_, \
      .ulp_f32 = u32, .ulp_f64 = u64, .may_overflow = 1, .doc = "", .params = "",          \
      .fwd = fwd_, .src = src_, KT(gname, algo_)},
+/* the parametric form of an SA_PGRAD calls the same kernel as its default form */
+#define SA_GRAD_ENTRY_K_(gname, kname, kind_, fwd_, src_, algo_, u32, u64, KT)           \
+    {.id = SA_CAT2(SA_ID_, gname), .name = SA_STR(gname), .kind = kind_, .algo = #algo_, \
+     .ulp_f32 = u32, .ulp_f64 = u64, .may_overflow = 1, .doc = "", .params = "",          \
+     .fwd = fwd_, .src = src_, KT(kname, algo_)},
 #define SA_GK_(gname, algo) .gf32 = SA_KTAB(gname, algo), .gf64 = SA_F64_KERNEL(gname)
 #define SA_RGK_(gname, algo) .rgf32 = SA_KTAB(gname, algo), .rgf64 = SA_F64_KERNEL(gname)
 #define SA_SRC_x 0
@@ -54,8 +60,8 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #define SA_PGRAD(fwd, pname, src, algo, u32, u64)                                        \
     SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GPDEFAULT, SA_ID_##fwd, SA_SRC_##src, algo, u32, \
                    u64, SA_GK_)                                                          \
-    SA_GRAD_ENTRY_(SA_GNAME(fwd##_##pname, src), SA_GPARAM, SA_ID_##fwd##_##pname,       \
-                   SA_SRC_##src, algo, u32, u64, SA_GK_)
+    SA_GRAD_ENTRY_K_(SA_GNAME(fwd##_##pname, src), SA_GNAME(fwd, src), SA_GPARAM,        \
+                     SA_ID_##fwd##_##pname, SA_SRC_##src, algo, u32, u64, SA_GK_)
 #define SA_BGRAD(fwd, algo, u32, u64)                                                    \
     SA_GRAD_ENTRY_(SA_GNAME(fwd, x), SA_GBIN, SA_ID_##fwd, 0, algo, u32, u64, SA_GK_)
 #define SA_RGRAD(fwd, src, algo, u32, u64)                                               \
@@ -69,6 +75,15 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #undef SA_PGRAD
 #undef SA_BGRAD
 #undef SA_RGRAD
+/* Second pass over the registry, after every positional entry: each SA_F64V line overrides
+ * the f64v member of its SA_FN entry with the per-ISA kernels (scalar keeps the portable one). */
+#define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_)
+#define SA_F64V(name, algo)                                                              \
+    [SA_ID_##name].f64v = {SA_F64_KERNEL(name), SA_ISA_PTR(SA_F64V_KERNEL(name, algo, avx2)), \
+                           SA_ISA_PTR(SA_F64V_KERNEL(name, algo, avx512))},
+#include "registry.h"
+#undef SA_FN
+#undef SA_F64V
 };
 
 static const sa_f16_to_f32_fn h2f[SA_NISA] = {
@@ -77,6 +92,7 @@ static const sa_f32_to_f16_fn f2h[SA_NISA] = {
     sa_f32_to_f16__scalar, SA_ISA_PTR(sa_f32_to_f16__avx2), SA_ISA_PTR(sa_f32_to_f16__avx512)};
 
 sa_f32_kernel sa_active_f32[SA_NFUNC];
+sa_f64_kernel sa_active_f64[SA_NFUNC];
 sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 sa_f32_gkernel sa_active_gf32[SA_NFUNC];
 sa_f32_rgkernel sa_active_rgf32[SA_NFUNC];
@@ -127,6 +143,7 @@ int sa_select_isa(int isa)
         return -1;
     for (int i = 0; i < SA_NFUNC; i++) {
         sa_active_f32[i] = sa_funcs[i].f32[isa];
+        sa_active_f64[i] = sa_funcs[i].f64v[isa];
         sa_active_pf32[i] = sa_funcs[i].pf32[isa];
         sa_active_gf32[i] = sa_funcs[i].gf32[isa];
         sa_active_rgf32[i] = sa_funcs[i].rgf32[isa];

@@ -33,7 +33,8 @@ typedef struct {
     int may_overflow;      /* report a genuine overflow flag (see registry.h, ovf) */
     const char *doc;
     sa_f32_kernel f32[SA_NISA]; /* SA_UNARY / SA_ROW; NULL where the ISA is not compiled in */
-    sa_f64_kernel f64;
+    sa_f64_kernel f64;     /* the portable float64 kernel (f64.c) */
+    sa_f64_kernel f64v[SA_NISA]; /* float64 kernel per ISA (SA_F64V lines; else f64) */
     int np;                /* parameters of a pkernel (0 for SA_UNARY / SA_ROW) */
     const char *params;    /* their names joined by '_' (the registry's pname; "" if np == 0) */
     double dflt[2];        /* defaults (SA_PDEFAULT: what the unary ufunc passes) */
@@ -53,6 +54,7 @@ extern const char *const sa_isa_names[SA_NISA];
 
 /* Active kernels, filled by sa_select_isa(). */
 extern sa_f32_kernel sa_active_f32[SA_NFUNC];
+extern sa_f64_kernel sa_active_f64[SA_NFUNC];
 extern sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 extern sa_f32_gkernel sa_active_gf32[SA_NFUNC];
 extern sa_f32_rgkernel sa_active_rgf32[SA_NFUNC];

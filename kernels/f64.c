@@ -1,7 +1,9 @@
 /* simdact float64 kernels: portable C on top of libm (exp, expm1, log1p, erf, erfc).
  *
- * One kernel per SA_FN line of registry.h, named sa_f64_<name>. These are the float64 ufunc
- * loops; they are scalar and aim at accuracy (budget: 2 float64 ULP against mpmath), not speed.
+ * One kernel per SA_FN line of registry.h, named sa_f64_<name>. These are the float64 kernels
+ * of the scalar ISA, and of every ISA for functions without an SA_F64V line (the others run
+ * the SIMD kernels of f64_vec.h on avx2 / avx512); they are scalar and aim at accuracy (budget:
+ * 2 float64 ULP against mpmath), not speed.
  *
  * Conventions used below:
  *   - "pair" h + l is an unevaluated sum with |l| <= ~2^-52 |h| (double-double style).

@@ -63,6 +63,8 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_GNAME(fwd, src) SA_CAT2(fwd, SA_GSUF_##src)
 #define SA_F32_KERNEL(name, algo, isa) sa_f32_##name##__##algo##__##isa
 #define SA_F64_KERNEL(name) sa_f64_##name
+/* float64 SIMD kernels (registry SA_F64V): sa_f64_<name>__<algo>__<isa>, isa avx2 / avx512 */
+#define SA_F64V_KERNEL(name, algo, isa) sa_f64_##name##__##algo##__##isa
 
 /* Declarations of every kernel the registry names. */
 #define SA_FN(name, kind, algo, u32, u64, ovf, doc)                            \
@@ -101,6 +103,9 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_PGRAD(fwd, pname, src, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, src), algo)
 #define SA_BGRAD(fwd, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, x), algo)
 #define SA_RGRAD(fwd, src, algo, u32, u64) SA_RGRAD_K_(SA_GNAME(fwd, src), algo)
+#define SA_F64V(name, algo)                                                   \
+    void SA_F64V_KERNEL(name, algo, avx2)(const double *, double *, size_t);  \
+    void SA_F64V_KERNEL(name, algo, avx512)(const double *, double *, size_t);
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
@@ -109,6 +114,7 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #undef SA_PGRAD
 #undef SA_BGRAD
 #undef SA_RGRAD
+#undef SA_F64V
 
 /* float16 <-> float32 conversions (exact widening; round-to-nearest-even narrowing that keeps
  * subnormals), per ISA: portable bit arithmetic, or F16C. */

@@ -260,7 +260,7 @@ static inline void call_f64(const sa_func_info *f, const double *x, double *y, s
     if (f->kind == SA_PDEFAULT)
         f->pf64(x, &f->dflt[0], 0, &f->dflt[1], 0, y, n);
     else
-        f->f64(x, y, n);
+        sa_active_f64[f->id](x, y, n);
 }
 
 /* float32 / float64: contiguous runs go straight to the kernel; strided ones are gathered into
@@ -545,7 +545,7 @@ static void row_fail(const row_ctx *c, intptr_t r, int elsize)
     }
 
 SA_DEFINE_ROW(float, f32, sa_active_f32[c->f->id])
-SA_DEFINE_ROW(double, f64, c->f->f64)
+SA_DEFINE_ROW(double, f64, sa_active_f64[c->f->id])
 
 static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
 {

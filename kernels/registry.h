@@ -83,6 +83,10 @@
 #define SA_RGRAD(fwd, src, algo, u32, u64)
 #define SA_RGRAD_LOCAL_
 #endif
+#ifndef SA_F64V
+#define SA_F64V(name, algo)
+#define SA_F64V_LOCAL_
+#endif
 #ifndef SA_PFN
 #define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc)
 #define SA_PFN_LOCAL_
@@ -146,6 +150,24 @@ SA_BGRAD(swiglu,   rr2_p7_divd,      0.6, 2.0)
 
 /* piecewise functions and rows */
 
+/* float64 SIMD kernels: one line per SA_FN function (SA_UNARY or SA_ROW) whose float64 loop has
+ * AVX2 / AVX-512 kernels (kernels/f64_vec.h, compiled per ISA from kernels/{avx2,avx512}/).
+ *
+ *   SA_F64V(name, algo)   kernels sa_f64_<name>__<algo>__avx2 and __avx512 (sa_f64_kernel)
+ *
+ * The float64 loop runs the active ISA's kernel; the scalar ISA, and every function without a
+ * line here, keep the portable sa_f64_<name> (f64.c). Same semantics, special values and
+ * ulp_f64 budget as the portable kernel; AVX2 and AVX-512 give identical bits.
+ *      name         algo */
+SA_F64V(sigmoid,     rr_p10_div)
+SA_F64V(tanh,        rr_p10_expm1_div)
+SA_F64V(silu,        rr_p10_div)
+SA_F64V(erf,         p9_erfcx8_p13)
+SA_F64V(gelu,        p10_erfcx8_p13)
+SA_F64V(gelu_tanh,   dd_rr_p10_div)
+SA_F64V(softmax,     max_rr_p10_ddsum)
+SA_F64V(log_softmax, max_rr_p10_log1p_newton)
+
 
 #ifdef SA_GRAD_LOCAL_
 #undef SA_GRAD
@@ -162,6 +184,10 @@ SA_BGRAD(swiglu,   rr2_p7_divd,      0.6, 2.0)
 #ifdef SA_RGRAD_LOCAL_
 #undef SA_RGRAD
 #undef SA_RGRAD_LOCAL_
+#endif
+#ifdef SA_F64V_LOCAL_
+#undef SA_F64V
+#undef SA_F64V_LOCAL_
 #endif
 #ifdef SA_PFN_LOCAL_
 #undef SA_PFN

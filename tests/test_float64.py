@@ -1,13 +1,40 @@
-"""float64 loops against mpmath (50 digits) on samples including the tails."""
+"""float64 loops against mpmath (50 digits) on samples including the tails, on every ISA this
+CPU has (the float64 SIMD kernels of kernels/f64_vec.h on avx2 / avx512, the portable ones on
+scalar), and their independence of position and layout."""
+import contextlib
+
 import numpy as np
 import pytest
 
 import simdact as sa
 import reference as ref
-from budgets import F64_CEILING, base_name
+from budgets import F64_CEILING, LIMITS, base_name
 
 UNARY = [f for f in sa.functions() if f.kind != "row"]
 ROWS = [f for f in sa.functions() if f.kind == "row"]
+BY_NAME = {f.name: f for f in sa.functions()}
+ISAS = sa.isa().available
+# the functions of the float64 SIMD issue (registry SA_F64V lines)
+SIMD64 = ["sigmoid", "tanh", "silu", "erf", "gelu", "gelu_tanh"]
+
+
+@contextlib.contextmanager
+def on_isa(name):
+    """Run the public ufuncs on ISA `name` (test hook), restoring the previous one after."""
+    old = sa._core._testing_select_isa(name)
+    try:
+        yield
+    finally:
+        sa._core._testing_select_isa(old)
+
+
+def each_isa(fn):
+    """{isa: fn()} for every available ISA."""
+    out = {}
+    for isa in ISAS:
+        with on_isa(isa):
+            out[isa] = fn()
+    return out
 
 
 def _samples(rng):
@@ -37,13 +64,14 @@ def test_float64_against_mpmath(f):
         if ops:
             x = x[::3]
         with np.errstate(over="ignore"):      # genuine overflows (celu, alpha < 0) are fine here
-            y = f.ufunc(x, *ops)
-        assert y.dtype == np.float64
+            ys = each_isa(lambda: f.ufunc(x, *ops))
         r = np.array([ref.MP[f.name](float(v), *ops) for v in x])
-        err = ref.ulp_err64(y, r)
-        i = int(np.argmax(err))
-        assert np.all(err <= f.ulp_f64), \
-            f"{err[i]:.2f} ULP at x={x[i]!r} {ops}: {y[i]!r} vs {r[i]!r}"
+        for isa, y in ys.items():
+            assert y.dtype == np.float64
+            err = ref.ulp_err64(y, r)
+            i = int(np.argmax(err))
+            assert np.all(err <= f.ulp_f64), \
+                f"{isa}: {err[i]:.2f} ULP at x={x[i]!r} {ops}: {y[i]!r} vs {r[i]!r}"
 
 
 @pytest.mark.parametrize("f", ROWS, ids=[f.name for f in ROWS])
@@ -53,10 +81,13 @@ def test_float64_rows_against_mpmath(f):
     for n in (1, 2, 3, 10, 100):
         for scale in (1.0, 30.0, 1e4):
             x = rng.standard_normal(n) * scale
-            y = f.ufunc(x)
+            if n >= 10:
+                x[3] = x.max()                # a repeated maximum
+                x[5] = -np.inf                # -inf entries: 0 / -inf
             r = np.array(mpf([float(v) for v in x]))
-            err = ref.ulp_err64(y, r)
-            assert np.all(err <= f.ulp_f64), (n, scale, float(err.max()))
+            for isa, y in each_isa(lambda: f.ufunc(x)).items():
+                err = ref.ulp_err64(y, r)
+                assert np.all(err <= f.ulp_f64), (isa, n, scale, float(err.max()))
 
 
 @pytest.mark.parametrize("f", UNARY, ids=[f.name for f in UNARY])
@@ -72,3 +103,132 @@ def test_float64_layout_and_threads(f):
                 np.testing.assert_array_equal(f.ufunc(x, *ops).view(np.uint64), want)
     finally:
         sa._core._set_parallel_threshold(old)
+
+
+def _dense(rng, name):
+    """Dense samples over the branch regions and tails of the SIMD kernels (f64_vec.h)."""
+    parts = [rng.uniform(-1.2, 1.2, 300), rng.uniform(-6, 9, 300),
+             np.ldexp(rng.uniform(-1, 1, 60), rng.integers(-1074, -20, 60))]
+    tails = {
+        "sigmoid": [rng.uniform(-746, -700, 200), rng.uniform(20, 40, 50)],
+        "silu": [rng.uniform(-760, -700, 200), rng.uniform(30, 45, 50)],
+        "tanh": [rng.uniform(0.1, 0.5, 150), rng.uniform(15, 23, 50)],
+        "erf": [rng.uniform(0.7, 0.8, 100), rng.uniform(3.5, 6.2, 150)],
+        "gelu": [rng.uniform(-1.1, -0.55, 150), rng.uniform(-38.7, -30, 200),
+                 rng.uniform(4, 9, 100), rng.uniform(-7, -5.5, 100)],
+        "gelu_tanh": [rng.uniform(-25.5, -18, 200), rng.uniform(5, 11, 50)],
+    }[name]
+    x = np.concatenate(parts + tails)
+    return np.concatenate([x, -x])
+
+
+@pytest.mark.parametrize("name", SIMD64)
+def test_float64_simd_dense(name):
+    """Branch regions and tails (subnormal results included) on every ISA."""
+    f = getattr(sa, name)
+    x = _dense(np.random.default_rng(21), name)
+    r = np.array([ref.MP[name](float(v)) for v in x])
+    for isa, y in each_isa(lambda: f(x)).items():
+        err = ref.ulp_err64(y, r)
+        i = int(np.argmax(err))
+        assert np.all(err <= BY_NAME[name].ulp_f64), \
+            f"{isa}: {err[i]:.2f} ULP at x={x[i]!r}: {y[i]!r} vs {r[i]!r}"
+
+
+@pytest.mark.parametrize("name", SIMD64)
+def test_float64_specials_every_isa(name):
+    """Limits, signed zeros, and NaN in -> the same NaN out, quieted (sign and payload kept)."""
+    nans = np.array([0x7FF8000000000000, 0xFFF8000000000000, 0x7FF0000000000001,
+                     0xFFF4000000000123], np.uint64).view(np.float64)
+    x = np.concatenate([[np.inf, -np.inf, 0.0, -0.0], nans])
+    for isa, y in each_isa(lambda: getattr(sa, name)(x)).items():
+        want = LIMITS[name]
+        for i in range(4):
+            assert y[i] == want[i] and np.signbit(y[i]) == np.signbit(want[i]), (isa, x[i], y[i])
+        assert np.isnan(y[4:]).all(), isa
+        if isa != "scalar":   # the SIMD kernels: bit-exact quieting (portable: libm's NaN)
+            np.testing.assert_array_equal(y[4:].view(np.uint64),
+                                          nans.view(np.uint64) | np.uint64(1 << 51))
+
+
+@pytest.mark.parametrize("f", UNARY, ids=[f.name for f in UNARY])
+def test_float64_position_independent(f):
+    """Every ISA: a value never depends on its position (tail handling), the layout
+    (strided, reversed, misaligned, in place) or the ISA among avx2 / avx512."""
+    rng = np.random.default_rng(8)
+    base = rng.standard_normal(300) * 12
+    base[::7] = rng.uniform(-745, -700, base[::7].size)     # tails / subnormal results
+    base[::11] = np.nan
+    base[::13] = -0.0
+    ops = _grid(f)[-1]
+    u = np.uint64
+    res = {}
+    for isa in ISAS:
+        with on_isa(isa), np.errstate(over="ignore"):
+            want = f.ufunc(base, *ops)
+            for n in range(0, 40):
+                np.testing.assert_array_equal(f.ufunc(base[:n], *ops).view(u), want[:n].view(u))
+            for o in range(1, 9):                       # every start position in a vector
+                np.testing.assert_array_equal(f.ufunc(base[o:], *ops).view(u), want[o:].view(u))
+            for s in (2, 3, -1, -5):
+                np.testing.assert_array_equal(f.ufunc(base[::s], *ops).view(u),
+                                              want[::s].view(u))
+            buf = np.zeros(base.size * 8 + 1, np.uint8)   # misaligned
+            mis = buf[1:].view(np.float64)
+            mis[:] = base
+            f.ufunc(mis, *ops, out=mis)
+            np.testing.assert_array_equal(mis.view(u), want.view(u))
+        res[isa] = want
+    if "avx2" in res and "avx512" in res:
+        np.testing.assert_array_equal(res["avx2"].view(u), res["avx512"].view(u))
+
+
+@pytest.mark.parametrize("f", ROWS, ids=[f.name for f in ROWS])
+def test_float64_rows_position_independent(f):
+    """A row's values do not depend on the row's layout or position in the batch, and rows
+    of every length 0..40 agree with the same row computed inside a longer batch."""
+    rng = np.random.default_rng(9)
+    u = np.uint64
+    res = {}
+    for isa in ISAS:
+        with on_isa(isa):
+            for n in range(0, 41):
+                x = rng.standard_normal((5, n)) * 20
+                if n > 2:
+                    x[1, 2] = -np.inf
+                want = np.stack([f.ufunc(row.copy()) for row in x])
+                np.testing.assert_array_equal(f.ufunc(x).view(u), want.view(u))
+                np.testing.assert_array_equal(f.ufunc(x.T.copy(), axis=0).view(u),
+                                              want.T.view(u))
+                np.testing.assert_array_equal(f.ufunc(x[::-1, ::-1]).view(u),
+                                              np.stack([f.ufunc(r[::-1].copy())
+                                                        for r in x[::-1]]).view(u))
+            res[isa] = f.ufunc(np.random.default_rng(10).standard_normal((64, 37)) * 5)
+    if "avx2" in res and "avx512" in res:
+        np.testing.assert_array_equal(res["avx2"].view(u), res["avx512"].view(u))
+
+
+@pytest.mark.parametrize("f", ROWS, ids=[f.name for f in ROWS])
+def test_float64_special_rows_and_flags(f):
+    """Special rows on every ISA; log_softmax reports overflow only for a genuine one."""
+    inf, nan = np.inf, np.nan
+    for isa in ISAS:
+        with on_isa(isa), np.errstate(all="raise"):
+            for row in ([1.0, nan, 2.0], [1.0, inf, 2.0], [-inf, -inf]):
+                assert np.isnan(f.ufunc(np.array(row))).all(), (isa, row)
+            assert f.ufunc(np.zeros((3, 0))).shape == (3, 0)
+            one = 1.0 if f.name == "softmax" else 0.0
+            np.testing.assert_array_equal(f.ufunc(np.array([5.0])), [one])
+            y = f.ufunc(np.array([0.0, -inf, 0.0]))
+            want = [0.5, 0.0, 0.5] if f.name == "softmax" else [-np.log(2.0), -inf, -np.log(2.0)]
+            np.testing.assert_array_equal(y, want)
+            f.ufunc(np.random.default_rng(1).standard_normal((7, 300)) * 300)   # no flag
+            f.ufunc(np.array([-1.7e308, 1.7e308, 0.0, 1.0]) * 0.5)            # no flag
+        x = np.array([-1.7e308, 1.7e308])
+        if f.may_overflow:
+            with on_isa(isa), np.errstate(all="raise"):
+                with pytest.raises(FloatingPointError, match="overflow"):
+                    f.ufunc(x)
+        with on_isa(isa), np.errstate(over="ignore"):
+            y = f.ufunc(x)
+        assert y[1] == one and y[0] == (-inf if f.name == "log_softmax" else 0.0), (isa, y)

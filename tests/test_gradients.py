@@ -411,3 +411,24 @@ def test_against_torch_autograd_float64():
                 assert np.all(ok), (g.name, ops, o, xs.ravel()[np.flatnonzero(~np.ravel(ok))[:5]])
             checked.add(g.name)
     assert checked == {g.name for g in GRADS}
+
+
+# ------------------------------------------------------------------ ufunc protocol
+def test_gradients_pickle_and_dispatch_through_array_ufunc():
+    import pickle
+    da = pytest.importorskip("dask.array")
+    for g in GRADS:
+        assert pickle.loads(pickle.dumps(g.ufunc)) is g.ufunc
+        assert getattr(sa, g.name) is g.ufunc
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((64, 16)).astype(np.float32)
+    dy = rng.standard_normal((64, 16)).astype(np.float32)
+    for g in ELEMENTWISE:
+        ops = gr.call_params(g, gr.operand_sets(g)[-1])
+        v = gr.second_operand(g, x, gr.operand_sets(g)[-1])
+        want = _outputs(g.ufunc(dy, v, *ops), g.nout)
+        lazy = _outputs(g.ufunc(da.from_array(dy, chunks=(16, 16)),
+                                da.from_array(v, chunks=(16, 16)), *ops), g.nout)
+        for a, b in zip(lazy, want):
+            assert isinstance(a, da.Array)
+            assert np.array_equal(a.compute().view(np.uint32), b.view(np.uint32)), g.name
