@@ -12,11 +12,11 @@
  * come back quieted (f32_driver.h, SA_DEF_GRAD).
  *
  * How they are computed: the one exponential each derivative needs, A = exp(-|v|), comes from
- * the exp core of f32_math.h (Cody-Waite reduction, degree-7 polynomial, argument as a hi + lo
- * pair) as the exact float64 value (m + mlo) 2^k (about 2^-28 relative error, exponent argument
- * clamped at -200: k >= -289), the derivative is a rational function of A (and x) evaluated in
- * float64 with per-lane coefficients selected in float32, and dy * f'(x) is formed in float64 and
- * rounded to float32 once. So f'(x) is never rounded on its own: sigmoid'(-100) = 3.7e-44 times
+ * sa_gexp_d below (the exp core's Cody-Waite reduction in float32, argument as a hi + lo pair,
+ * then a degree-11 polynomial in float64: ~2^-46 relative error, exponent argument clamped at
+ * -200: k >= -289), the derivative is a rational function of A (and x) evaluated in float64 with
+ * per-lane coefficients selected in float32, and dy * f'(x) is formed in float64 and rounded to
+ * float32 once. So f'(x) is never rounded on its own: sigmoid'(-100) = 3.7e-44 times
  * dy = 2^60 keeps all its bits, and a result beyond the float range overflows only in that final
  * rounding (the FE_OVERFLOW flag is raised only for a genuine overflow; no intermediate can
  * overflow: arguments are clamped, beta * x is never formed where it could overflow).
@@ -28,12 +28,12 @@
  *
  * Errors: float32 ULPs of the float64 reference (tests/grad_ref_sig.py), measured over a strided
  * sweep of 2^22 x patterns plus windows, dy in {1, -3.7, 1.1 2^-30, 1.3 2^40}; all three ISAs
- * bit-identical. The error is the exp core's (~2^-28 relative, times the derivative's condition
- * in A) plus the final rounding: <= 0.6 ULP. Where the derivative has a zero (silu, mish,
- * swish, swiglu's da) the absolute error ~2^-28 |terms| of the cancellation is covered by the
- * tests' allowance 4 * 2^-24 * S (S = |dy| sum |terms|); the quoted maxima are taken where the
- * terms do not cancel (S <= 1.5 |value|), and what remains of the error after the allowance
- * elsewhere is quoted as "ULP part left".
+ * bit-identical. Everything before the final rounding is good to ~2^-45 relative (the float64
+ * exponential, a few float64 operations), so every kernel is within 0.5 ULP + ~2^-20 ULP: all
+ * but correctly rounded. Where the derivative has a zero (silu, mish, swish, swiglu's da) the
+ * float64 cancellation leaves ~2^-52 |terms| absolute, inside the tests' allowance
+ * 4 * 2^-24 * S (S = |dy| sum |terms|); the quoted maxima are taken where the terms do not
+ * cancel (S <= 1.5 |value|), "ULP part left" is the rest after the allowance.
  */
 #include "simd.h"
 #include "f32_math.h"
@@ -44,15 +44,31 @@
 
 #define SA_GLIM 200.0f
 
-/* exp(hi + lo) as float64 halves e[h] = (m + mlo) 2^k, exact in float64; hi clamped to
- * [-200, 200] (NaN kept), |lo| <= ~2^-20 finite. */
+/* exp(hi + lo) as float64 halves e[h] = E 2^k, hi clamped to [-200, 200] (NaN kept),
+ * |lo| <= ~2^-20 finite: the exp core's reduction in float32 (n = round(hi log2e), r = hi -
+ * n LN2_HI exact by fma, k in [-289, 289]), then in float64 z = r + (lo - n (ln2 - LN2_HI))
+ * and E = exp(z) by its Taylor polynomial of degree 11 (|z| <= 0.3466: truncation 2^-46.7,
+ * evaluation ~2^-52), scaled by 2^k exactly (sa_pow2_parts): exp(hi + lo) to ~2^-46, so the
+ * gradients' only visible error is their final rounding. */
+static const double SA_GEXP_T[12] = {
+    0x1p+0, 0x1p+0, 0x1p-1, 0x1.5555555555555p-3, 0x1.5555555555555p-5, 0x1.1111111111111p-7,
+    0x1.6c16c16c16c17p-10, 0x1.a01a01a01a01ap-13, 0x1.a01a01a01a01ap-16, 0x1.71de3a556c734p-19,
+    0x1.27e4fb7789f5cp-22, 0x1.ae64567f544e4p-26};
+#define SA_LN2_LO_D (-0x1.05c610ca86c39p-29) /* ln 2 - SA_LN2_HI, rounded to double */
 SA_INLINE void sa_gexp_d(sa_v hi, sa_v lo, sa_vd e[2]) {
+    hi = v_clamp(hi, -SA_GLIM, SA_GLIM);
     sa_vi k;
-    sa_v mlo;
-    sa_v m = sa_exp_core_lim(hi, lo, SA_GLIM, &k, &mlo);
+    sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), &k);
+    sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
     sa_v p[4];
     sa_pow2_parts(k, p);
-    for (int h = 0; h < SA_DN; h++) e[h] = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+    for (int h = 0; h < SA_DN; h++) {
+        sa_vd z = vd_add(sa_vdh(r, h),
+                         vd_sub(sa_vdh(lo, h), vd_mul(sa_vdh(n, h), vd_set1(SA_LN2_LO_D))));
+        sa_vd q = vd_set1(SA_GEXP_T[11]);
+        for (int j = 10; j >= 0; j--) q = vd_add(vd_mul(q, z), vd_set1(SA_GEXP_T[j]));
+        e[h] = sa_scale_d(q, p, h);
+    }
 }
 
 /* the same for hi in [-300, 200]: hi < -100 is shifted by +100 (exact: hi is a multiple of
@@ -65,17 +81,18 @@ SA_INLINE void sa_gexp_d_w(sa_v hi, sa_v lo, sa_vd e[2]) {
     sa_v f = v_sel(sh, v_set1(1.0f), v_set1(0.0f)), g = v_sel(sh, v_set1(0.0f), v_set1(1.0f));
     sa_gexp_d(v_add(hi, v_mul(f, v_set1(100.0f))), lo, e);
     for (int h = 0; h < SA_DN; h++)
-        e[h] = vd_mul(e[h], vd_add(sa_vdh(g, h), vd_mul(sa_vdh(f, h), vd_set1(0x1.a8c1f14e2af5dp-145))));
+        e[h] = vd_mul(e[h], vd_add(sa_vdh(g, h),
+                                   vd_mul(sa_vdh(f, h), vd_set1(0x1.a8c1f14e2af5dp-145))));
 }
 
 SA_INLINE sa_m sa_isinf(sa_v x) { return v_eq(v_abs(x), v_set1(INFINITY)); }
 
 /* ===================================================================== sigmoid_backward
  * sigmoid'(x) = s (1 - s) = A / (1 + A)^2, A = exp(-|x|) (even in x). dx = dy A / (1 + A)^2.
- * Algorithm (rr2_p7_divd): A from the exp core as (m + mlo) 2^k in float64 (argument clamped at
- *   -200), A / (1 + A)^2 and dy times it in float64, rounded once.
- * Max error measured: 0.5854 ULP (x = -7.9628, dy = 1.1 2^-30; strided 2^22 sweep + windows,
- *   dy grid, all three ISAs identical); budget 0.59.
+ * Algorithm (rr2_p11d_div): A from sa_gexp_d in float64 (argument clamped at -200), A / (1 + A)^2
+ *   and dy times it in float64, rounded once.
+ * Max error measured: 0.5000 ULP (strided 2^22 and 3 2^21 sweeps + windows, dy grid, all
+ *   three ISAs identical); budget 0.51.
  * Special values: x = +-inf -> dy * 0 (NaN for infinite dy); x = +-0 -> dy / 4.
  * PyTorch: torch.ops.aten.sigmoid_backward(dy, sigmoid(x)) = dy * (1 - y) * y. */
 SA_INLINE sa_v sa_sigmoid_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
@@ -88,13 +105,13 @@ SA_INLINE sa_v sa_sigmoid_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     }
     return v_sel(sa_isinf(x), v_mul(dy, v_set1(0.0f)), SA_D_JOIN(r));
 }
-SA_DEF_GRAD(sigmoid_backward, rr2_p7_divd, sa_sigmoid_bwd_v)
+SA_DEF_GRAD(sigmoid_backward, rr2_p11d_div, sa_sigmoid_bwd_v)
 
 /* ======================================================== sigmoid_backward_from_output
  * With y = sigmoid(x): dx = dy * y * (1 - y), the formula in y (for any float y).
  * Algorithm (f64_mul): y (1 - y) and dy times it in float64, rounded once: within 0.5 ULP +
  *   2^-51 relative of the formula's exact value.
- * Max error measured: 0.5000 ULP (strided 2^22 sweep of y, dy grid); budget 0.51.
+ * Max error measured: 0.5000 ULP (strided sweeps of y, dy grid); budget 0.51.
  * Special values: y = 0 or 1 -> dy * 0 (NaN for infinite dy); y = +-inf -> dy * -inf.
  * PyTorch: torch.ops.aten.sigmoid_backward(dy, y). */
 SA_INLINE sa_v sa_sigmoid_bwd_y_v(sa_v dy, sa_v y, sa_v p, sa_v q) {
@@ -110,9 +127,9 @@ SA_DEF_GRAD(sigmoid_backward_from_output, f64_mul, sa_sigmoid_bwd_y_v)
 
 /* ======================================================================== tanh_backward
  * tanh'(x) = 1 - tanh^2 = (1 - t)(1 + t) = 4 A / (1 + A)^2, A = exp(-2|x|).
- * Algorithm (rr2_p7_divd): 2|x| exact (|x| clamped at 200 first), A from the exp core as
- *   (m + mlo) 2^k in float64, 4 A / (1 + A)^2 and dy times it in float64, rounded once.
- * Max error measured: 0.5979 ULP (x = 35.496, dy = 1.3 2^40); budget 0.6.
+ * Algorithm (rr2_p11d_div): 2|x| exact (|x| clamped at 200 first), A from sa_gexp_d in float64,
+ *   4 A / (1 + A)^2 and dy times it in float64, rounded once.
+ * Max error measured: 0.5000 ULP; budget 0.51.
  * Special values: x = +-inf -> dy * 0; x = +-0 -> dy.
  * PyTorch: torch.ops.aten.tanh_backward(dy, tanh(x)) = dy * (1 - y * y). */
 SA_INLINE sa_v sa_tanh_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
@@ -127,13 +144,13 @@ SA_INLINE sa_v sa_tanh_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     }
     return v_sel(sa_isinf(x), v_mul(dy, v_set1(0.0f)), SA_D_JOIN(r));
 }
-SA_DEF_GRAD(tanh_backward, rr2_p7_divd, sa_tanh_bwd_v)
+SA_DEF_GRAD(tanh_backward, rr2_p11d_div, sa_tanh_bwd_v)
 
 /* =========================================================== tanh_backward_from_output
  * With y = tanh(x): dx = dy * (1 - y^2), the formula in y (any float y).
  * Algorithm (f64_mul): y^2 is exact in float64, 1 - y^2 (exact for |y| in [0.71, 1.41]) and dy
  *   times it in float64, rounded once.
- * Max error measured: 0.5000 ULP (strided 2^22 sweep of y, dy grid); budget 0.51.
+ * Max error measured: 0.5000 ULP (strided sweeps of y, dy grid); budget 0.51.
  * Special values: y = +-1 -> dy * 0; y = +-inf -> dy * -inf.
  * PyTorch: torch.ops.aten.tanh_backward(dy, y). */
 SA_INLINE sa_v sa_tanh_bwd_y_v(sa_v dy, sa_v y, sa_v p, sa_v q) {
@@ -166,12 +183,12 @@ SA_INLINE void sa_dsilu_d(const sa_vd A[2], sa_v xc, sa_m pos, sa_vd D[2]) {
 
 /* ======================================================================== silu_backward
  * silu'(x) = s + x s (1 - s) = s (1 + x (1 - s)), s = sigmoid(x).
- * Algorithm (rr2_p7_divd): A = exp(-|x|) as (m + mlo) 2^k in float64 (exp core, argument
- *   clamped at -200), silu' = (P + A (1 + x)) / (1 + A)^2 (P = 1 for x >= 0, A^2 for x < 0) in
- *   float64, dy times it in float64, rounded once. The zero of silu' at x = -1.2784645 (A + 1 + x
- *   = 0) cancels in float64: absolute error ~2^-28 A there, far inside 4 * 2^-24 * S.
- * Max error measured: 0.5990 ULP away from the zero (x = -86.987, dy = 1); near it the error is
- *   inside the S allowance (ULP part left: 0.4999); budget 0.6.
+ * Algorithm (rr2_p11d_div): A = exp(-|x|) from sa_gexp_d (argument clamped at -200), silu' =
+ *   (P + A (1 + x)) / (1 + A)^2 (P = 1 for x >= 0, A^2 for x < 0) in float64, dy times it in
+ *   float64, rounded once. The zero of silu' at x = -1.2784645 (A + 1 + x = 0) cancels in
+ *   float64: absolute error ~2^-52 there, far inside 4 * 2^-24 * S.
+ * Max error measured: 0.5000 ULP where the terms do not cancel; near the zero the error is
+ *   inside the S allowance (ULP part left: 0.4999); budget 0.51.
  * Special values: x = +inf -> dy; x = -inf -> dy * 0; x = +-0 -> dy / 2.
  * PyTorch: torch.ops.aten.silu_backward(dy, x) = dy * s * (1 + x * (1 - s)). */
 SA_INLINE sa_v sa_silu_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
@@ -184,13 +201,13 @@ SA_INLINE sa_v sa_silu_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     y = v_sel(v_eq(x, v_set1(INFINITY)), dy, y);
     return v_sel(v_eq(x, v_set1(-INFINITY)), v_mul(dy, v_set1(0.0f)), y);
 }
-SA_DEF_GRAD(silu_backward, rr2_p7_divd, sa_silu_bwd_v)
+SA_DEF_GRAD(silu_backward, rr2_p11d_div, sa_silu_bwd_v)
 
 /* ================================================================= log_sigmoid_backward
  * log_sigmoid'(x) = 1 - sigmoid(x) = sigmoid(-x) = (x >= 0 ? A : 1) / (1 + A), A = exp(-|x|).
- * Algorithm (rr2_p7_divd): A as (m + mlo) 2^k in float64 (exp core, argument clamped at -200),
- *   the quotient and dy times it in float64, rounded once (dy e^-x keeps its bits for large x).
- * Max error measured: 0.5773 ULP (x = 37.005, dy = 1.3 2^40); budget 0.58.
+ * Algorithm (rr2_p11d_div): A from sa_gexp_d (argument clamped at -200), the quotient and dy
+ *   times it in float64, rounded once (dy e^-x keeps its bits for large x).
+ * Max error measured: 0.5000 ULP; budget 0.51.
  * Special values: x = +inf -> dy * 0; x = -inf -> dy; x = +-0 -> dy / 2.
  * PyTorch: torch.ops.aten.log_sigmoid_backward(dy, x, buffer) = dy * (x < 0 ? 1 - z/(1+z) :
  *   z/(1+z)), z = exp(-|x|). */
@@ -209,7 +226,7 @@ SA_INLINE sa_v sa_log_sigmoid_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     y = v_sel(v_eq(x, v_set1(-INFINITY)), dy, y);
     return v_sel(v_eq(x, v_set1(INFINITY)), v_mul(dy, v_set1(0.0f)), y);
 }
-SA_DEF_GRAD(log_sigmoid_backward, rr2_p7_divd, sa_log_sigmoid_bwd_v)
+SA_DEF_GRAD(log_sigmoid_backward, rr2_p11d_div, sa_log_sigmoid_bwd_v)
 
 /* ======================================================================== mish_backward
  * mish'(x) = t + x s (1 - t^2), t = tanh(softplus(x)), s = sigmoid(x). With e = e^x and
@@ -218,11 +235,11 @@ SA_DEF_GRAD(log_sigmoid_backward, rr2_p7_divd, sa_log_sigmoid_bwd_v)
  *   x >  0 (A = e^-x):  mish' = [(1 + 2A) Q + 4 x A^2 (1 + A)] / Q^2,    Q = 2A^2 + 2A + 1
  * (no e^x: nothing overflows), written as [N1 Q + 4 x R] / Q^2 with N1 = (na A + 2) A + n0,
  * Q = (qa A + 2) A + q0, R = A (1 + A) (ra A + r0) and the coefficients selected per lane.
- * Algorithm (rr2_p7_ratd): A as (m + mlo) 2^k in float64 (exp core, argument clamped at -200;
- *   x clamped to [-200, 200]), the rational function and dy times it in float64, rounded once.
- *   The zero of mish' near x = -1.1924 cancels in float64 (error ~2^-28 of the terms).
- * Max error measured: 0.5924 ULP away from the zero (x = -39.118, dy = 1.1 2^-30); near it inside
- *   the S allowance (ULP part left: 0.4999); budget 0.6.
+ * Algorithm (rr2_p11d_rat): A from sa_gexp_d (argument clamped at -200; x clamped to
+ *   [-200, 200]), the rational function and dy times it in float64, rounded once. The zero of
+ *   mish' near x = -1.1924 cancels in float64 (error ~2^-52 of the terms).
+ * Max error measured: 0.5000 ULP where the terms do not cancel; near the zero inside the S
+ *   allowance (ULP part left: 0.4999); budget 0.51.
  * Special values: x = +inf -> dy; x = -inf -> dy * 0; x = +-0 -> 0.6 dy.
  * PyTorch: torch.ops.aten.mish_backward(dy, x) = dy * (t + x * s * (1 - t * t)). */
 SA_INLINE sa_v sa_mish_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
@@ -248,7 +265,7 @@ SA_INLINE sa_v sa_mish_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     y = v_sel(v_eq(x, v_set1(INFINITY)), dy, y);
     return v_sel(v_eq(x, v_set1(-INFINITY)), v_mul(dy, zero), y);
 }
-SA_DEF_GRAD(mish_backward, rr2_p7_ratd, sa_mish_bwd_v)
+SA_DEF_GRAD(mish_backward, rr2_p11d_rat, sa_mish_bwd_v)
 
 /* v = beta * x for softplus / swish, never formed where it could overflow:
  *   ps = (x 2^-64)(beta 2^-64) (cannot overflow), big = |ps| > 200 2^-128 (|beta x| > 200);
@@ -284,15 +301,15 @@ SA_INLINE sa_v sa_inf_prod(sa_m m, sa_v x, sa_v be) {
 /* ==================================================================== softplus_backward
  * softplus'(x; beta, threshold) = 1 if fl32(beta x) > threshold else sigmoid(beta x)
  *   (PyTorch's rule; the threshold test on the float32 product as in the forward).
- * Algorithm (hilo_rr2_p7_divd): v = beta x as an exact pair (fma) folded into the exp core
- *   (no rounded exp argument), A = exp(-|v|) as (m + mlo) 2^k in float64, sigmoid(v) =
+ * Algorithm (hilo_rr2_p11d_div): v = beta x as an exact pair (fma), both parts in the
+ *   exponential's argument (no rounded exp argument), A = exp(-|v|) from sa_gexp_d, sigmoid(v) =
  *   (v > 0 ? 1 : A) / (1 + A) and dy times it (or dy itself) in float64, rounded once.
  *   |beta x| > 200 is detected on scaled operands (beta x is never formed there): v > 0 ->
  *   sigmoid = 1 exactly as rounded; v < 0 -> A = exp(-200) (the product rounds to +-0 for every
  *   finite dy); the threshold test there compares the scaled product with threshold 2^-128
  *   (exact unless |x| or |beta| < 2^-62).
- * Max error measured: 0.5880 ULP over beta in {0.01, 0.1, 1, 1.7, 10} x threshold {5, 20, 50}
- *   (beta = 0.01, x = -10499.39, dy = 1.3 2^40); budget 0.59.
+ * Max error measured: 0.5000 ULP over beta in {0.01, 0.1, 1, 1.7, 10} x threshold {5, 20, 50};
+ *   budget 0.51.
  * Special values: x or beta infinite: beta x = +inf -> dy, -inf -> dy * 0, 0 * inf -> NaN (as
  *   PyTorch's formula); beta = 0 -> dy / 2 (sigmoid(0)) for finite x; x = +-0 -> dy / 2 unless
  *   threshold < 0.
@@ -319,18 +336,18 @@ SA_INLINE sa_v sa_softplus_bwd_v(sa_v dy, sa_v x, sa_v be, sa_v th) {
     sa_v Dinf = v_sel(v_gt(pv, zero), one, v_sel(v_lt(pv, zero), zero, pv));
     return v_sel(inf, v_mul(dy, Dinf), y);
 }
-SA_DEF_GRAD(softplus_backward, hilo_rr2_p7_divd, sa_softplus_bwd_v)
+SA_DEF_GRAD(softplus_backward, hilo_rr2_p11d_div, sa_softplus_bwd_v)
 
 /* ======================================================================= swish_backward
  * swish'(x; beta) = s + beta x s (1 - s) = s (1 + v (1 - s)), v = beta x, s = sigmoid(v)
  *   = (P + A (1 + v)) / (1 + A)^2, A = exp(-|v|), P = 1 (v >= 0) or A^2 (v < 0).
- * Algorithm (hilo_rr2_p7_divd): v = beta x as an exact pair (fma) folded into the exp core,
- *   A as (m + mlo) 2^k in float64, v = vh + vl exactly in float64, the fraction and dy times it
- *   in float64, rounded once. |beta x| > 200 (detected on scaled operands, beta x never formed):
+ * Algorithm (hilo_rr2_p11d_div): v = beta x as an exact pair (fma), both parts in the
+ *   exponential's argument, A from sa_gexp_d, v = vh + vl exactly in float64, the fraction and
+ *   dy times it in float64, rounded once. |beta x| > 200 (detected on scaled operands, beta x never formed):
  *   v replaced by +-200 (the derivative is 1, or a negative value whose product with any finite
  *   dy rounds to -+0). The zero of swish' (v = -1.2784645) cancels in float64.
- * Max error measured: 0.5990 ULP away from the zero over beta in {0.01, 0.1, 1, 1.7, 10, -1}
- *   (beta = 1, x = -86.987, dy = 1); near it inside the S allowance; budget 0.6.
+ * Max error measured: 0.5000 ULP where the terms do not cancel, over beta in {0.01, 0.1, 1, 1.7,
+ *   10, -1}; near the zero inside the S allowance; budget 0.51.
  * Special values: x or beta infinite: beta x = +inf -> dy, -inf -> dy * 0, 0 * inf -> dy / 2
  *   when beta = 0 (the limit: swish = x/2), NaN when x = 0; x = +-0 or beta = 0 -> dy / 2.
  * PyTorch: autograd of x * torch.sigmoid(beta * x) (F.silu's backward for beta = 1). */
@@ -360,11 +377,11 @@ SA_INLINE sa_v sa_swish_bwd_v(sa_v dy, sa_v x, sa_v be, sa_v q) {
                       v_sel(v_lt(pv, zero), zero, v_sel(v_eq(be, zero), v_set1(0.5f), pv)));
     return v_sel(inf, v_mul(dy, Dinf), y);
 }
-SA_DEF_GRAD(swish_backward, hilo_rr2_p7_divd, sa_swish_bwd_v)
+SA_DEF_GRAD(swish_backward, hilo_rr2_p11d_div, sa_swish_bwd_v)
 
 /* ====================================================================== swiglu_backward
  * swiglu(a, b) = silu(a) b:  da = dy b silu'(a),  db = dy silu(a) = dy a sigmoid(a).
- * Algorithm (rr2_p7_divd): A = exp(-|a|) as (m + mlo) 2^k in float64 (exp core; arguments
+ * Algorithm (rr2_p11d_div): A = exp(-|a|) from sa_gexp_d in float64 (arguments
  *   below -100 shifted by 100 and the result scaled by exp(-100) in float64, so A is kept down
  *   to a = -300: |dy b| reaches 2^256 and silu'(a) matters down to 2^-406); silu'(a) as in
  *   silu_backward; sigmoid(a) = (a >= 0 ? 1 : A) / (1 + A); da = (dy b) silu'(a) and
@@ -372,9 +389,8 @@ SA_DEF_GRAD(swish_backward, hilo_rr2_p7_divd, sa_swish_bwd_v)
  *   silu(a) nor silu'(a) is rounded on its own. a < -300: a replaced by -300 in both (results
  *   below 2^-168 for every finite dy, b: +-0, or +-inf for infinite dy or b).
  * Overflow: genuine only (|dy b silu'(a)| or |dy silu(a)| beyond FLT_MAX).
- * Max error measured: 0.5990 ULP (da, b = +-1, a = -86.987, dy = 1), db 0.5840 (a = -86.985), over
- *   b in {+-2^-20, +-1, +-3.7, +-2^20}; also checked with |dy b| up to 2^256 (a down to -320);
- *   budget 0.6.
+ * Max error measured: 0.5000 ULP (da where the terms do not cancel, and db) over b in {+-2^-20,
+ *   +-1, +-3.7, +-2^20}; also checked with |dy b| up to 2^256 (a down to -320); budget 0.51.
  * Special values: a = +inf -> da = dy b (rounded once), db = dy * inf; a = -inf -> da =
  *   (dy * 0) b, db = dy * -0 (silu(-inf) = -0); a = +-0 -> da = dy b / 2, db = dy * +-0.
  * PyTorch: autograd of F.silu(a) * b. */
@@ -399,4 +415,4 @@ SA_INLINE sa_v sa_swiglu_bwd_v(sa_v dy, sa_v a, sa_v b, sa_v q, sa_v *db) {
     *db = v_sel(ninf, v_mul(dy, v_set1(-0.0f)), dbv);
     return v_sel(ninf, v_mul(v_mul(dy, zero), b), da);
 }
-SA_DEF_GRAD2(swiglu_backward, rr2_p7_divd, sa_swiglu_bwd_v)
+SA_DEF_GRAD2(swiglu_backward, rr2_p11d_div, sa_swiglu_bwd_v)

@@ -290,5 +290,6 @@ GRADS = {
         + _TAIL},
     "swiglu_backward": {
         "ref": _swiglu_ref, "mp": _swiglu_mp,
-        "windows": (SILU_ZERO, 0.0, 1.0, -1.0, 16.6, 200.0, -250.0, -280.0, -290.0, -300.0) + _TAIL},
+        "windows": (SILU_ZERO, 0.0, 1.0, -1.0, 16.6, 200.0, -250.0, -280.0, -290.0, -300.0)
+        + _TAIL},
 }
