@@ -137,6 +137,17 @@ SA_GRAD(relu,        y,   select,          0.0, 0.0)
 /* sigmoid family */
 
 /* erf family and the expm1 units */
+SA_GRAD(erf,         x,   sqr2_rr2_p7_f64, 0.59, 2.0)
+SA_GRAD(gelu,        x,   p9_erfc_p10_f64, 0.56, 2.0)
+SA_GRAD(gelu_tanh,   x,   hilo_rr2_p7_f64, 0.55, 2.0)
+SA_GRAD(selu,        x,   rr2_p7_f64,      0.57, 2.0)
+SA_GRAD(selu,        y,   f64_add,         0.51, 2.0)
+SA_PGRAD(elu,  alpha, x,  rr2_p7_f64,      0.59, 2.0)
+SA_PGRAD(elu,  alpha, y,  f64_add,         0.51, 2.0)
+SA_PGRAD(celu, alpha, x,  div2_rr2_p7_f64, 0.6, 2.0)
+SA_PGRAD(celu, alpha, y,  f64_div,         0.51, 2.0)
+SA_BGRAD(geglu,           p9_erfc_p10_f64, 0.83, 2.0)
+SA_BGRAD(geglu_tanh,      hilo_rr2_p7_f64, 0.59, 2.0)
 
 /* piecewise functions and rows */
 
