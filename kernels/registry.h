@@ -135,6 +135,24 @@ SA_GRAD(relu,        y,   select,          0.0, 0.0)
 /* erf family and the expm1 units */
 
 /* piecewise functions and rows */
+SA_GRAD(hardsigmoid, x,   select_div,      0.5, 0.5)
+SA_GRAD(hardswish,   x,   f64_mul,         0.51, 0.51)
+SA_GRAD(relu6,       x,   select,          0.0, 0.0)
+SA_GRAD(relu6,       y,   select,          0.0, 0.0)
+SA_GRAD(softsign,    x,   f64_div,         0.51, 0.51)
+/*       fwd         pname    src  algo        f32  f64 */
+SA_PGRAD(leaky_relu, slope,   x,   select_mul, 0.5, 0.5)
+SA_PGRAD(leaky_relu, slope,   y,   select_mul, 0.5, 0.5)
+SA_PGRAD(hardtanh,   min_max, x,   select,     0.0, 0.0)
+SA_PGRAD(hardtanh,   min_max, y,   select,     0.0, 0.0)
+/*       fwd         algo            f32  f64 */
+SA_BGRAD(prelu,      select_mul,     0.5, 0.5)
+SA_BGRAD(reglu,      select_mul_f64, 0.5, 0.5)
+/*       fwd          src  algo               c_f32 c_f64 */
+SA_RGRAD(softmax,     x,   max_rr2_p7_f64sum, 1.2,  3.0)
+SA_RGRAD(softmax,     y,   f64sum,            1.01, 3.0)
+SA_RGRAD(log_softmax, x,   max_rr2_p7_f64sum, 1.2,  3.0)
+SA_RGRAD(log_softmax, y,   rr2_p7_f64sum,     1.2,  3.0)
 
 
 #ifdef SA_GRAD_LOCAL_
