@@ -24,6 +24,27 @@ IS_X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "i386", "x86"
 PORTABLE_ONLY = bool(os.environ.get("SIMDACT_PORTABLE")) or not IS_X86
 
 FP = ["-O2", "-ffp-contract=off", "-fno-math-errno"]
+
+
+def kernel_source_hash():
+    """sha256 (first 16 hex digits) of the sources that decide the forward functions' results
+    (kernels/*.h, kernels/*.c and the per-ISA folders, without the gradient kernels, the ufunc
+    loops, the accuracy engine and the C test harnesses), compiled into the extension as
+    simdact._core.KERNEL_HASH: committed accuracy tables and benchmark results carry it, and a
+    test compares them with the build's."""
+    import hashlib
+    h = hashlib.sha256()
+    files = sorted(glob.glob(os.path.join(HERE, KDIR, "*.[ch]"))
+                   + glob.glob(os.path.join(HERE, KDIR, "*", "*.[ch]")))
+    for path in files:
+        rel = os.path.relpath(path, HERE).replace(os.sep, "/")
+        base = os.path.basename(rel)
+        if (rel.startswith(KDIR + "/tests/") or "grad" in base
+                or base in ("loops.c", "loops.h", "accuracy.c", "accuracy.h")):
+            continue
+        with open(path, "rb") as f:
+            h.update(rel.encode() + b"\0" + f.read().replace(b"\r\n", b"\n") + b"\0")
+    return h.hexdigest()[:16]
 # Per-ISA kernel groups: (sources glob, extra flags). The portable group is always built.
 GROUPS = [("scalar", FP)]
 if not PORTABLE_ONLY:
@@ -75,12 +96,14 @@ class BuildExt(build_ext):
 
 ext = Extension(
     "simdact._core",
-    sources=["src/simdact/_core.pyx", "kernels/dispatch.c", "kernels/loops.c"]
+    sources=["src/simdact/_core.pyx", "kernels/dispatch.c", "kernels/loops.c",
+             "kernels/accuracy.c"]
     + sorted(glob.glob(os.path.join(KDIR, "f64*.c"))),
     include_dirs=[KDIR, numpy.get_include()],
     depends=glob.glob(os.path.join(KDIR, "*.h")),
     extra_compile_args=["-O2", "-ffp-contract=off"],
-    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
+                   ("SA_KERNEL_HASH", '"' + kernel_source_hash() + '"')]
     + ([("SA_PORTABLE_ONLY", "1")] if PORTABLE_ONLY else []),
     libraries=["m"],
 )

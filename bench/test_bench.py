@@ -11,6 +11,7 @@ import simdact as sa
 
 SIZES = [1, 1024, 1 << 16, 1 << 20]
 FUNCS = sa.functions()
+GRADS = sa.gradients()
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -20,8 +21,23 @@ def test_float32_out(benchmark, f, n):
     if f.kind == "row" and n >= 1024:
         x = x.reshape(-1, 1024)
     out = np.empty_like(x)
+    ops = [np.float32(0.5)] * (len(f.params) if f.kind == "param" else 0)
     benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(), n=n)
-    benchmark(f.ufunc, x, out=out)
+    benchmark(f.ufunc, x, *ops, out=out)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("g", GRADS, ids=[g.name for g in GRADS])
+def test_backward_float32_out(benchmark, g, n):
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(n) * 3).astype(np.float32)
+    dy = rng.standard_normal(n).astype(np.float32)
+    if g.kind == "grad_row" and n >= 1024:
+        x, dy = x.reshape(-1, 1024), dy.reshape(-1, 1024)
+    outs = tuple(np.empty_like(x) for _ in range(g.nout))
+    ops = [np.float32(0.5)] * len(g.params)
+    benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(), n=n)
+    benchmark(g.ufunc, dy, x, *ops, out=outs)
 
 
 @pytest.mark.parametrize("n", SIZES)

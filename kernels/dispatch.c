@@ -44,6 +44,11 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
     {.id = SA_CAT2(SA_ID_, gname), .name = SA_STR(gname), .kind = kind_, .algo = #algo_, \
      .ulp_f32 = u32, .ulp_f64 = u64, .may_overflow = 1, .doc = "", .params = "",          \
      .fwd = fwd_, .src = src_, KT(gname, algo_)},
+/* the parametric form of an SA_PGRAD calls the same kernel as its default form */
+#define SA_GRAD_ENTRY_K_(gname, kname, kind_, fwd_, src_, algo_, u32, u64, KT)           \
+    {.id = SA_CAT2(SA_ID_, gname), .name = SA_STR(gname), .kind = kind_, .algo = #algo_, \
+     .ulp_f32 = u32, .ulp_f64 = u64, .may_overflow = 1, .doc = "", .params = "",          \
+     .fwd = fwd_, .src = src_, KT(kname, algo_)},
 #define SA_GK_(gname, algo) .gf32 = SA_KTAB(gname, algo), .gf64 = SA_F64_KERNEL(gname)
 #define SA_RGK_(gname, algo) .rgf32 = SA_KTAB(gname, algo), .rgf64 = SA_F64_KERNEL(gname)
 #define SA_SRC_x 0
@@ -54,8 +59,8 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #define SA_PGRAD(fwd, pname, src, algo, u32, u64)                                        \
     SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GPDEFAULT, SA_ID_##fwd, SA_SRC_##src, algo, u32, \
                    u64, SA_GK_)                                                          \
-    SA_GRAD_ENTRY_(SA_GNAME(fwd##_##pname, src), SA_GPARAM, SA_ID_##fwd##_##pname,       \
-                   SA_SRC_##src, algo, u32, u64, SA_GK_)
+    SA_GRAD_ENTRY_K_(SA_GNAME(fwd##_##pname, src), SA_GNAME(fwd, src), SA_GPARAM,        \
+                     SA_ID_##fwd##_##pname, SA_SRC_##src, algo, u32, u64, SA_GK_)
 #define SA_BGRAD(fwd, algo, u32, u64)                                                    \
     SA_GRAD_ENTRY_(SA_GNAME(fwd, x), SA_GBIN, SA_ID_##fwd, 0, algo, u32, u64, SA_GK_)
 #define SA_RGRAD(fwd, src, algo, u32, u64)                                               \

@@ -455,21 +455,9 @@ DEFAULTS = {
     "relu6": ("hardtanh_min_max", (0.0, 6.0)),
 }
 
-_GRID_POS = (0.01, 0.1, 1.0, 1.7, 10.0)
-_GRID_NEG = (-0.01, -1.0, -10.0)
-_GATED_B = (2.0 ** -20, -(2.0 ** -20), 1.0, -1.0, 3.7, -3.7, 2.0 ** 20, -(2.0 ** 20))
-PARAM_GRID = {
-    # torch accepts any alpha for elu (only in-place elu rejects alpha < 0), any nonzero alpha
-    # for celu; celu with alpha < 0 grows like |alpha| e^(x/alpha) and overflows.
-    "elu_alpha": [(a,) for a in _GRID_POS + _GRID_NEG],
-    "celu_alpha": [(a,) for a in _GRID_POS + _GRID_NEG],
-    "softplus_beta_threshold": [(b, 20.0) for b in _GRID_POS] + [(1.0, 5.0), (1.0, 50.0)],
-    "swish_beta": [(b,) for b in _GRID_POS + (-1.0,)],
-    "leaky_relu_slope": [(s,) for s in _GRID_POS + _GRID_NEG],
-    "prelu": [(s,) for s in _GRID_POS + _GRID_NEG],
-    "hardtanh_min_max": [(-1.0, 1.0), (0.0, 6.0), (-0.5, 2.0), (-10.0, 10.0)],
-    **{g: [(b,) for b in _GATED_B] for g in GATED},
-}
+# the operand grids live in the package (the accuracy tool sweeps the same ones)
+from simdact._grids import PARAM_GRID  # noqa: E402
+assert set(PARAM_GRID) == set(PARAM + GATED)
 
 
 # ---- float64 references ---------------------------------------------------------------------

@@ -36,18 +36,18 @@ def test_page_is_up_to_date():
     assert os.path.exists(PAGE), f"docs/functions.md is missing: run `{_docs.COMMAND}`"
     with open(PAGE, encoding="utf-8") as f:
         committed = f.read()
-    fresh = _docs.render(sa.functions())
+    fresh = _docs.render(sa.functions(), sa.gradients())
     assert fresh == committed, (
         f"docs/functions.md is stale (the registry or src/simdact/_docs.py changed): "
         f"regenerate it with `{_docs.COMMAND}` from the repository root")
 
 
 def test_render_is_deterministic():
-    assert _docs.render(sa.functions()) == _docs.render(sa.functions())
+    assert _docs.render(sa.functions(), sa.gradients()) == _docs.render(sa.functions(), sa.gradients())
 
 
 def test_first_line_names_the_command():
-    first = _docs.render(sa.functions()).splitlines()[0]
+    first = _docs.render(sa.functions(), sa.gradients()).splitlines()[0]
     assert "generated" in first and _docs.COMMAND in first
 
 
@@ -70,7 +70,7 @@ def test_missing_entry_is_a_clear_error(monkeypatch):
     del docs["mish"]
     monkeypatch.setattr(_docs, "DOCS", docs)
     with pytest.raises(ValueError, match="_docs.py.*mish"):
-        _docs.render(sa.functions())
+        _docs.render(sa.functions(), sa.gradients())
 
 
 def _cases():

@@ -66,6 +66,10 @@ def cmd_info(args):
     for f in sa.functions():
         print(f"{f.name:<24} {f.kind:<6} {f.algorithm:<20} {f.ulp_f32:>8g} {f.ulp_f64:>8g} "
               f"{f.ulp_f16:>8g}")
+    print(f"\n{'backward':<40} {'operands':<16} {'algorithm':<20} {'f32 A':>6} {'f64 A':>6}")
+    for g in sa.gradients():
+        ops = ", ".join(("dy", "y" if g.from_output else "x") + tuple(g.params))
+        print(f"{g.name:<40} {ops:<16} {g.algorithm:<20} {g.ulp_f32:>6g} {g.ulp_f64:>6g}")
 
 
 def cmd_demo(args):
@@ -148,7 +152,7 @@ def cmd_docs(args):
     write it to --write PATH."""
     from . import _docs
     try:
-        text = _docs.render(sa.functions())
+        text = _docs.render(sa.functions(), sa.gradients())
     except ValueError as e:
         raise SystemExit(f"python -m simdact docs: {e}")
     if args.write:
@@ -198,7 +202,14 @@ def main(argv=None):
     t.add_argument("--repeat", type=int, default=200)
     o = sub.add_parser("docs", help="render docs/functions.md from _docs.py and the registry")
     o.add_argument("--write", metavar="PATH", help="write the page to PATH instead of printing")
+    from . import _accuracy, _bench
+    _accuracy.add_parser(sub)
+    _bench.add_parser(sub)
     args = p.parse_args(argv)
+    if args.cmd == "accuracy":
+        return _accuracy.main(args)
+    if args.cmd == "bench":
+        return _bench.main(args)
     run = {"info": cmd_info, "demo": cmd_demo, "threads": cmd_threads, "docs": cmd_docs}[args.cmd]
     if getattr(args, "readme", None):
         buf = io.StringIO()

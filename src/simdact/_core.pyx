@@ -68,6 +68,15 @@ cdef extern from "dispatch.h":
     int sa_nin(int id)
     int sa_nout(int id)
 
+cdef extern from *:
+    """
+    #ifndef SA_KERNEL_HASH
+    #define SA_KERNEL_HASH "unknown"
+    #endif
+    static const char *sa_kernel_hash = SA_KERNEL_HASH;
+    """
+    const char *sa_kernel_hash
+
 cdef extern from "loops.h":
     void sa_loop_unary_f16(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
     void sa_loop_unary_f32(char **, const npy_intp *, const npy_intp *, void *) noexcept nogil
@@ -145,6 +154,8 @@ loop_types[3] = NPY_FLOAT
 loop_types[4] = NPY_DOUBLE
 loop_types[5] = NPY_DOUBLE
 
+# sha256 prefix of the kernel sources this extension was built from (setup.py)
+KERNEL_HASH = sa_kernel_hash.decode()
 ISA_NAMES = tuple(sa_isa_names[i].decode() for i in range(SA_NISA))
 ULP_F16 = float(SA_ULP_F16)
 
@@ -447,3 +458,72 @@ def _kernel_f32(name, isa, cnp.ndarray x, *operands):
     if old != -1:
         sa_debug_swap_mxcsr(old)     # drop whatever flags the kernel raised
     return y
+
+
+# ------------------------------------------------------------------ accuracy engine
+cdef extern from "accuracy.h":
+    ctypedef unsigned long long uint64_t
+    ctypedef struct sa_acc_stats:
+        double max_err
+        uint64_t worst_k
+        float worst_x
+        float worst_y
+        double worst_ref
+        double tail_max
+        float tail_x
+        uint64_t n_tail
+        double sum_err
+        uint64_t n_finite
+        uint64_t n_cr
+        uint64_t n_over
+        uint64_t hash
+    int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t start,
+                     uint64_t stride, uint64_t k0, uint64_t count, double budget, int nthreads,
+                     sa_acc_stats *out) nogil
+
+
+def _accuracy_sweep(name, isas, unsigned long long start, unsigned long long stride,
+                    unsigned long long k0, unsigned long long count, double budget,
+                    ops=(), int nthreads=0):
+    """The compiled sweep of `python -m simdact accuracy` (kernels/accuracy.c): float32 patterns
+    start + k * stride (mod 2^32), k in [k0, k0 + count) (k0 a multiple of 4096), through the
+    float32 kernels of `isas` against the entry's float64 kernel. Returns one dict per ISA."""
+    cdef int ids[3]
+    cdef sa_acc_stats res[3]
+    cdef float fops[2]
+    cdef int i, rc, fid, nisa = len(isas)
+    names = [sa_funcs[i].name.decode() for i in range(SA_NFUNC)]
+    if name not in names:
+        raise KeyError(name)
+    fid = names.index(name)
+    if not 1 <= nisa <= 3:
+        raise ValueError("one to three ISAs")
+    if k0 % 4096:
+        raise ValueError("k0 must be a multiple of 4096")
+    for i in range(nisa):
+        if isas[i] not in ISA_NAMES:
+            raise ValueError(f"unknown ISA {isas[i]!r}")
+        ids[i] = ISA_NAMES.index(isas[i])
+    fops[0] = ops[0] if len(ops) > 0 else 0.0
+    fops[1] = ops[1] if len(ops) > 1 else 0.0
+    old = sa_debug_get_mxcsr()
+    with nogil:
+        rc = sa_acc_sweep(fid, fops, ids, nisa, start, stride, k0, count, budget, nthreads, res)
+    if old != -1:
+        sa_debug_swap_mxcsr(old)
+    if rc == -1:
+        raise ValueError(f"{name}: not an elementwise float32 function")
+    if rc == -2:
+        raise RuntimeError("an ISA is not available on this CPU")
+    if rc == -3:
+        raise MemoryError()
+    out = []
+    for i in range(nisa):
+        r = res[i]
+        out.append(dict(isa=isas[i], max_err=r.max_err,
+                        worst_k=None if r.worst_k == 0xFFFFFFFFFFFFFFFF else r.worst_k,
+                        worst_x=r.worst_x, worst_y=r.worst_y, worst_ref=r.worst_ref,
+                        tail_max=r.tail_max, tail_x=r.tail_x, n_tail=r.n_tail,
+                        sum_err=r.sum_err, n_finite=r.n_finite, n_cr=r.n_cr, n_over=r.n_over,
+                        hash=r.hash))
+    return out

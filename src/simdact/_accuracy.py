@@ -1,0 +1,438 @@
+"""`python -m simdact accuracy`: the measured accuracy of every function, ISA and dtype.
+
+float32: a compiled sweep (kernels/accuracy.c) of float32 bit patterns through the kernels of
+every available ISA against the function's float64 kernel (itself within 2 float64 ULP of
+mpmath, tests/test_float64.py), computed once per chunk and shared by the ISAs. The default
+sweep takes every 257th pattern (16.7M inputs); --exhaustive takes all 2^32. Parametric and
+two-operand functions are swept at every operand tuple of their grid (simdact._grids).
+Reported per (function, operands, ISA): max ULP error and the first input where it occurs,
+the worst error in the tails (|exact| < 1e-30: tiny and subnormal results), mean ULP error,
+the share of correctly rounded results, and a hash of all outputs (equal hashes: bit-identical
+ISAs). Rows (softmax, log_softmax): random rows against a float64 formula.
+float16 / bfloat16: all 2^16 inputs through the ufunc against the float64 loop.
+float64: samples against mpmath, when mpmath is installed.
+Special values: NaN, +-inf, +-0, the extreme normals and subnormals and each function's
+saturation points, checked against the float64 loop (value within budget, NaN-ness and the sign
+of a zero).
+Peers: PyTorch's float32 CPU kernels on the same sweep, when torch is installed.
+
+The exit status is 1 when any measured error exceeds the function's registry budget.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+import simdact as sa
+from . import _core
+from ._grids import PARAM_GRID
+
+CHUNK = 4096
+DEFAULT_STRIDE = 257          # odd: visits 2^32 / 257 distinct patterns over every binade
+F16_ULP_BUDGET = 1.0
+
+# Inputs where functions saturate or change branch (float32 values), checked exactly.
+SATURATION = {
+    "sigmoid": (16.635532, -87.33655, -88.72284, -103.27893, -103.97208),
+    "tanh": (9.010913, -9.010913, 2.0 ** -12),
+    "silu": (-87.33655, -103.97208, -110.0),
+    "erf": (3.9192059, -3.9192059),
+    "gelu": (5.7, -13.0, -14.0),
+    "gelu_tanh": (-10.0, -13.0, 5.0),
+    "softplus": (20.0, -103.97208, 88.72284),
+    "log_sigmoid": (-20.0, 103.97208, 88.72284),
+    "mish": (-103.97208, 20.0, 1e10),
+    "elu": (-17.32868, -87.33655, -103.97208),
+    "selu": (-17.32868, -103.97208),
+    "celu": (-17.32868, -103.97208),
+    "swish": (-87.33655, -103.97208),
+    "hardsigmoid": (-3.0, 3.0),
+    "hardswish": (-3.0, 3.0),
+    "relu6": (6.0,),
+    "hardtanh": (-1.0, 1.0),
+}
+_F32 = np.finfo(np.float32)
+SPECIALS = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, _F32.tiny, -_F32.tiny, _F32.max,
+                     -_F32.max, 2.0 ** -149, -(2.0 ** -149), _F32.tiny - 2.0 ** -149,
+                     -(_F32.tiny - 2.0 ** -149)], dtype=np.float32)
+
+
+def _progress(label, done, total, t0, stream=sys.stderr):
+    if not stream.isatty() and done < total:
+        return
+    width = 28
+    frac = done / total if total else 1.0
+    bar = "#" * int(width * frac) + "." * (width - int(width * frac))
+    eta = (time.perf_counter() - t0) * (1 - frac) / frac if frac > 0 else 0.0
+    end = "\n" if done >= total else ""
+    stream.write(f"\r  {label:<36} [{bar}] {100 * frac:5.1f}%  eta {eta:5.0f}s{end}")
+    stream.flush()
+
+
+def _base(f):
+    """Family name of a registry entry (elu for elu_alpha)."""
+    suffix = "_" + "_".join(f.params) if f.params else ""
+    if f.kind == "param" and suffix and f.name.endswith(suffix):
+        return f.name[: -len(suffix)]
+    return f.name
+
+
+def _operand_sets(f):
+    if f.kind == "param":
+        return [tuple(float(np.float32(v)) for v in ops) for ops in PARAM_GRID[f.name]]
+    return [()]
+
+
+def sweep_f32(f, isas, stride, progress=True, nthreads=0):
+    """One record per (operand tuple, ISA) for elementwise function f."""
+    count = -(-(2 ** 32) // stride)
+    calls = max(1, min(64, count // (CHUNK * 16)))
+    step = -(-count // calls)
+    step = -(-step // CHUNK) * CHUNK
+    out = []
+    for ops in _operand_sets(f):
+        acc = None
+        t0 = time.perf_counter()
+        label = f.name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else "")
+        for k0 in range(0, count, step):
+            part = _core._accuracy_sweep(f.name, list(isas), 0, stride, k0, min(step, count - k0),
+                                         f.ulp_f32, ops, nthreads)
+            acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
+            if progress:
+                _progress(label, min(k0 + step, count), count, t0)
+        for r in acc:
+            n = max(r["n_finite"], 1)
+            out.append(dict(
+                function=f.name, operands=list(ops), isa=r["isa"], dtype="float32",
+                points=int(r["n_finite"]), max_ulp=r["max_err"], at=float(r["worst_x"]),
+                at_hex=float(r["worst_x"]).hex(), mean_ulp=r["sum_err"] / n,
+                correctly_rounded=r["n_cr"] / n, tail_max_ulp=r["tail_max"],
+                tail_points=int(r["n_tail"]), over_budget=int(r["n_over"]),
+                budget=f.ulp_f32, hash=f"{r['hash'] & (2 ** 64 - 1):016x}",
+                ok=r["n_over"] == 0))
+    return out
+
+
+def _merge(a, b):
+    """Later call b after a (chunk order), as the engine merges chunks."""
+    m = dict(a)
+    if b["max_err"] > a["max_err"] or a["worst_k"] is None:
+        for k in ("max_err", "worst_k", "worst_x", "worst_y", "worst_ref"):
+            m[k] = b[k]
+    if b["tail_max"] > a["tail_max"] or (a["n_tail"] == 0 and b["n_tail"] > 0):
+        m["tail_max"], m["tail_x"] = b["tail_max"], b["tail_x"]
+    for k in ("sum_err", "n_finite", "n_cr", "n_over", "n_tail"):
+        m[k] = a[k] + b[k]
+    m["hash"] = (a["hash"] + b["hash"]) & (2 ** 64 - 1)
+    return m
+
+
+def _ulp(r, emin, mant):
+    r = np.abs(np.asarray(r, np.float64))
+    with np.errstate(all="ignore"):
+        _, e = np.frexp(r)
+        e = np.maximum(np.where(r > 0, e.astype(np.int64) - 1, emin), emin)
+        return np.where(np.isinf(r), np.inf, np.ldexp(1.0, (e - mant).astype(np.int32)))
+
+
+def ulp_err(y, ref, dtype, emin, mant):
+    """|y - ref| / ulp(ref) in `dtype` ULPs, NaN and overflow rules of the engine."""
+    y = np.asarray(y).astype(np.float64)
+    ref = np.asarray(ref, np.float64)
+    with np.errstate(all="ignore"):
+        rt = ref.astype(dtype).astype(np.float64)
+        err = np.abs(y - ref) / _ulp(ref, emin, mant)
+        ny, nr = np.isnan(y), np.isnan(ref)
+        err = np.where(ny | nr, np.where(ny & nr, 0.0, np.inf), err)
+        err = np.where(np.isinf(rt) & ~nr, np.where(y == rt, 0.0, np.inf), err)
+    return err
+
+
+def rows_f32(f, isas):
+    """softmax / log_softmax on random rows (lengths 1..4096, huge spreads) against float64."""
+    rng = np.random.default_rng(7)
+    out = []
+    rows = []
+    for n in (1, 2, 3, 7, 16, 33, 100, 1000, 1024, 4096):
+        for scale in (1.0, 30.0, 3e3, 1e-3):
+            rows.append((rng.standard_normal((4, n)) * scale).astype(np.float32))
+    old = _core.active_isa()
+    try:
+        for isa in isas:
+            _core._testing_select_isa(isa)
+            worst, at, h = 0.0, None, 0
+            for x in rows:
+                y = f.ufunc(x)
+                xd = x.astype(np.float64)
+                m = xd.max(axis=-1, keepdims=True)
+                s = np.exp(xd - m).sum(axis=-1, keepdims=True)
+                r = np.exp(xd - m) / s if f.name == "softmax" else (xd - m) - np.log(s)
+                e = ulp_err(y, r, np.float32, -126, 23)
+                if e.max() > worst:
+                    worst, at = float(e.max()), x.shape[-1]
+                h = (h * 1000003 + hash(y.tobytes())) & (2 ** 64 - 1)
+            out.append(dict(function=f.name, operands=[], isa=isa, dtype="float32",
+                            points=int(sum(r.size for r in rows)), max_ulp=worst,
+                            at=f"row length {at}", budget=f.ulp_f32, hash=f"{h:016x}",
+                            ok=worst <= f.ulp_f32))
+    finally:
+        _core._testing_select_isa(old)
+    return out
+
+
+def _half_formats():
+    fmts = [("float16", np.float16, -14, 10)]
+    if _core.BFLOAT16 is not None:
+        fmts.append(("bfloat16", _core.BFLOAT16, -126, 7))
+    return fmts
+
+
+def halves(f):
+    """All 2^16 inputs of float16 (and bfloat16) against the float64 loop."""
+    out = []
+    for name, dt, emin, mant in _half_formats():
+        x = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(dt)
+        ops = _operand_sets(f)[0]
+        with np.errstate(all="ignore"):
+            if f.kind == "row":
+                x = x[np.isfinite(x.astype(np.float32))][:4096].reshape(4, -1)
+            opsd = [np.asarray(o).astype(dt) for o in ops]
+            y = f.ufunc(x, *opsd)
+            r = f.ufunc(x.astype(np.float64), *[o.astype(np.float64) for o in opsd])
+        e = ulp_err(y.astype(np.float32), r, dt, emin, mant)
+        i = int(np.argmax(e))
+        out.append(dict(function=f.name, operands=list(ops), isa=_core.active_isa(),
+                        dtype=name, points=int(e.size), max_ulp=float(e.max()),
+                        at=float(x.ravel()[i].astype(np.float32)), budget=F16_ULP_BUDGET,
+                        ok=bool(e.max() <= F16_ULP_BUDGET)))
+    return out
+
+
+def specials(f):
+    """Special values and saturation points against the float64 loop (value within the
+    budget, NaN-ness, and the sign of a zero result)."""
+    if f.kind == "row":
+        return []
+    sat = np.array(SATURATION.get(_base(f), ()), dtype=np.float32)
+    x = np.concatenate([SPECIALS, sat, -sat])
+    rows = []
+    for ops in _operand_sets(f)[:3]:
+        with np.errstate(all="ignore"):
+            y = f.ufunc(x, *[np.float32(o) for o in ops])
+            r = f.ufunc(x.astype(np.float64), *ops)
+        e = ulp_err(y, r, np.float32, -126, 23)
+        rt = r.astype(np.float32)
+        for xi, yi, ri, ei in zip(x, y, rt, e):
+            zero_ok = not (yi == 0 and ri == 0 and np.signbit(yi) != np.signbit(ri))
+            rows.append(dict(function=f.name, operands=list(ops), x=float(xi), y=float(yi),
+                             expected=float(ri), ulp=float(ei),
+                             ok=bool(ei <= f.ulp_f32 and zero_ok)))
+    return rows
+
+
+def float64_mp(f, n=400):
+    """float64 loop against mpmath (50 digits) on samples including tails; None without
+    mpmath or without a formula here."""
+    try:
+        import mpmath
+    except ImportError:
+        return None
+    mp = _mp_formula(f, mpmath)
+    if mp is None:
+        return None
+    rng = np.random.default_rng(3)
+    x = np.concatenate([rng.standard_normal(n // 2) * 4, rng.uniform(-750, 750, n // 4),
+                        np.geomspace(1e-300, 700, n // 8), -np.geomspace(1e-300, 700, n // 8)])
+    out = []
+    for ops in _operand_sets(f)[:3]:
+        y = f.ufunc(x, *ops)
+        with mpmath.workdps(50):
+            exact = np.array([float(mp(mpmath.mpf(float(v)), *[mpmath.mpf(o) for o in ops]))
+                              for v in x])
+        e = ulp_err(y, exact, np.float64, -1022, 52)
+        i = int(np.argmax(e))
+        out.append(dict(function=f.name, operands=list(ops), isa=_core.active_isa(),
+                        dtype="float64", points=int(x.size), max_ulp=float(e[i]),
+                        at=float(x[i]), budget=f.ulp_f64, ok=bool(e[i] <= f.ulp_f64)))
+    return out
+
+
+def _mp_formula(f, mp):
+    sig = lambda z: 1 / (1 + mp.exp(-z))  # noqa: E731
+    phi = lambda z: mp.erfc(-z / mp.sqrt(2)) / 2  # noqa: E731
+    gt = lambda x: x * sig(2 * mp.sqrt(2 / mp.pi) * (x + mp.mpf("0.044715") * x ** 3))  # noqa
+    sa_ = mp.mpf("1.6732632423543772848170429916717")
+    ss = mp.mpf("1.0507009873554804934193349852946")
+    sp = lambda x: x + mp.log1p(mp.exp(-x)) if x > 0 else mp.log1p(mp.exp(x))  # noqa: E731
+    table = {
+        "sigmoid": sig, "tanh": mp.tanh, "silu": lambda x: x * sig(x), "erf": mp.erf,
+        "gelu": lambda x: x * phi(x), "gelu_tanh": gt,
+        "selu": lambda x: ss * (x if x > 0 else sa_ * mp.expm1(x)),
+        "mish": lambda x: x * mp.tanh(sp(x)), "log_sigmoid": lambda x: -sp(-x),
+        "softsign": lambda x: x / (1 + abs(x)),
+        "elu": lambda x: x if x > 0 else mp.expm1(x),
+        "elu_alpha": lambda x, a: x if x > 0 else a * mp.expm1(x),
+        "swish": lambda x: x * sig(x), "swish_beta": lambda x, b: x * sig(b * x),
+        "softplus": lambda x: sp(x) if x <= 20 else x,
+        "swiglu": lambda a, b: a * sig(a) * b, "geglu": lambda a, b: a * phi(a) * b,
+        "geglu_tanh": lambda a, b: gt(a) * b,
+    }
+    return table.get(f.name)
+
+
+def torch_peer(f, stride):
+    """PyTorch's float32 CPU kernel on the same strided sweep (every 4th point), against our
+    float64 loop; None when torch is missing or has no equivalent."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    F = torch.nn.functional
+    fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "silu": F.silu, "erf": torch.erf,
+          "gelu": F.gelu, "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
+          "elu": F.elu, "selu": F.selu, "celu": F.celu, "softplus": F.softplus, "mish": F.mish,
+          "log_sigmoid": F.logsigmoid, "hardsigmoid": F.hardsigmoid,
+          "hardswish": F.hardswish, "softsign": F.softsign}.get(f.name)
+    if fn is None:
+        return None
+    torch.set_num_threads(1)
+    count = -(-(2 ** 32) // (stride * 4))
+    bits = (np.arange(count, dtype=np.uint64) * np.uint64(stride * 4)).astype(np.uint32)
+    x = bits.view(np.float32)
+    x = x[np.isfinite(x)]
+    with torch.no_grad():
+        y = fn(torch.from_numpy(x)).numpy()
+    with np.errstate(all="ignore"):
+        r = f.ufunc(x.astype(np.float64))
+    e = ulp_err(y, r, np.float32, -126, 23)
+    tail = np.abs(r) < 1e-30
+    i = int(np.argmax(e))
+    return dict(function=f.name, peer=f"torch {torch.__version__}", points=int(x.size),
+                max_ulp=float(e[i]), at=float(x[i]),
+                tail_max_ulp=float(e[tail].max()) if tail.any() else 0.0)
+
+
+def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, peers=True,
+        stream=sys.stdout):
+    """Measure; print the tables to `stream`; return the JSON-able report."""
+    avail = sa.isa().available
+    isas = [i for i in (isas or avail) if i in avail]
+    stride = 1 if exhaustive else (stride or DEFAULT_STRIDE)
+    funcs = [f for f in sa.functions() if names is None or f.name in names or _base(f) in names]
+    report = dict(tool="python -m simdact accuracy", simdact=sa.__version__,
+                  isas=isas, stride=stride, kernel_hash=getattr(_core, "KERNEL_HASH", None),
+                  float32=[], rows=[], halves=[], float64=[], specials=[], peers=[])
+    for f in funcs:
+        if f.kind == "row":
+            report["rows"] += rows_f32(f, isas)
+        else:
+            report["float32"] += sweep_f32(f, isas, stride, progress)
+            if peers:
+                p = torch_peer(f, stride)
+                if p:
+                    report["peers"].append(p)
+        report["halves"] += halves(f)
+        report["specials"] += specials(f)
+        r64 = float64_mp(f)
+        if r64:
+            report["float64"] += r64
+    print_report(report, stream)
+    report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials")
+                       for r in report[k])
+    return report
+
+
+def _ops(r):
+    return "(" + ", ".join(f"{o:g}" for o in r["operands"]) + ")" if r["operands"] else ""
+
+
+def print_report(rep, stream=sys.stdout):
+    w = stream.write
+    what = "all 2^32 bit patterns" if rep["stride"] == 1 else (
+        f"every {rep['stride']}th bit pattern")
+    w(f"float32: {what} against the float64 kernel; tail = |exact| < 1e-30; CR = correctly "
+      f"rounded\n")
+    w("(ISAs joined by '=' gave bit-identical outputs: equal hashes of every output)\n")
+    w(f"{'function':<30} {'ISAs':<18} {'max ULP':>8} {'at x':>15} {'tail ULP':>9} {'mean':>7} "
+      f"{'CR %':>7} {'budget':>7}\n")
+    by = {}
+    for r in rep["float32"]:
+        by.setdefault((r["function"], tuple(r["operands"])), []).append(r)
+    for (name, _), rs in by.items():
+        # ISAs with the same output hash gave the same bits: one line for them
+        groups = {}
+        for r in rs:
+            groups.setdefault(r["hash"], []).append(r)
+        for grp in groups.values():
+            r = grp[0]
+            isa = "=".join(g["isa"] for g in grp)
+            flag = "" if r["ok"] else "  OVER BUDGET"
+            w(f"{name + _ops(r):<30} {isa:<18} {r['max_ulp']:>8.4f} {r['at']:>15.8g} "
+              f"{r['tail_max_ulp']:>9.4f} {r['mean_ulp']:>7.4f} "
+              f"{100 * r['correctly_rounded']:>7.3f} {r['budget']:>7g}"
+              f"{'' if len(groups) == 1 else '  ISAs DIFFER'}{flag}\n")
+    for r in rep["rows"]:
+        w(f"{r['function']:<30} {r['isa']:<18} {r['max_ulp']:>8.4f} {r['at']:>15} "
+          f"{'':>9} {'':>7} {'':>7} {r['budget']:>7g}  {'' if r['ok'] else 'OVER BUDGET'}\n")
+    if rep["halves"]:
+        w(f"\n16-bit formats, all 2^16 inputs, in ULPs of the format (budget {F16_ULP_BUDGET:g})\n")
+        for r in rep["halves"]:
+            w(f"{r['function'] + _ops(r):<34} {r['dtype']:<9} {r['max_ulp']:>8.4f} at "
+              f"{r['at']:<14.6g}{'' if r['ok'] else ' OVER BUDGET'}\n")
+    if rep["float64"]:
+        w("\nfloat64 against mpmath (50 digits), samples including tails\n")
+        for r in rep["float64"]:
+            w(f"{r['function'] + _ops(r):<34} {r['max_ulp']:>8.4f} at {r['at']:<24.17g} budget "
+              f"{r['budget']:g}{'' if r['ok'] else ' OVER BUDGET'}\n")
+    if rep["specials"]:
+        bad = [r for r in rep["specials"] if not r["ok"]]
+        w(f"\nspecial values and saturation points: {len(rep['specials']) - len(bad)} of "
+          f"{len(rep['specials'])} pass\n")
+        for r in bad:
+            w(f"  FAIL {r['function']}{_ops(r)}({r['x']!r}) = {r['y']!r}, expected "
+              f"{r['expected']!r}\n")
+    if rep["peers"]:
+        w("\npeers on the same sweep (every 4th point), float32, max ULP / tails (|exact| < "
+          "1e-30)\n")
+        ours = {r["function"]: r for r in rep["float32"] if not r["operands"]}
+        for p in rep["peers"]:
+            o = ours.get(p["function"])
+            w(f"{p['function']:<20} {p['peer']:<18} {p['max_ulp']:>12.4g} at {p['at']:<14.6g}"
+              f" tails {p['tail_max_ulp']:>12.4g}   simdact {o['max_ulp']:.4f} / "
+              f"{o['tail_max_ulp']:.4f}\n" if o else "\n")
+
+
+def main(args):
+    import io
+    names = set(args.functions) if args.functions else None
+    buf = io.StringIO()
+    rep = run(names, exhaustive=args.exhaustive, stride=args.stride, isas=args.isa,
+              progress=not args.quiet, peers=not args.no_peers, stream=buf)
+    sys.stdout.write(buf.getvalue())
+    if args.readme:
+        from .__main__ import _cpu_model, _write_readme_block
+        head = (f"{time.strftime('%Y-%m-%d')}, {_cpu_model()}, kernel hash "
+                f"{rep['kernel_hash']}, simdact {rep['simdact']}\n")
+        _write_readme_block(args.readme, "accuracy", head + buf.getvalue())
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(rep, fh, indent=1, default=float)
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0 if rep["ok"] else 1
+
+
+def add_parser(sub):
+    a = sub.add_parser("accuracy", help="measure every function's error on every ISA and dtype")
+    a.add_argument("functions", nargs="*", help="names (default: every function)")
+    a.add_argument("--exhaustive", action="store_true", help="all 2^32 float32 inputs")
+    a.add_argument("--stride", type=int, default=None,
+                   help=f"pattern stride of the float32 sweep (default {DEFAULT_STRIDE})")
+    a.add_argument("--isa", action="append", help="restrict to this ISA (repeatable)")
+    a.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+    a.add_argument("--no-peers", action="store_true", help="skip the PyTorch comparison")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--readme", metavar="PATH",
+                   help="also write the tables into PATH's accuracy block (README.md)")
+    return a
+
