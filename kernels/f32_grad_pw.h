@@ -57,17 +57,18 @@ SA_INLINE sa_v sa_hsig_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
 SA_DEF_GRAD(hardsigmoid_backward, select_div, sa_hsig_bwd_v)
 
 /* ========================================================================= hardswish_backward
- * hardswish'(x) = 0 for x < -3, x/3 + 1/2 = (2x + 3)/6 for -3 <= x <= 3, 1 for x > 3
- *   (PyTorch hardswish_backward exactly: at x = -3 the value is -1/2, at x = 3 it is 3/2).
- *   Terms for S: |x|/3 + 1/2 on [-3, 3].
- * Algorithm (f64_mul): c = x on [-3, 3], c = 3/2 for x > 3 (so (2c + 3)/6 = 1), c = -3/2 for
- *   x < -3 (derivative +0); in float64 t = 2c + 3 (exact for |c| >= 2^-28), dx = (dy t) / 6,
+ * hardswish'(x) = 0 for x <= -3, x/3 + 1/2 = (2x + 3)/6 for -3 < x < 3, 1 for x >= 3
+ *   (PyTorch hardswish_backward since pytorch#148049, e.g. torch 2.13: the kinks take the
+ *   outer values, 0 at x = -3 and 1 at x = 3; older releases gave -1/2 and 3/2 there).
+ *   Terms for S: |x|/3 + 1/2 on (-3, 3).
+ * Algorithm (f64_mul): c = x on (-3, 3), c = 3/2 for x >= 3 (so (2c + 3)/6 = 1), c = -3/2 for
+ *   x <= -3 (derivative +0); in float64 t = 2c + 3 (exact for |c| >= 2^-28), dx = (dy t) / 6,
  *   rounded to float32 once: three float64 roundings (< 2^-51.4 relative) before the final
  *   one: max error 0.5 + 2^-27 ULP; no cancellation at the zero x = -1.5 (2c + 3 is exact
  *   there). Measured (same sweep as hardsigmoid_backward, windows at -3, -1.5, 3; and 2^21
  *   random dy): 0.5 ULP. Budget 0.51.
- * Special values: x < -3, -inf and x = -1.5 -> dy * (+0) (NaN for infinite dy); x > 3, +inf ->
- *   dy; x = -3 -> -dy/2, x = 3 -> 1.5 dy. Overflow: only genuinely (|1.5 dy| > FLT_MAX). */
+ * Special values: x <= -3, -inf and x = -1.5 -> dy * (+0) (NaN for infinite dy); x >= 3, +inf
+ *   -> dy. Overflow: only genuinely (|dy (2x + 3)/6| > FLT_MAX, x just below 3). */
 SA_INLINE sa_vd sa_hswish_bwd_d(sa_vd dy, sa_vd c) {
     sa_vd t = vd_add(vd_add(c, c), vd_set1(3.0));
     return vd_div(vd_mul(dy, t), vd_set1(6.0));
@@ -75,8 +76,8 @@ SA_INLINE sa_vd sa_hswish_bwd_d(sa_vd dy, sa_vd c) {
 SA_INLINE sa_v sa_hswish_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     (void)p, (void)q;
     sa_v c = v_clamp(x, -3.0f, 3.0f);
-    c = v_sel(v_gt(x, v_set1(3.0f)), v_set1(1.5f), c);
-    c = v_sel(v_lt(x, v_set1(-3.0f)), v_set1(-1.5f), c);
+    c = v_sel(v_ge(x, v_set1(3.0f)), v_set1(1.5f), c);
+    c = v_sel(v_le(x, v_set1(-3.0f)), v_set1(-1.5f), c);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) r[h] = sa_hswish_bwd_d(sa_vdh(dy, h), sa_vdh(c, h));
     return SA_D_JOIN(r);

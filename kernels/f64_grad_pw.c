@@ -51,11 +51,11 @@ void SA_F64_KERNEL(hardsigmoid_backward)(const double *dy, const double *x, cons
     SA_G64_LOOP({ r = (v > -3.0 && v < 3.0) ? d / 6.0 : d * 0.0; })
 }
 
-/* hardswish'(x) = 0 (x < -3), (2x + 3)/6 (-3 <= x <= 3), 1 (x > 3).
+/* hardswish'(x) = 0 (x <= -3), (2x + 3)/6 (-3 < x < 3), 1 (x >= 3) (torch >= pytorch#148049).
  * Algorithm: th + tl = 2x + 3 exactly (TwoSum); g = (th + tl)/6 as gh + gl (quotient, exact
  * FMA remainder); dx = fma(dy, gh, dy * gl), one rounding of a value good to ~2^-104: max error
  * 0.5 + 2^-49 ULP (measured 0.5). g <= 1.5: dy * gh overflows only genuinely.
- * Special values: x < -3, -inf, x = -1.5 -> dy * (+0) (NaN for infinite dy); x > 3, +inf -> dy;
+ * Special values: x <= -3, -inf, x = -1.5 -> dy * (+0) (NaN for infinite dy); x >= 3, +inf -> dy;
  * infinite dy -> dy * g. */
 void SA_F64_KERNEL(hardswish_backward)(const double *dy, const double *x, const double *p,
                                        size_t ps, const double *q, size_t qs, double *dx,
@@ -63,9 +63,9 @@ void SA_F64_KERNEL(hardswish_backward)(const double *dy, const double *x, const 
 {
     (void)dp;
     SA_G64_LOOP({
-        if (v < -3.0)
+        if (v <= -3.0)
             r = d * 0.0;
-        else if (v > 3.0)
+        else if (v >= 3.0)
             r = d;
         else {
             double tl, th = two_sum(v + v, 3.0, &tl);

@@ -97,19 +97,20 @@ def _hsig_mp(dy, x):
 
 
 def _hswish_ref(dy, x):
+    # torch >= pytorch#148049 (torch 2.13): 0 at x = -3 and 1 at x = 3
     dy, x = _f(dy), _f(x)
     with np.errstate(all="ignore"):
         xc = np.clip(x, -3.0, 3.0)
-        d = np.where(x < -3, 0.0, np.where(x <= 3, (2.0 * xc + 3.0) / 6.0, 1.0))
-        t = np.where(x < -3, 0.0, np.where(x <= 3, np.abs(xc) / 3.0 + 0.5, 1.0))
+        d = np.where(x <= -3, 0.0, np.where(x < 3, (2.0 * xc + 3.0) / 6.0, 1.0))
+        t = np.where(x <= -3, 0.0, np.where(x < 3, np.abs(xc) / 3.0 + 0.5, 1.0))
     return _prod(dy, d, t, x)
 
 
 def _hswish_mp(dy, x):
     x = float(x)
-    if x < -3:
+    if x <= -3:
         d = mpmath.mpf(0)
-    elif x <= 3:
+    elif x < 3:
         d = mpmath.mpf(x) / 3 + mpmath.mpf(1) / 2
     else:
         d = mpmath.mpf(1)
