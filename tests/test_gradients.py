@@ -292,7 +292,8 @@ def test_special_values_follow_the_ieee_product():
     for g in ELEMENTWISE:
         for ops in gr.operand_sets(g)[:2]:
             v = gr.second_operand(g, X, ops)
-            got = _outputs(g.ufunc(D, v, *gr.call_params(g, ops)), g.nout)
+            with np.errstate(over="ignore"):      # dy = 3e38: genuine overflows
+                got = _outputs(g.ufunc(D, v, *gr.call_params(g, ops)), g.nout)
             r = _outputs(gr.reference(g, D, v, ops), g.nout)
             for o in range(g.nout):
                 _check(got[o], r[o][0], r[o][1], g.ulp_f32, 2.0 ** -24, ref.ulp32, np.float32,
@@ -431,7 +432,7 @@ def test_against_torch_autograd_float64():
                 tol = [1e-12 * r[o][1] + 1e-300 for o in range(g.nout)]
             if gr.base_forward(g) == "prelu":   # torch's weight gradient is the sum
                 got = (got[0], np.sum(got[1]))
-                tol[1] = 1e-12 * np.sum(tol[1]) + 1e-300
+                tol[1] = np.sum(tol[1])
             base = gr.base_forward(g)
             if base in torch_grads.TORCH_RTOL:
                 rtol = torch_grads.TORCH_RTOL[base](xs, ops if ops else g.defaults)
@@ -457,6 +458,8 @@ def test_gradients_pickle_and_dispatch_through_array_ufunc():
     x = rng.standard_normal((64, 16)).astype(np.float32)
     dy = rng.standard_normal((64, 16)).astype(np.float32)
     for g in ELEMENTWISE:
+        if g.nout > 1:      # dask's __array_ufunc__ handles single-output ufuncs only
+            continue
         ops = gr.call_params(g, gr.operand_sets(g)[-1])
         v = gr.second_operand(g, x, gr.operand_sets(g)[-1])
         want = _outputs(g.ufunc(dy, v, *ops), g.nout)
