@@ -147,8 +147,37 @@ SA_PGRAD(swish,    beta,           x, hilo_rr2_p11d_div, 0.51, 2.0)
 SA_BGRAD(swiglu,   rr2_p11d_div,     0.51, 2.0)
 
 /* erf family and the expm1 units */
+SA_GRAD(erf,         x,   sqr2_rr2_p7_f64, 0.59, 2.0)
+SA_GRAD(gelu,        x,   p9_erfc_p10_f64, 0.56, 2.0)
+SA_GRAD(gelu_tanh,   x,   hilo_rr2_p7_f64, 0.55, 2.0)
+SA_GRAD(selu,        x,   rr2_p7_f64,      0.57, 2.0)
+SA_GRAD(selu,        y,   f64_add,         0.51, 2.0)
+SA_PGRAD(elu,  alpha, x,  rr2_p7_f64,      0.59, 2.0)
+SA_PGRAD(elu,  alpha, y,  f64_add,         0.51, 2.0)
+SA_PGRAD(celu, alpha, x,  div2_rr2_p7_f64, 0.6, 2.0)
+SA_PGRAD(celu, alpha, y,  f64_div,         0.51, 2.0)
+SA_BGRAD(geglu,           p9_erfc_p10_f64, 0.83, 2.0)
+SA_BGRAD(geglu_tanh,      hilo_rr2_p7_f64, 0.59, 2.0)
 
 /* piecewise functions and rows */
+SA_GRAD(hardsigmoid, x,   select_div,      0.5, 0.5)
+SA_GRAD(hardswish,   x,   f64_mul,         0.51, 0.51)
+SA_GRAD(relu6,       x,   select,          0.0, 0.0)
+SA_GRAD(relu6,       y,   select,          0.0, 0.0)
+SA_GRAD(softsign,    x,   f64_div,         0.51, 0.51)
+/*       fwd         pname    src  algo        f32  f64 */
+SA_PGRAD(leaky_relu, slope,   x,   select_mul, 0.5, 0.5)
+SA_PGRAD(leaky_relu, slope,   y,   select_mul, 0.5, 0.5)
+SA_PGRAD(hardtanh,   min_max, x,   select,     0.0, 0.0)
+SA_PGRAD(hardtanh,   min_max, y,   select,     0.0, 0.0)
+/*       fwd         algo            f32  f64 */
+SA_BGRAD(prelu,      select_mul,     0.5, 0.5)
+SA_BGRAD(reglu,      select_mul_f64, 0.5, 0.5)
+/*       fwd          src  algo               c_f32 c_f64 */
+SA_RGRAD(softmax,     x,   max_rr2_p7_f64sum, 1.2,  3.0)
+SA_RGRAD(softmax,     y,   f64sum,            1.01, 3.0)
+SA_RGRAD(log_softmax, x,   max_rr2_p7_f64sum, 1.2,  3.0)
+SA_RGRAD(log_softmax, y,   rr2_p7_f64sum,     1.2,  3.0)
 
 /* float64 SIMD kernels: one line per SA_FN function (SA_UNARY or SA_ROW) whose float64 loop has
  * AVX2 / AVX-512 kernels (kernels/f64_vec.h, compiled per ISA from kernels/{avx2,avx512}/).

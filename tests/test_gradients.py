@@ -126,7 +126,7 @@ def test_float32_budget_every_isa_identical(g):
             for isa in ISAS:
                 if isa not in sa.isa().available:
                     continue
-                with on_isa(isa):
+                with on_isa(isa), np.errstate(over="ignore"):   # huge dy: genuine overflow
                     v = gr.second_operand(g, x, ops)
                     got = _outputs(g.ufunc(dy, v, *gr.call_params(g, ops)), g.nout)
                 r = _ref_cached((g.name, ops, j), lambda: _outputs(gr.reference(g, dy, v, ops),
@@ -189,6 +189,32 @@ def _sample(g, rng, n=5000):
     dy[::89] = np.float32(np.inf)
     ops = gr.operand_sets(g)[-1]
     return x, dy, ops
+
+
+@pytest.mark.parametrize("g", ELEMENTWISE, ids=_ids(ELEMENTWISE))
+def test_overflow_flag_only_for_a_genuine_overflow(g):
+    """The gradients report overflow (a large dy times a derivative > 1 can overflow), so
+    their kernels must not raise it anywhere else: over a sweep whose exact results stay below
+    FLT_MAX / 2, a call under errstate(over='raise') must not raise; where the exact result is
+    beyond the float range, it must."""
+    x = _x_points(g, 2 ** 16)
+    for ops in gr.operand_sets(g)[:4]:
+        for d in (1.0, -3.7, 2.0 ** 100):
+            dy = np.full(x.shape, np.float32(d))
+            with np.errstate(all="ignore"):
+                v = gr.second_operand(g, x, ops)
+            r = _outputs(gr.reference(g, dy, v, ops), g.nout)
+            finite = np.ones(x.shape, bool)
+            for o in range(g.nout):
+                with np.errstate(invalid="ignore"):
+                    finite &= ~(np.abs(r[o][0]) > 1.7e38)
+            with np.errstate(over="raise", invalid="ignore", divide="ignore", under="ignore"):
+                g.ufunc(dy[finite], v[finite], *gr.call_params(g, ops))
+            over = np.flatnonzero(np.abs(r[0][0]) > 3.5e38)
+            if over.size:
+                with np.errstate(over="raise", invalid="ignore", divide="ignore"):
+                    with pytest.raises(FloatingPointError):
+                        g.ufunc(dy[over[:8]], v[over[:8]], *gr.call_params(g, ops))
 
 
 @pytest.mark.parametrize("g", ELEMENTWISE, ids=_ids(ELEMENTWISE))
@@ -266,7 +292,8 @@ def test_special_values_follow_the_ieee_product():
     for g in ELEMENTWISE:
         for ops in gr.operand_sets(g)[:2]:
             v = gr.second_operand(g, X, ops)
-            got = _outputs(g.ufunc(D, v, *gr.call_params(g, ops)), g.nout)
+            with np.errstate(over="ignore"):      # dy = 3e38: genuine overflows
+                got = _outputs(g.ufunc(D, v, *gr.call_params(g, ops)), g.nout)
             r = _outputs(gr.reference(g, D, v, ops), g.nout)
             for o in range(g.nout):
                 _check(got[o], r[o][0], r[o][1], g.ulp_f32, 2.0 ** -24, ref.ulp32, np.float32,
@@ -405,9 +432,16 @@ def test_against_torch_autograd_float64():
                 tol = [1e-12 * r[o][1] + 1e-300 for o in range(g.nout)]
             if gr.base_forward(g) == "prelu":   # torch's weight gradient is the sum
                 got = (got[0], np.sum(got[1]))
-                tol[1] = 1e-12 * np.sum(tol[1]) + 1e-300
+                tol[1] = np.sum(tol[1])
+            base = gr.base_forward(g)
+            if base in torch_grads.TORCH_RTOL:
+                rtol = torch_grads.TORCH_RTOL[base](xs, ops if ops else g.defaults)
+                tol = [t + rtol * np.abs(w) for t, w in zip(tol, want)]
+            keep = xs >= torch_grads.TORCH_X_MIN.get(base, -np.inf)
             for o, w in enumerate(want):
                 ok = (np.abs(got[o] - w) <= tol[o]) | (np.isnan(got[o]) & np.isnan(w))
+                if np.ndim(ok):                 # (prelu's weight gradient is a sum)
+                    ok |= ~keep
                 assert np.all(ok), (g.name, ops, o, xs.ravel()[np.flatnonzero(~np.ravel(ok))[:5]])
             checked.add(g.name)
     assert checked == {g.name for g in GRADS}
@@ -424,6 +458,8 @@ def test_gradients_pickle_and_dispatch_through_array_ufunc():
     x = rng.standard_normal((64, 16)).astype(np.float32)
     dy = rng.standard_normal((64, 16)).astype(np.float32)
     for g in ELEMENTWISE:
+        if g.nout > 1:      # dask's __array_ufunc__ handles single-output ufuncs only
+            continue
         ops = gr.call_params(g, gr.operand_sets(g)[-1])
         v = gr.second_operand(g, x, gr.operand_sets(g)[-1])
         want = _outputs(g.ufunc(dy, v, *ops), g.nout)

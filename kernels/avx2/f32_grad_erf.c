@@ -1,0 +1,3 @@
+/* float32 gradient kernels of the erf family and the expm1 units, avx2 build: ../f32_grad_erf.h. */
+#define SA_TARGET_AVX2
+#include "../f32_grad_erf.h"
