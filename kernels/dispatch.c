@@ -67,6 +67,16 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #define SA_RGRAD(fwd, src, algo, u32, u64)                                               \
     SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GROW, SA_ID_##fwd, SA_SRC_##src, algo, u32, u64, \
                    SA_RGK_)
+/* A fast-tier entry: its own float32 kernel, the forward's float64 kernel (f64v is taken from
+ * the forward by sa_select_isa). It reports overflow like its forward can: the gated units. */
+#define SA_FAST(nm, kind_, algo_, bits)                                                \
+    {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = kind_, .algo = #algo_,   \
+     .doc = "", .params = "", .f32 = SA_KTAB(nm##_fast, algo_), .f64 = SA_F64_KERNEL(nm), \
+     .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits},
+#define SA_BFAST(nm, algo_, bits)                                                      \
+    {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = SA_PARAM, .algo = #algo_, \
+     .may_overflow = 1, .doc = "", .np = 1, .params = "b", .pf32 = SA_KTAB(nm##_fast, algo_), \
+     .pf64 = SA_F64_KERNEL(nm), .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits},
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
@@ -75,6 +85,8 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #undef SA_PGRAD
 #undef SA_BGRAD
 #undef SA_RGRAD
+#undef SA_FAST
+#undef SA_BFAST
 /* Second pass over the registry, after every positional entry: each SA_F64V line overrides
  * the f64v member of its SA_FN entry with the per-ISA kernels (scalar keeps the portable one). */
 #define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_)
@@ -143,7 +155,8 @@ int sa_select_isa(int isa)
         return -1;
     for (int i = 0; i < SA_NFUNC; i++) {
         sa_active_f32[i] = sa_funcs[i].f32[isa];
-        sa_active_f64[i] = sa_funcs[i].f64v[isa];
+        sa_active_f64[i] = sa_funcs[i].tier ? sa_funcs[sa_funcs[i].fwd].f64v[isa]
+                                            : sa_funcs[i].f64v[isa];
         sa_active_pf32[i] = sa_funcs[i].pf32[isa];
         sa_active_gf32[i] = sa_funcs[i].gf32[isa];
         sa_active_rgf32[i] = sa_funcs[i].rgf32[isa];

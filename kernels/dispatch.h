@@ -13,6 +13,8 @@ enum {
     SA_CAT2(SA_ID_, SA_GNAME(fwd, src)), SA_CAT2(SA_ID_, SA_GNAME(fwd##_##pname, src)),
 #define SA_BGRAD(fwd, algo, u32, u64) SA_CAT2(SA_ID_, SA_GNAME(fwd, x)),
 #define SA_RGRAD(fwd, src, algo, u32, u64) SA_CAT2(SA_ID_, SA_GNAME(fwd, src)),
+#define SA_FAST(name, kind, algo, bits) SA_ID_##name##_fast,
+#define SA_BFAST(name, algo, bits) SA_ID_##name##_fast,
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
@@ -21,6 +23,8 @@ enum {
 #undef SA_PGRAD
 #undef SA_BGRAD
 #undef SA_RGRAD
+#undef SA_FAST
+#undef SA_BFAST
     SA_NFUNC
 };
 
@@ -47,6 +51,10 @@ typedef struct {
     sa_f64_gkernel gf64;
     sa_f32_rgkernel rgf32[SA_NISA]; /* SA_GROW */
     sa_f64_rgkernel rgf64;
+    /* fast tier (SA_FAST / SA_BFAST): 1, with the forward entry in fwd and the relative-error
+     * bound 2^-fast_bits; float64 runs the forward's kernels */
+    int tier;
+    int fast_bits;
 } sa_func_info;
 
 extern const sa_func_info sa_funcs[SA_NFUNC];

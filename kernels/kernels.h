@@ -72,6 +72,13 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
     void SA_F32_KERNEL(name, algo, avx2)(const float *, float *, size_t);      \
     void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);    \
     void SA_F64_KERNEL(name)(const double *, double *, size_t);
+#define SA_PKERNEL_F32_DECL_(name, algo)                                                \
+    void SA_F32_KERNEL(name, algo, scalar)(const float *, const float *, size_t,        \
+                                           const float *, size_t, float *, size_t);     \
+    void SA_F32_KERNEL(name, algo, avx2)(const float *, const float *, size_t,          \
+                                         const float *, size_t, float *, size_t);       \
+    void SA_F32_KERNEL(name, algo, avx512)(const float *, const float *, size_t,        \
+                                           const float *, size_t, float *, size_t);
 #define SA_PKERNEL_DECL(name, algo)                                                     \
     void SA_F32_KERNEL(name, algo, scalar)(const float *, const float *, size_t,        \
                                            const float *, size_t, float *, size_t);     \
@@ -103,6 +110,11 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_PGRAD(fwd, pname, src, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, src), algo)
 #define SA_BGRAD(fwd, algo, u32, u64) SA_GRAD_K_(SA_GNAME(fwd, x), algo)
 #define SA_RGRAD(fwd, src, algo, u32, u64) SA_RGRAD_K_(SA_GNAME(fwd, src), algo)
+#define SA_FAST(name, kind, algo, bits)                                        \
+    void SA_F32_KERNEL(name##_fast, algo, scalar)(const float *, float *, size_t); \
+    void SA_F32_KERNEL(name##_fast, algo, avx2)(const float *, float *, size_t);   \
+    void SA_F32_KERNEL(name##_fast, algo, avx512)(const float *, float *, size_t);
+#define SA_BFAST(name, algo, bits) SA_PKERNEL_F32_DECL_(name##_fast, algo)
 #define SA_F64V(name, algo)                                                   \
     void SA_F64V_KERNEL(name, algo, avx2)(const double *, double *, size_t);  \
     void SA_F64V_KERNEL(name, algo, avx512)(const double *, double *, size_t);
@@ -114,6 +126,8 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #undef SA_PGRAD
 #undef SA_BGRAD
 #undef SA_RGRAD
+#undef SA_FAST
+#undef SA_BFAST
 #undef SA_F64V
 
 /* float16 <-> float32 conversions (exact widening; round-to-nearest-even narrowing that keeps

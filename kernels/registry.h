@@ -83,6 +83,14 @@
 #define SA_RGRAD(fwd, src, algo, u32, u64)
 #define SA_RGRAD_LOCAL_
 #endif
+#ifndef SA_FAST
+#define SA_FAST(name, kind, algo, bits)
+#define SA_FAST_LOCAL_
+#endif
+#ifndef SA_BFAST
+#define SA_BFAST(name, algo, bits)
+#define SA_BFAST_LOCAL_
+#endif
 #ifndef SA_F64V
 #define SA_F64V(name, algo)
 #define SA_F64V_LOCAL_
@@ -213,6 +221,30 @@ SA_F64V(log_softmax, max_rr_p10_log1p_newton)
 #ifdef SA_RGRAD_LOCAL_
 #undef SA_RGRAD
 #undef SA_RGRAD_LOCAL_
+#endif
+/* The fast tier: one line per function with a fast float32 kernel, a second ufunc
+ * `simdact.fast.<name>` (__name__ `<name>_fast`), trading the accurate tier's ULP budget for a
+ * relative-error bound and speed.
+ *
+ *   SA_FAST(name, kind, algo, bits)   name an SA_FN function of that kind (SA_UNARY, SA_ROW)
+ *   SA_BFAST(name, algo, bits)        name an SA_BFN function (gated units)
+ *
+ *   Kernels sa_f32_<name>_fast__<algo>__<isa> (same signature as the accurate kernel). bits:
+ *   |y - exact| <= 2^-bits |exact| wherever |exact| >= FLT_MIN (the smallest normal), for every
+ *   finite float32 input; below FLT_MIN, |y - exact| <= FLT_MIN. NaN, +-inf and +-0 as the
+ *   accurate tier. The fast kernels may use approximations that differ between
+ *   ISAs (the bound holds on each). float64 inputs run the accurate float64 kernel; float16 and
+ *   bfloat16 compute with the fast float32 kernel.
+ *       name         kind      algo           bits */
+SA_FAST(sigmoid,     SA_UNARY, fexp5_div,     16)
+
+#ifdef SA_FAST_LOCAL_
+#undef SA_FAST
+#undef SA_FAST_LOCAL_
+#endif
+#ifdef SA_BFAST_LOCAL_
+#undef SA_BFAST
+#undef SA_BFAST_LOCAL_
 #endif
 #ifdef SA_F64V_LOCAL_
 #undef SA_F64V

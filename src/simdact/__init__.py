@@ -42,6 +42,8 @@ def _build_registry():
     infos, grads = [], []
     for name, e in _core.UFUNCS.items():
         globals()[name] = e["ufunc"]
+        if e["tier"] == "fast":
+            continue
         if e["forward"] is not None:
             grads.append(GradientInfo(
                 name=name, forward=e["forward"], from_output=e["from_output"], kind=e["kind"],
@@ -58,6 +60,8 @@ def _build_registry():
 
 
 _FUNCTIONS, _GRADIENTS = _build_registry()
+
+from . import fast  # noqa: E402  (the fast tier, simdact.fast.<name>)
 
 
 def functions():
@@ -112,5 +116,5 @@ def get_num_threads():
     return _core.get_num_threads()
 
 
-__all__ = ["isa", "functions", "gradients", "set_num_threads", "get_num_threads", "IsaInfo",
+__all__ = ["fast", "isa", "functions", "gradients", "set_num_threads", "get_num_threads", "IsaInfo",
            "FunctionInfo", "GradientInfo"] + [f.name for f in _FUNCTIONS + _GRADIENTS]

@@ -45,6 +45,8 @@ cdef extern from "dispatch.h":
         double dflt[2]
         int fwd
         int src
+        int tier
+        int fast_bits
     enum:
         SA_NFUNC
         SA_NISA
@@ -239,6 +241,15 @@ def _grad_docstring(name, fwd, src, kind, algo, ulp_f32, ulp_f64, params, defaul
             f"Float32 algorithm: {algo}.\n")
 
 
+def _fast_docstring(fwd, formula, kind, algo, bits, params):
+    ops = ", ".join(("x (n)" if kind == SA_ROW else "x",) + params)
+    return (f"{fwd}_fast({ops}): the fast tier of simdact.{fwd}. {formula}\n\n"
+            f"Relative error <= 2^-{bits} wherever the exact result is >= the smallest normal "
+            f"float32 (within 2^-126 of it below), on every finite float32 input; "
+            f"NaN, +-inf and +-0 as simdact.{fwd}. float64 inputs use the accurate float64 "
+            f"kernel.\nFloat32 algorithm: {algo}.\n")
+
+
 _KIND_NAMES = {SA_UNARY: "unary", SA_ROW: "row", SA_PDEFAULT: "unary", SA_PARAM: "param",
                SA_GUNARY: "grad", SA_GPDEFAULT: "grad", SA_GPARAM: "grad", SA_GBIN: "grad",
                SA_GROW: "grad_row"}
@@ -258,7 +269,7 @@ def _make_ufuncs():
             loop_data[i][j] = <void *>f
         name = f.name.decode()
         grad = f.kind >= SA_GUNARY
-        fw = &sa_funcs[f.fwd] if grad else f
+        fw = &sa_funcs[f.fwd] if (grad or f.tier) else f
         params = tuple(p for p in fw.params.decode().split("_") if p) if fw.np else ()
         if f.kind in (SA_PDEFAULT, SA_GPDEFAULT):
             defaults = tuple([fw.dflt[k] for k in range(fw.np)])
@@ -271,6 +282,10 @@ def _make_ufuncs():
             doc = _grad_docstring(name, fwd, f.src, f.kind, f.algo.decode(), f.ulp_f32,
                                   f.ulp_f64, params if f.kind in (SA_GPARAM, SA_GBIN) else (),
                                   defaults, nout).encode()
+        elif f.tier:
+            fwd = fw.name.decode()
+            doc = _fast_docstring(fwd, fw.doc.decode(), f.kind, f.algo.decode(), f.fast_bits,
+                                  params).encode()
         else:
             fwd = None
             doc = _docstring(name, f.doc.decode(), f.kind, f.algo.decode(), f.ulp_f32,
@@ -292,14 +307,17 @@ def _make_ufuncs():
             loops = &unary_loops[0]
         uf = PyUFunc_FromFuncAndDataAndSignature(
             loops, loop_data[i], types, 3, nin, nout, PyUFunc_None, f.name, doc, 0, signature)
-        try:
-            uf.__module__ = "simdact"   # NumPy >= 2.2: pickle finds simdact.<name> directly
+        try:   # NumPy >= 2.2: pickle finds <module>.<name> directly
+            uf.__module__ = "simdact.fast" if f.tier else "simdact"
         except (AttributeError, TypeError):
             pass
-        out[name] = dict(ufunc=uf, kind=_KIND_NAMES[f.kind], doc=f.doc.decode(),
+        out[name] = dict(ufunc=uf, kind=_KIND_NAMES[f.kind],
+                         doc=(fw.doc if f.tier else f.doc).decode(),
+                         tier="fast" if f.tier else "accurate", fast_bits=f.fast_bits,
                          algorithm=f.algo.decode(), ulp_f32=f.ulp_f32, ulp_f64=f.ulp_f64,
                          may_overflow=bool(f.may_overflow), params=params, defaults=defaults,
-                         forward=fwd, from_output=bool(grad and f.src),
+                         forward=fwd if grad else None, base=fwd if f.tier else name,
+                         from_output=bool(grad and f.src),
                          op_params=params if f.kind in (SA_PARAM, SA_GPARAM, SA_GBIN) else ())
     return out
 
