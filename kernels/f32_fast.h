@@ -8,37 +8,466 @@
  * driver), +-inf and +-0 as the accurate tier. No flag other than a genuine overflow matters
  * (the loops restore the caller's flags). Same rules as the accurate kernels otherwise (no
  * per-element branches, position independent, -ffp-contract=off with explicit FMAs).
+ *
+ * Unlike the accurate kernels these may differ between ISAs: the reciprocal is the hardware
+ * approximation plus one Newton step (AVX-512 vrcp14ps, AVX2 vrcpps; an IEEE division in the
+ * scalar build) and the scaling by 2^n is vscalefps on AVX-512. The bound holds on each ISA.
+ *
+ * Errors quoted in the contracts are max |y - exact| / |exact| (log2) over |exact| >= FLT_MIN,
+ * measured against the float64 kernels on every float32 input (2^32) on AVX-512, AVX2 and the
+ * scalar build (ISA-dependent where they differ: the worst is quoted).
  */
 #include "simd.h"
 #include "f32_math.h"
 #include "kernels.h"
 #include "f32_driver.h"
+#include "f32_cores.h"
+#include <math.h>
 
-/* exp(z), z clamped to [-87.33, 88.72] (results stay normal): n = round(z log2e), r = z -
- * n ln2 (two-constant Cody-Waite, exact first step), exp(r) by its degree-5 Taylor polynomial
- * (|r| <= ln2/2: truncation r^6/720 <= 2^-18.6 relative), times 2^n built in the exponent. */
-static const float SA_FEXP5[6] = {1.0f, 1.0f, 0.5f, 0x1.555556p-3f, 0x1.555556p-5f,
-                                  0x1.111112p-7f};
-SA_INLINE sa_v sa_fexp(sa_v z) {
-    z = v_clamp(z, -87.33f, 88.72f);
-    sa_vi k;
-    sa_v n = v_round_fma(z, v_set1(SA_LOG2E), &k);
-    sa_v r = v_fma(n, v_set1(-SA_LN2_LO), v_fma(n, v_set1(-SA_LN2_HI), z));
-    sa_v p;
-    SA_HORNER(r, SA_FEXP5, 6, p);
-    return v_mul(p, v_pow2i(k));
+/* ============================================================= ISA-specific primitives
+ *   fx_rcp(d)          1/d for normal d with a normal reciprocal, relative error < 2^-22:
+ *                      the hardware estimate refined by Newton steps r + r (1 - d r), one
+ *                      on AVX-512 (vrcp14ps, 2^-14), two on AVX2 (vrcpps, 1.5 2^-12); the
+ *                      scalar build divides. Exact for powers of two (1/(1 + 1) = 0.5 and
+ *                      1/1 = 1: sigmoid(0) and sigmoid(+inf) come out exact).
+ *   fx_scale(a, n, k)  a * 2^n, n the integer-valued float and k the same integer as int32,
+ *                      k in [-252, 254], rounded once (subnormal and zero results exact as
+ *                      a single rounding of the product): vscalefps on AVX-512, elsewhere the
+ *                      two-step v_ldexp (first factor exact).
+ *   fx_min, fx_max     min / max (which operand a NaN gives does not matter: NaN inputs are
+ *                      replaced by the driver, and no NaN arises otherwise). */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v fx_rcp(sa_v d) {
+    __m512 r = _mm512_rcp14_ps(d);
+    return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(1.0f)), r);
 }
+SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
+SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return _mm512_min_ps(a, b); }
+SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return _mm512_max_ps(a, b); }
+#elif defined(SA_TARGET_AVX2)
+SA_INLINE sa_v fx_rcp(sa_v d) {
+    __m256 one = _mm256_set1_ps(1.0f), r = _mm256_rcp_ps(d);
+    r = _mm256_fmadd_ps(r, _mm256_fnmadd_ps(d, r, one), r);
+    return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(d, r, one), r);
+}
+SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
+SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return _mm256_min_ps(a, b); }
+SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return _mm256_max_ps(a, b); }
+#else
+SA_INLINE sa_v fx_rcp(sa_v d) { return 1.0f / d; }
+SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
+SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return a < b ? a : b; }
+SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return a > b ? a : b; }
+#endif
+
+/* -|x| (sets the sign bit) */
+SA_INLINE sa_v fx_negabs(sa_v x) {
+    return v_asfloat(vi_or(v_asint(x), vi_set1((int32_t)0x80000000u)));
+}
+
+/* exp(z) = p * 2^n for z in [-230, 88.7] (callers clamp; |z log2e| < 2^22 for the rounding):
+ * n = round(z log2e) (fma + magic constant: *n as float, *k as int32), r = z - n ln2 with ln2 in
+ * two constants (the first step exact, so r carries no cancellation error), p = 1 + r P(r), P
+ * of degree 4 (exp of degree 5, minimax relative on |r| <= ln2/2 with the constant term fixed
+ * at 1 so exp(0) = 1 exactly): 2^-22.66 relative in float32 evaluation. */
+static const float SA_FX_EXP[5] = {0x1.fffff6p-1f, 0x1.fffdc0p-2f, 0x1.555a76p-3f,
+                                   0x1.573c40p-5f, 0x1.0fa6acp-7f};
+SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
+    sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
+    sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
+    r = v_fma(nn, v_set1(-SA_LN2_LO), r);
+    sa_v p;
+    SA_HORNER(r, SA_FX_EXP, 5, p);
+    *n = nn;
+    return v_fma(r, p, v_set1(1.0f));
+}
+/* the same for the argument z + zl (|zl| <= ~2^-20 |z|): zl joins the reduced argument */
+SA_INLINE sa_v fx_exp_pn2(sa_v z, sa_v zl, sa_v *n, sa_vi *k) {
+    sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
+    sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
+    r = v_add(v_fma(nn, v_set1(-SA_LN2_LO), r), zl);
+    sa_v p;
+    SA_HORNER(r, SA_FX_EXP, 5, p);
+    *n = nn;
+    return v_fma(r, p, v_set1(1.0f));
+}
+#define SA_FX_ZERO v_set1(0.0f)
 
 /* ======================================================================== sigmoid_fast
- * sigmoid(x) = 1 / (1 + e^-x). Algorithm (fexp5_div): e = exp(-|x|) (sa_fexp), q = 1 / (1 + e),
- * y = q (x >= 0) or e q (x < 0): one division. Error: exp 2^-18.6, the division and product
- * 2 roundings: <= 2^-18 relative (bound declared: 2^-16). Below x = -87.33 the exact value is
- * below FLT_MIN and the result stays at ~FLT_MIN * e^(x + 87.33)... clamped: within FLT_MIN.
- * Special values: sigmoid(+inf) = 1, sigmoid(-inf) = e(-87.33)/(1 + ...) ~ FLT_MIN (within
- * FLT_MIN of 0), sigmoid(+-0) = 0.5. */
+ * sigmoid(x) = 1 / (1 + e^-x).
+ * Algorithm (rr2_p5_rcp): e = exp(-|x|) = p 2^n (fx_exp_pn: degree-5 polynomial, -|x| clamped
+ *   at -110 where e rounds to 0), scaled once (subnormal e exact to one rounding), q = 1/(1+e)
+ *   by the refined hardware reciprocal (the denominator is in [1, 2]), y = q (x >= 0) or e q.
+ * Error: exp 2^-22.7, reciprocal < 2^-22, products: measured max 2^-21.? relative.
+ *   Below x = -87.34 (exact < FLT_MIN) e is subnormal, its rounding is absolute 2^-150.
+ * Special values: sigmoid(+inf) = 1, sigmoid(-inf) = +0, sigmoid(+-0) = 0.5 exactly. */
 SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
-    sa_v e = sa_fexp(v_neg(v_abs(x)));
-    sa_v q = v_div(v_set1(1.0f), v_add(v_set1(1.0f), e));
-    return v_sel(v_lt(x, v_set1(0.0f)), v_mul(e, q), q);
+    sa_v one = v_set1(1.0f);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v e = fx_scale(p, n, k);
+    sa_v q = fx_rcp(v_add(one, e));
+    return v_sel(v_lt(x, SA_FX_ZERO), v_mul(e, q), q);
 }
-SA_DEF_UNARY(sigmoid_fast, fexp5_div, sa_sigmoid_fast_v)
+SA_DEF_UNARY(sigmoid_fast, rr2_p5_rcp, sa_sigmoid_fast_v)
+
+/* =========================================================================== silu_fast
+ * silu(x) = x sigmoid(x).
+ * Algorithm (rr2_p5_rcp): as sigmoid_fast, e = exp(-|x|) = p 2^n, q = 1/(1 + e); then
+ *   x >= 0: y = x q;  x < 0: y = (x p q) 2^n, scaled once at the very end, so the tail keeps
+ *   its relative accuracy down to the underflow of the result (exact >= FLT_MIN down to
+ *   x ~ -91.8, where sigmoid(x) itself is already subnormal). x is clamped at -110 for the
+ *   product: (-110 p q) 2^-159 rounds to -0, so silu(-inf) = -0 with no inf * 0.
+ * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
+SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
+    sa_v one = v_set1(1.0f);
+    sa_m neg = v_lt(x, SA_FX_ZERO);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v q = fx_rcp(v_add(one, fx_scale(p, n, k)));
+    sa_v u = v_mul(fx_max(x, v_set1(-110.0f)), v_mul(v_sel(neg, p, one), q));
+    return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+}
+SA_DEF_UNARY(silu_fast, rr2_p5_rcp, sa_silu_fast_v)
+
+/* ====================================================================== gelu_tanh_fast
+ * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
+ * C3 = 0.044715 C1.
+ * Algorithm (hilo_rr2_p5_rcp): v = x w, w = C1 + C3 x^2 in float, with the rounding errors of
+ *   x^2 and C3 x^2 (fma), of the sum (Fast2Sum on max / min), of the product (fma) and of the
+ *   constants (C1, C3 split hi + lo) gathered in a low part vl that joins the reduced exp
+ *   argument: without it the rounding of v (~3 2^-24 |v|, an absolute error of the exponent)
+ *   costs 2^-16 near the underflow of the result (x ~ -10.1, v ~ -89.6). Then as silu_fast
+ *   with v as the sigmoid argument: e = exp(-|v|) = p 2^n, q = 1/(1 + e), y = x q (v >= 0) or
+ *   (x p q) 2^n (v < 0), scaled once at the very end. x is clamped to [-30, 30] for v (|v| >
+ *   1900 there: e = 0, -|v| clamped at -110) and the product uses max(x, -30), so
+ *   gelu_tanh(-inf) = -0.
+ * Special values: gelu_tanh(+inf) = +inf, (-inf) = -0, (+-0) = +-0. */
+SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
+    sa_v one = v_set1(1.0f);
+    const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
+    sa_v xc = fx_min(fx_max(x, v_set1(-30.0f)), v_set1(30.0f));
+    /* v = xc w, w = c1 + c3 xc^2, with the rounding errors of xc^2, c3 xc^2, the sum, the
+     * product and of the constants gathered in vl */
+    sa_v x2 = v_mul(xc, xc);
+    sa_v ph = v_mul(c3, x2);
+    sa_v pl = v_fma(c3, v_fma(xc, xc, v_neg(x2)), v_fma(c3, x2, v_neg(ph)));
+    sa_v w = v_add(c1, ph);
+    sa_v wl = v_add(v_add(v_sub(fx_max(ph, c1), w), fx_min(ph, c1)), pl); /* Fast2Sum */
+    wl = v_add(wl, v_fma(v_set1(0x1.49b16ap-29f), x2, v_set1(-0x1.857936p-25f)));
+    sa_v v = v_mul(xc, w);
+    sa_v vl = v_fma(xc, wl, v_fma(xc, w, v_neg(v)));
+    sa_m neg = v_lt(v, SA_FX_ZERO);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn2(fx_max(fx_negabs(v), v_set1(-110.0f)), v_sel(neg, vl, v_neg(vl)), &n, &k);
+    sa_v q = fx_rcp(v_add(one, fx_scale(p, n, k)));
+    sa_v u = v_mul(fx_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
+    return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+}
+SA_DEF_UNARY(gelu_tanh_fast, hilo_rr2_p5_rcp, sa_gelu_tanh_fast_v)
+
+/* ========================================================================== tanh_fast
+ * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 9,
+ * P degree 3, Q degree 4 in a^2 (minimax relative on [0, 9]: 2^-21.3; 2^-20.8 in float32
+ * evaluation); a >= 9: 1 (tanh(9) = 1 - 3.0e-8, and tanh rounds to 1 from 9.01).
+ * Algorithm (rat7_rcp): 7 fmas, the refined reciprocal of Q, two products, one select.
+ * Special values: tanh(+-inf) = +-1, tanh(+-0) = +-0. */
+static const float SA_FX_TANH_P[4] = {0x1.fffff4p-1f, 0x1.06de34p-3f, 0x1.7639e6p-9f,
+                                      0x1.5dc774p-17f};
+static const float SA_FX_TANH_Q[5] = {1.0f, 0x1.d8c3b0p-2f, 0x1.7fb6eep-6f, 0x1.d877bcp-13f,
+                                      0x1.ccc966p-23f};
+#define SA_FX_TANH_X 9.0f
+SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
+    sa_v a = v_abs(x);
+    sa_v ac = fx_min(a, v_set1(SA_FX_TANH_X));
+    sa_v s = v_mul(ac, ac);
+    sa_v P, Q;
+    SA_HORNER(s, SA_FX_TANH_P, 4, P);
+    SA_HORNER(s, SA_FX_TANH_Q, 5, Q);
+    sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
+    y = v_sel(v_ge(a, v_set1(SA_FX_TANH_X)), v_set1(1.0f), y);
+    return v_copysign_pos(y, x);
+}
+SA_DEF_UNARY(tanh_fast, rat7_rcp, sa_tanh_fast_v)
+
+/* =========================================================================== erf_fast
+ * erf(x), odd: on a = |x|, the sign of x copied back. erf(a) = a P(a^2) / Q(a^2) on a < 3.92,
+ * P degree 4, Q degree 5 in a^2 (minimax relative on [0, 3.92]: 2^-21.8; 2^-20.9 in float32
+ * evaluation); a >= 3.92: 1 (erfc(3.92) = 3.6e-8: erf rounds to 1 there).
+ * Algorithm (rat9_rcp): 9 fmas, the refined reciprocal of Q, two products, one select.
+ * Special values: erf(+-inf) = +-1, erf(+-0) = +-0. */
+static const float SA_FX_ERF_P[5] = {0x1.20dd70p+0f, 0x1.42aac6p-2f, 0x1.14f59ep-4f,
+                                     0x1.19ec02p-7f, 0x1.419204p-12f};
+static const float SA_FX_ERF_Q[6] = {1.0f, 0x1.39a3eep-1f, 0x1.503354p-3f, 0x1.968594p-6f,
+                                     0x1.1c27a2p-9f, 0x1.2bd6c6p-16f};
+#define SA_FX_ERF_X 3.92f
+SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
+    sa_v a = v_abs(x);
+    sa_v ac = fx_min(a, v_set1(SA_FX_ERF_X));
+    sa_v s = v_mul(ac, ac);
+    sa_v P, Q;
+    SA_HORNER(s, SA_FX_ERF_P, 5, P);
+    SA_HORNER(s, SA_FX_ERF_Q, 6, Q);
+    sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
+    y = v_sel(v_ge(a, v_set1(SA_FX_ERF_X)), v_set1(1.0f), y);
+    return v_copysign_pos(y, x);
+}
+SA_DEF_UNARY(erf_fast, rat9_rcp, sa_erf_fast_v)
+
+/* ========================================================================== gelu_fast
+ * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
+ *   gelu(x) = x Q(a) (x < 0), x (1 - Q(a)) (x >= 0; 1 - Q >= 1/2: no cancellation).
+ * R(a) = P(a) / D(a), P degree 3, D degree 4 (minimax relative on [0, 20.5]: 2^-20.7; 2^-20.3 in
+ *   float32 evaluation).
+ * Algorithm (exp_rat7_rcp): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
+ *   so gelu(x < -15) and gelu(-inf) come out -0); a^2/2 as an exact pair (fma) into the exp
+ *   reduction, so the large exp argument adds no rounding error: exp(-a^2/2) = p 2^n;
+ *   x >= 0: y = x (1 - Q), Q = (p 2^n) R;  x < 0: y = (x R p) 2^n, scaled once at the very end
+ *   (the tail keeps its relative accuracy down to the underflow of the result, x ~ -13.2).
+ * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
+static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba1f6p-2f, 0x1.fe7f98p-4f,
+                                      0x1.2b6b4cp-6f};
+static const float SA_FX_GELU_D[5] = {1.0f, 0x1.8a1142p+0f, 0x1.f493aap-1f, 0x1.3fc534p-2f,
+                                      0x1.7749dap-5f};
+SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
+    sa_v a = fx_min(v_abs(x), v_set1(15.0f));
+    sa_v h = v_mul(a, a);
+    sa_v l = v_fma(a, a, v_neg(h));
+    sa_v hm = v_set1(-0.5f);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn2(v_mul(h, hm), v_mul(l, hm), &n, &k);
+    sa_v P, D;
+    SA_HORNER(a, SA_FX_GELU_P, 4, P);
+    SA_HORNER(a, SA_FX_GELU_D, 5, D);
+    sa_v R = v_mul(P, fx_rcp(D));
+    sa_m neg = v_lt(x, SA_FX_ZERO);
+    sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), v_mul(fx_scale(p, n, k), R)));
+    sa_v u = v_mul(fx_max(x, v_set1(-15.0f)), m);
+    return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+}
+SA_DEF_UNARY(gelu_fast, exp_rat7_rcp, sa_gelu_fast_v)
+
+/* ========================================================================== mish_fast
+ * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
+ *   x >  0: tanh(softplus(x)) = (1 + 2A) / (1 + 2A + 2A^2)
+ *   x <= 0: tanh(softplus(x)) = A (A + 2) / (A (A + 2) + 2)
+ * (all terms positive: no cancellation). Algorithm (rr2_p5_rcp): A = p 2^n (fx_exp_pn, -|x|
+ *   clamped at -110) scaled once for the x > 0 form; for x <= 0 the factor A = p 2^n is kept
+ *   apart: y = (x p (A + 2) / (A (A + 2) + 2)) 2^n, scaled once at the end (the tail keeps its
+ *   relative accuracy down to the underflow of the result, x ~ -91.8). The product uses
+ *   max(x, -110): mish(-inf) = -0.
+ * Special values: mish(+inf) = +inf, mish(-inf) = -0, mish(+-0) = +-0. */
+SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
+    sa_v one = v_set1(1.0f), two = v_set1(2.0f);
+    sa_m pos = v_gt(x, SA_FX_ZERO);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v A = fx_scale(p, n, k);
+    sa_v a2 = v_add(A, two);
+    sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
+    sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
+    sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
+    sa_v num = v_sel(pos, npos, v_mul(p, a2));
+    sa_v den = v_sel(pos, dpos, dneg);
+    sa_v u = v_mul(v_mul(fx_max(x, v_set1(-110.0f)), num), fx_rcp(den));
+    return fx_scale(u, v_sel(pos, SA_FX_ZERO, n), sa_seli(pos, vi_set1(0), k));
+}
+SA_DEF_UNARY(mish_fast, rr2_p5_rcp, sa_mish_fast_v)
+
+/* ============================================================================ gated units
+ * (a m b) 2^n in float64, rounded once to float: a m is exact in float64, the product with b
+ * rounds at 2^-53 and the scaling is exact for n in [-320, 0] (integer-valued float n, the same
+ * integer k as int32), so the only float rounding is the final one, where a result beyond the
+ * float range overflows: genuine overflows only. AVX-512: vcvtps2pd + vscalefpd; AVX2: 2^k built
+ * as a float64; scalar: 2^k in four float factors (sa_pow2_parts, f32_cores.h). */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE __m512d fx_lo_d(sa_v a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
+SA_INLINE __m512d fx_hi_d(sa_v a) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1)); }
+SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
+    (void)k;
+    __m512d lo = _mm512_mul_pd(_mm512_mul_pd(fx_lo_d(a), fx_lo_d(m)), fx_lo_d(b));
+    __m512d hi = _mm512_mul_pd(_mm512_mul_pd(fx_hi_d(a), fx_hi_d(m)), fx_hi_d(b));
+    __m256 l = _mm512_cvtpd_ps(_mm512_scalef_pd(lo, fx_lo_d(n)));
+    __m256 h = _mm512_cvtpd_ps(_mm512_scalef_pd(hi, fx_hi_d(n)));
+    return _mm512_insertf32x8(_mm512_castps256_ps512(l), h, 1);
+}
+#elif defined(SA_TARGET_AVX2)
+/* 2^k as float64 (exponent field built from k sign-extended to 64 bits), k in [-1022, 1023] */
+SA_INLINE __m256d fx_pow2_d(__m128i k) {
+    __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+}
+SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
+    (void)n;
+    __m256d lo = _mm256_mul_pd(_mm256_mul_pd(vd_lo(a), vd_lo(m)), vd_lo(b));
+    __m256d hi = _mm256_mul_pd(_mm256_mul_pd(vd_hi(a), vd_hi(m)), vd_hi(b));
+    lo = _mm256_mul_pd(lo, fx_pow2_d(_mm256_castsi256_si128(k)));
+    hi = _mm256_mul_pd(hi, fx_pow2_d(_mm256_extracti128_si256(k, 1)));
+    return v_from_vd(lo, hi);
+}
+#else
+SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
+    (void)n;
+    sa_v p[4];
+    sa_pow2_parts(k, p);
+    sa_vd r[2];
+    for (int h = 0; h < SA_DN; h++)
+        r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(a, h), sa_vdh(m, h)), sa_vdh(b, h)), p, h);
+    return SA_D_JOIN(r);
+}
+#endif
+/* the int32 k of an integer-valued float n (|n| < 2^22) */
+SA_INLINE sa_vi fx_int(sa_v n) {
+    const sa_v magic = v_set1(0x1.8p23f);
+    return vi_sub(v_asint(v_add(n, magic)), v_asint(magic));
+}
+
+/* ========================================================================= swiglu_fast
+ * swiglu(a, b) = silu(a) b = a sigmoid(a) b   (b passed as the operand p).
+ * Algorithm (rr2_p5_rcp_f64): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
+ *   q = 1/(1 + e) (e scaled with n clamped at -150 for the sum: it only matters above 2^-25),
+ *   m = q (a >= 0) or p q (a < 0), then y = (a m b) 2^n (n = 0 for a >= 0) in float64, rounded
+ *   once (fx_mul_scale_d): silu(a) is never rounded on its own, so a subnormal silu(a) (or a
+ *   subnormal a) times a large b keeps its relative accuracy, and the overflow flag means a
+ *   genuine overflow of the result. a < -200 is replaced by -0 (the exact result is below every
+ *   subnormal even for |b| = FLT_MAX), so (a < -200, +-inf) gives NaN as the accurate tier.
+ * Special values: (+inf, b) = +inf * b, (-inf, b) = -0 * b, (+-0, b) = +-0 * b, NaN a -> NaN. */
+SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
+    (void)q_;
+    sa_v one = v_set1(1.0f);
+    sa_m neg = v_lt(a, SA_FX_ZERO);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn(fx_max(fx_negabs(a), v_set1(-200.0f)), &n, &k);
+    sa_v nc = fx_max(n, v_set1(-150.0f));
+    sa_v q = fx_rcp(v_add(one, fx_scale(p, nc, fx_int(nc))));
+    sa_v m = v_mul(v_sel(neg, p, one), q);
+    sa_v ac = v_sel(v_lt(a, v_set1(-200.0f)), v_set1(-0.0f), a);
+    return fx_mul_scale_d(ac, m, b, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+}
+SA_DEF_PARAM(swiglu_fast, rr2_p5_rcp_f64, sa_swiglu_fast_pv)
+
+/* ========================================================================== geglu_fast
+ * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
+ * Algorithm (exp_rat7_rcp_f64): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
+ *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2/2 an exact pair, n down to -303), R(a) the
+ *   same rational, Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at -200) or R p
+ *   (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0) in float64, rounded once
+ *   (fx_mul_scale_d: subnormal gelu(a) times a large b keeps its relative accuracy; genuine
+ *   overflows only).
+ * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
+ *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
+SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
+    (void)q_;
+    sa_v ac = fx_min(v_abs(a), v_set1(20.5f));
+    sa_v h = v_mul(ac, ac);
+    sa_v l = v_fma(ac, ac, v_neg(h));
+    sa_v hm = v_set1(-0.5f);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn2(v_mul(h, hm), v_mul(l, hm), &n, &k);
+    sa_v P, D;
+    SA_HORNER(ac, SA_FX_GELU_P, 4, P);
+    SA_HORNER(ac, SA_FX_GELU_D, 5, D);
+    sa_v R = v_mul(P, fx_rcp(D));
+    sa_v nc = fx_max(n, v_set1(-200.0f));
+    sa_v Q = v_mul(fx_scale(p, nc, fx_int(nc)), R);
+    sa_m neg = v_lt(a, SA_FX_ZERO);
+    sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), Q));
+    return fx_mul_scale_d(fx_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
+                          sa_seli(neg, k, vi_set1(0)));
+}
+SA_DEF_PARAM(geglu_fast, exp_rat7_rcp_f64, sa_geglu_fast_pv)
+
+/* ======================================================================== softmax_fast
+ * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
+ * Algorithm (max_rr2_p5_f64sum): pass 1 max (NaN propagates); pass 2 d = x - max as an exact
+ *   TwoSum pair dh + dl (dh clamped at -110, dl dropped there: exp rounds to 0), e = exp(dh + dl)
+ *   (fx_exp_pn2) scaled once into y, and summed in float64 (SA_DN partial sums per vector; the
+ *   tail runs the same vector code on a copy padded with -inf, which contributes exactly 0);
+ *   pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read before written).
+ * Error: exp 2^-22.7, three roundings (e, 1/S, the product) and the float64 sum (n 2^-53):
+ *   measured max 2^-21.? relative. Where y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
+ * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
+ *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
+static float fx_row_max(const float *x, size_t n) {
+    sa_v vmax = v_set1(-INFINITY);
+    sa_m nan = v_isnan(v_set1(0.0f));
+    size_t i = 0;
+    for (; i + SA_W <= n; i += SA_W) {
+        sa_v v = v_loadu(x + i);
+        nan = m_or(nan, v_isnan(v));
+        vmax = v_sel(v_gt(v, vmax), v, vmax);
+    }
+    float buf[SA_W];
+    int anynan = m_any(nan);
+    v_storeu(buf, vmax);
+    float mx = -INFINITY;
+    for (size_t j = 0; j < SA_W; j++) mx = buf[j] > mx ? buf[j] : mx;
+    for (; i < n; i++) {
+        if (x[i] != x[i]) anynan = 1;
+        mx = x[i] > mx ? x[i] : mx;
+    }
+    return anynan ? NAN : mx;
+}
+/* exp(x - mx) for one vector (x = -inf and x - mx < -110 give 0) */
+SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
+    sa_v dh = v_sub(x, mx);
+    sa_v bb = v_sub(dh, x);
+    sa_v dl = v_add(v_sub(x, v_sub(dh, bb)), v_sub(v_neg(mx), bb));
+    sa_m far = v_lt(dh, v_set1(-110.0f));
+    dh = v_sel(far, v_set1(-110.0f), dh);
+    dl = v_sel(far, SA_FX_ZERO, dl);
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp_pn2(dh, dl, &n, &k);
+    return fx_scale(p, n, k);
+}
+SA_INLINE void fx_acc(sa_vd *acc, sa_v e) {
+    acc[0] = vd_add(acc[0], vd_lo(e));
+#if SA_DN == 2
+    acc[1] = vd_add(acc[1], vd_hi(e));
+#endif
+}
+void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
+    if (n == 0) return;
+    float mx = fx_row_max(x, n);
+    if (!(mx > -INFINITY && mx < INFINITY)) {
+        for (size_t i = 0; i < n; i++) y[i] = NAN;
+        return;
+    }
+    sa_v vmx = v_set1(mx);
+    sa_vd acc[2] = {vd_set1(0.0), vd_set1(0.0)};
+    size_t i = 0;
+    for (; i + SA_W <= n; i += SA_W) {
+        sa_v e = fx_exp_diff(v_loadu(x + i), vmx);
+        v_storeu(y + i, e);
+        fx_acc(acc, e);
+    }
+    if (i < n) {
+        float buf[SA_W];
+        size_t r = n - i, j;
+        for (j = 0; j < SA_W; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
+        sa_v e = fx_exp_diff(v_loadu(buf), vmx);
+        fx_acc(acc, e);
+        v_storeu(buf, e);
+        for (j = 0; j < r; j++) y[i + j] = buf[j];
+    }
+    double parts[2 * SA_DW], S = 0.0;
+    for (int h = 0; h < SA_DN; h++) vd_storeu(parts + h * SA_DW, acc[h]);
+    for (int j = 0; j < SA_DN * SA_DW; j++) S += parts[j];
+    sa_v inv = v_set1((float)(1.0 / S));
+    for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
+    if (i < n) {
+        float buf[SA_W];
+        size_t r = n - i, j;
+        for (j = 0; j < SA_W; j++) buf[j] = j < r ? y[i + j] : 0.0f;
+        v_storeu(buf, v_mul(v_loadu(buf), inv));
+        for (j = 0; j < r; j++) y[i + j] = buf[j];
+    }
+}
