@@ -34,6 +34,9 @@
  *                      k in [-252, 254], rounded once (subnormal and zero results exact as
  *                      a single rounding of the product): vscalefps on AVX-512, elsewhere the
  *                      two-step v_ldexp (first factor exact).
+ *   fx_scale_1p(a, n, k)  the same where only 1 + result matters: below 2^-126 the result
+ *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
+ *                      one exponent build, no two-step scaling).
  *   fx_min, fx_max     min / max (which operand a NaN gives does not matter: NaN inputs are
  *                      replaced by the driver, and no NaN arises otherwise). */
 #if defined(SA_TARGET_AVX512)
@@ -42,6 +45,7 @@ SA_INLINE sa_v fx_rcp(sa_v d) {
     return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(1.0f)), r);
 }
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
+SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return _mm512_min_ps(a, b); }
 SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return _mm512_max_ps(a, b); }
 #elif defined(SA_TARGET_AVX2)
@@ -51,11 +55,19 @@ SA_INLINE sa_v fx_rcp(sa_v d) {
     return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(d, r, one), r);
 }
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
+SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
+    (void)n;
+    return v_mul(a, v_pow2i(_mm256_max_epi32(k, _mm256_set1_epi32(-126))));
+}
 SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return _mm256_min_ps(a, b); }
 SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return _mm256_max_ps(a, b); }
 #else
 SA_INLINE sa_v fx_rcp(sa_v d) { return 1.0f / d; }
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
+SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
+    (void)n;
+    return v_mul(a, v_pow2i(k < -126 ? -126 : k));
+}
 SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return a < b ? a : b; }
 SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return a > b ? a : b; }
 #endif
@@ -126,7 +138,7 @@ SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
-    sa_v q = fx_rcp(v_add(one, fx_scale(p, n, k)));
+    sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
     sa_v u = v_mul(fx_max(x, v_set1(-110.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
@@ -163,7 +175,7 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_pn2(fx_max(fx_negabs(v), v_set1(-110.0f)), v_sel(neg, vl, v_neg(vl)), &n, &k);
-    sa_v q = fx_rcp(v_add(one, fx_scale(p, n, k)));
+    sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
     sa_v u = v_mul(fx_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
@@ -173,83 +185,82 @@ SA_DEF_UNARY(gelu_tanh_fast, hilo_rr2_p5_rcp, sa_gelu_tanh_fast_v)
  * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 9,
  * P degree 3, Q degree 4 in a^2 (minimax relative on [0, 9]: 2^-21.3; 2^-20.8 in float32
  * evaluation); a >= 9: 1 (tanh(9) = 1 - 3.0e-8, and tanh rounds to 1 from 9.01).
- * Algorithm (rat7_rcp): 7 fmas, the refined reciprocal of Q, two products, one select.
+ * Algorithm (rat4_4_rcp): 7 fmas, the refined reciprocal of Q, two products, one select.
  * Special values: tanh(+-inf) = +-1, tanh(+-0) = +-0. */
-static const float SA_FX_TANH_P[4] = {0x1.fffff4p-1f, 0x1.06de34p-3f, 0x1.7639e6p-9f,
-                                      0x1.5dc774p-17f};
-static const float SA_FX_TANH_Q[5] = {1.0f, 0x1.d8c3b0p-2f, 0x1.7fb6eep-6f, 0x1.d877bcp-13f,
-                                      0x1.ccc966p-23f};
+static const float SA_FX_TANH_P[5] = {1.0f, 0x1.120b30p-3f, 0x1.ca2d0cp-9f, 0x1.59c484p-16f,
+                                      0x1.cae004p-27f};
+static const float SA_FX_TANH_Q[5] = {1.0f, 0x1.de5ae2p-2f, 0x1.a7f834p-6f, 0x1.5886d6p-12f,
+                                      0x1.a1824cp-21f};
 #define SA_FX_TANH_X 9.0f
 SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
     sa_v a = v_abs(x);
     sa_v ac = fx_min(a, v_set1(SA_FX_TANH_X));
     sa_v s = v_mul(ac, ac);
     sa_v P, Q;
-    SA_HORNER(s, SA_FX_TANH_P, 4, P);
+    SA_HORNER(s, SA_FX_TANH_P, 5, P);
     SA_HORNER(s, SA_FX_TANH_Q, 5, Q);
     sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
     y = v_sel(v_ge(a, v_set1(SA_FX_TANH_X)), v_set1(1.0f), y);
     return v_copysign_pos(y, x);
 }
-SA_DEF_UNARY(tanh_fast, rat7_rcp, sa_tanh_fast_v)
+SA_DEF_UNARY(tanh_fast, rat4_4_rcp, sa_tanh_fast_v)
 
 /* =========================================================================== erf_fast
  * erf(x), odd: on a = |x|, the sign of x copied back. erf(a) = a P(a^2) / Q(a^2) on a < 3.92,
  * P degree 4, Q degree 5 in a^2 (minimax relative on [0, 3.92]: 2^-21.8; 2^-20.9 in float32
  * evaluation); a >= 3.92: 1 (erfc(3.92) = 3.6e-8: erf rounds to 1 there).
- * Algorithm (rat9_rcp): 9 fmas, the refined reciprocal of Q, two products, one select.
+ * Algorithm (rat5_5_rcp): 9 fmas, the refined reciprocal of Q, two products, one select.
  * Special values: erf(+-inf) = +-1, erf(+-0) = +-0. */
-static const float SA_FX_ERF_P[5] = {0x1.20dd70p+0f, 0x1.42aac6p-2f, 0x1.14f59ep-4f,
-                                     0x1.19ec02p-7f, 0x1.419204p-12f};
-static const float SA_FX_ERF_Q[6] = {1.0f, 0x1.39a3eep-1f, 0x1.503354p-3f, 0x1.968594p-6f,
-                                     0x1.1c27a2p-9f, 0x1.2bd6c6p-16f};
+static const float SA_FX_ERF_P[6] = {0x1.20dd74p+0f, 0x1.85f118p-3f, 0x1.b01ce0p-5f,
+                                     0x1.ed8ac4p-9f, 0x1.2ab8d6p-12f, 0x1.132be4p-19f};
+static const float SA_FX_ERF_Q[6] = {1.0f, 0x1.010f82p-1f, 0x1.d361ecp-4f, 0x1.ea7fa2p-7f,
+                                     0x1.30be02p-10f, 0x1.3f8bb0p-15f};
 #define SA_FX_ERF_X 3.92f
 SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
     sa_v a = v_abs(x);
     sa_v ac = fx_min(a, v_set1(SA_FX_ERF_X));
     sa_v s = v_mul(ac, ac);
     sa_v P, Q;
-    SA_HORNER(s, SA_FX_ERF_P, 5, P);
+    SA_HORNER(s, SA_FX_ERF_P, 6, P);
     SA_HORNER(s, SA_FX_ERF_Q, 6, Q);
     sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
     y = v_sel(v_ge(a, v_set1(SA_FX_ERF_X)), v_set1(1.0f), y);
     return v_copysign_pos(y, x);
 }
-SA_DEF_UNARY(erf_fast, rat9_rcp, sa_erf_fast_v)
+SA_DEF_UNARY(erf_fast, rat5_5_rcp, sa_erf_fast_v)
 
 /* ========================================================================== gelu_fast
  * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
  *   gelu(x) = x Q(a) (x < 0), x (1 - Q(a)) (x >= 0; 1 - Q >= 1/2: no cancellation).
  * R(a) = P(a) / D(a), P degree 3, D degree 4 (minimax relative on [0, 20.5]: 2^-20.7; 2^-20.3 in
  *   float32 evaluation).
- * Algorithm (exp_rat7_rcp): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
+ * Algorithm (exp_rat4_5_rcp): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
  *   so gelu(x < -15) and gelu(-inf) come out -0); a^2/2 as an exact pair (fma) into the exp
  *   reduction, so the large exp argument adds no rounding error: exp(-a^2/2) = p 2^n;
  *   x >= 0: y = x (1 - Q), Q = (p 2^n) R;  x < 0: y = (x R p) 2^n, scaled once at the very end
  *   (the tail keeps its relative accuracy down to the underflow of the result, x ~ -13.2).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
-static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba1f6p-2f, 0x1.fe7f98p-4f,
-                                      0x1.2b6b4cp-6f};
-static const float SA_FX_GELU_D[5] = {1.0f, 0x1.8a1142p+0f, 0x1.f493aap-1f, 0x1.3fc534p-2f,
-                                      0x1.7749dap-5f};
+static const float SA_FX_GELU_P[5] = {0.5f, 0x1.ca2e1cp-2f, 0x1.855092p-3f, 0x1.5ffe8ep-5f,
+                                      0x1.24d966p-8f};
+static const float SA_FX_GELU_D[6] = {1.0f, 0x1.b15944p+0f, 0x1.3b16c4p+0f, 0x1.f34c56p-2f,
+                                      0x1.b92cdap-4f, 0x1.6f07b4p-7f};
 SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
     sa_v a = fx_min(v_abs(x), v_set1(15.0f));
-    sa_v h = v_mul(a, a);
-    sa_v l = v_fma(a, a, v_neg(h));
-    sa_v hm = v_set1(-0.5f);
+    sa_v ah = v_mul(a, v_set1(-0.5f));                /* -a^2/2 = h + l exactly */
+    sa_v h = v_mul(ah, a);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn2(v_mul(h, hm), v_mul(l, hm), &n, &k);
+    sa_v p = fx_exp_pn2(h, v_fma(ah, a, v_neg(h)), &n, &k);
     sa_v P, D;
-    SA_HORNER(a, SA_FX_GELU_P, 4, P);
-    SA_HORNER(a, SA_FX_GELU_D, 5, D);
+    SA_HORNER(a, SA_FX_GELU_P, 5, P);
+    SA_HORNER(a, SA_FX_GELU_D, 6, D);
     sa_v R = v_mul(P, fx_rcp(D));
     sa_m neg = v_lt(x, SA_FX_ZERO);
-    sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), v_mul(fx_scale(p, n, k), R)));
+    sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), v_mul(fx_scale_1p(p, n, k), R)));
     sa_v u = v_mul(fx_max(x, v_set1(-15.0f)), m);
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_UNARY(gelu_fast, exp_rat7_rcp, sa_gelu_fast_v)
+SA_DEF_UNARY(gelu_fast, exp_rat4_5_rcp, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
  * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
@@ -267,7 +278,7 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
-    sa_v A = fx_scale(p, n, k);
+    sa_v A = fx_scale_1p(p, n, k);
     sa_v a2 = v_add(A, two);
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
     sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
@@ -280,21 +291,23 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
 SA_DEF_UNARY(mish_fast, rr2_p5_rcp, sa_mish_fast_v)
 
 /* ============================================================================ gated units
- * (a m b) 2^n in float64, rounded once to float: a m is exact in float64, the product with b
- * rounds at 2^-53 and the scaling is exact for n in [-320, 0] (integer-valued float n, the same
- * integer k as int32), so the only float rounding is the final one, where a result beyond the
- * float range overflows: genuine overflows only. AVX-512: vcvtps2pd + vscalefpd; AVX2: 2^k built
- * as a float64; scalar: 2^k in four float factors (sa_pow2_parts, f32_cores.h). */
+ * fx_mul_scale(a, m, b, n, k) = (a m b) 2^n, rounded as one product: n an integer-valued float
+ * in [-320, 0] (k the same integer as int32), a and b any floats, m a normal float near 1. A
+ * result beyond the float range overflows only there, so the overflow flag means a genuine
+ * overflow; a subnormal a or a tiny 2^n times a large b keeps its relative accuracy.
+ *   AVX-512: a = ma 2^ea, b = mb 2^eb (vgetmantps / vgetexpps: ma, mb in [1, 2) with the
+ *            signs, subnormals normalized), y = vscalefps(ma m mb, ea + eb + n): two float
+ *            products and the final scaling; zeros (exponent -inf), infinities (+inf) and NaNs
+ *            give 0 * finite = +-0, inf * 0 = NaN, inf * finite = +-inf as the plain product.
+ *   AVX2:    (a m b) 2^k in float64 (a m exact, 2^k built as a float64), rounded once.
+ *   scalar:  the same with 2^k in four float factors (sa_pow2_parts, f32_cores.h). */
 #if defined(SA_TARGET_AVX512)
-SA_INLINE __m512d fx_lo_d(sa_v a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
-SA_INLINE __m512d fx_hi_d(sa_v a) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1)); }
-SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
+SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)k;
-    __m512d lo = _mm512_mul_pd(_mm512_mul_pd(fx_lo_d(a), fx_lo_d(m)), fx_lo_d(b));
-    __m512d hi = _mm512_mul_pd(_mm512_mul_pd(fx_hi_d(a), fx_hi_d(m)), fx_hi_d(b));
-    __m256 l = _mm512_cvtpd_ps(_mm512_scalef_pd(lo, fx_lo_d(n)));
-    __m256 h = _mm512_cvtpd_ps(_mm512_scalef_pd(hi, fx_hi_d(n)));
-    return _mm512_insertf32x8(_mm512_castps256_ps512(l), h, 1);
+    __m512 ma = _mm512_getmant_ps(a, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+    __m512 mb = _mm512_getmant_ps(b, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+    __m512 e = _mm512_add_ps(_mm512_add_ps(_mm512_getexp_ps(a), _mm512_getexp_ps(b)), n);
+    return _mm512_scalef_ps(_mm512_mul_ps(_mm512_mul_ps(ma, m), mb), e);
 }
 #elif defined(SA_TARGET_AVX2)
 /* 2^k as float64 (exponent field built from k sign-extended to 64 bits), k in [-1022, 1023] */
@@ -302,7 +315,7 @@ SA_INLINE __m256d fx_pow2_d(__m128i k) {
     __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
     return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
 }
-SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
+SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)n;
     __m256d lo = _mm256_mul_pd(_mm256_mul_pd(vd_lo(a), vd_lo(m)), vd_lo(b));
     __m256d hi = _mm256_mul_pd(_mm256_mul_pd(vd_hi(a), vd_hi(m)), vd_hi(b));
@@ -311,7 +324,7 @@ SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     return v_from_vd(lo, hi);
 }
 #else
-SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
+SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)n;
     sa_v p[4];
     sa_pow2_parts(k, p);
@@ -321,18 +334,12 @@ SA_INLINE sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     return SA_D_JOIN(r);
 }
 #endif
-/* the int32 k of an integer-valued float n (|n| < 2^22) */
-SA_INLINE sa_vi fx_int(sa_v n) {
-    const sa_v magic = v_set1(0x1.8p23f);
-    return vi_sub(v_asint(v_add(n, magic)), v_asint(magic));
-}
-
 /* ========================================================================= swiglu_fast
  * swiglu(a, b) = silu(a) b = a sigmoid(a) b   (b passed as the operand p).
- * Algorithm (rr2_p5_rcp_f64): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
+ * Algorithm (rr2_p5_rcp_scaled): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
  *   q = 1/(1 + e) (e scaled with n clamped at -150 for the sum: it only matters above 2^-25),
- *   m = q (a >= 0) or p q (a < 0), then y = (a m b) 2^n (n = 0 for a >= 0) in float64, rounded
- *   once (fx_mul_scale_d): silu(a) is never rounded on its own, so a subnormal silu(a) (or a
+ *   m = q (a >= 0) or p q (a < 0), then y = (a m b) 2^n (n = 0 for a >= 0), rounded as one
+ *   product (fx_mul_scale): silu(a) is never rounded on its own, so a subnormal silu(a) (or a
  *   subnormal a) times a large b keeps its relative accuracy, and the overflow flag means a
  *   genuine overflow of the result. a < -200 is replaced by -0 (the exact result is below every
  *   subnormal even for |b| = FLT_MAX), so (a < -200, +-inf) gives NaN as the accurate tier.
@@ -344,45 +351,42 @@ SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_pn(fx_max(fx_negabs(a), v_set1(-200.0f)), &n, &k);
-    sa_v nc = fx_max(n, v_set1(-150.0f));
-    sa_v q = fx_rcp(v_add(one, fx_scale(p, nc, fx_int(nc))));
+    sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
     sa_v m = v_mul(v_sel(neg, p, one), q);
     sa_v ac = v_sel(v_lt(a, v_set1(-200.0f)), v_set1(-0.0f), a);
-    return fx_mul_scale_d(ac, m, b, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+    return fx_mul_scale(ac, m, b, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_PARAM(swiglu_fast, rr2_p5_rcp_f64, sa_swiglu_fast_pv)
+SA_DEF_PARAM(swiglu_fast, rr2_p5_rcp_scaled, sa_swiglu_fast_pv)
 
 /* ========================================================================== geglu_fast
  * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
- * Algorithm (exp_rat7_rcp_f64): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
+ * Algorithm (exp_rat4_5_rcp_scaled): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
  *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2/2 an exact pair, n down to -303), R(a) the
  *   same rational, Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at -200) or R p
- *   (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0) in float64, rounded once
- *   (fx_mul_scale_d: subnormal gelu(a) times a large b keeps its relative accuracy; genuine
+ *   (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0), rounded as one product
+ *   (fx_mul_scale: subnormal gelu(a) times a large b keeps its relative accuracy; genuine
  *   overflows only).
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
 SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
     sa_v ac = fx_min(v_abs(a), v_set1(20.5f));
-    sa_v h = v_mul(ac, ac);
-    sa_v l = v_fma(ac, ac, v_neg(h));
-    sa_v hm = v_set1(-0.5f);
+    sa_v ah = v_mul(ac, v_set1(-0.5f));               /* -a^2/2 = h + l exactly */
+    sa_v h = v_mul(ah, ac);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn2(v_mul(h, hm), v_mul(l, hm), &n, &k);
+    sa_v p = fx_exp_pn2(h, v_fma(ah, ac, v_neg(h)), &n, &k);
     sa_v P, D;
-    SA_HORNER(ac, SA_FX_GELU_P, 4, P);
-    SA_HORNER(ac, SA_FX_GELU_D, 5, D);
+    SA_HORNER(ac, SA_FX_GELU_P, 5, P);
+    SA_HORNER(ac, SA_FX_GELU_D, 6, D);
     sa_v R = v_mul(P, fx_rcp(D));
-    sa_v nc = fx_max(n, v_set1(-200.0f));
-    sa_v Q = v_mul(fx_scale(p, nc, fx_int(nc)), R);
+    sa_v Q = v_mul(fx_scale_1p(p, n, k), R);
     sa_m neg = v_lt(a, SA_FX_ZERO);
     sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), Q));
-    return fx_mul_scale_d(fx_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
+    return fx_mul_scale(fx_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
                           sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_PARAM(geglu_fast, exp_rat7_rcp_f64, sa_geglu_fast_pv)
+SA_DEF_PARAM(geglu_fast, exp_rat4_5_rcp_scaled, sa_geglu_fast_pv)
 
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).

@@ -237,15 +237,15 @@ SA_F64V(log_softmax, max_rr_p10_log1p_newton)
  *   bfloat16 compute with the fast float32 kernel.
  *       name         kind      algo           bits */
 SA_FAST(sigmoid,     SA_UNARY, rr2_p5_rcp,    14)
-SA_FAST(tanh,        SA_UNARY, rat7_rcp,      14)
+SA_FAST(tanh,        SA_UNARY, rat4_4_rcp,    14)
 SA_FAST(silu,        SA_UNARY, rr2_p5_rcp,    14)
-SA_FAST(erf,         SA_UNARY, rat9_rcp,      14)
-SA_FAST(gelu,        SA_UNARY, exp_rat7_rcp,  14)
+SA_FAST(erf,         SA_UNARY, rat5_5_rcp,    14)
+SA_FAST(gelu,        SA_UNARY, exp_rat4_5_rcp, 14)
 SA_FAST(gelu_tanh,   SA_UNARY, hilo_rr2_p5_rcp, 14)
 SA_FAST(mish,        SA_UNARY, rr2_p5_rcp,    14)
 SA_FAST(softmax,     SA_ROW,   max_rr2_p5_f64sum, 14)
-SA_BFAST(swiglu,               rr2_p5_rcp_f64, 14)
-SA_BFAST(geglu,                exp_rat7_rcp_f64, 14)
+SA_BFAST(swiglu,               rr2_p5_rcp_scaled, 14)
+SA_BFAST(geglu,                exp_rat4_5_rcp_scaled, 14)
 
 #ifdef SA_FAST_LOCAL_
 #undef SA_FAST
