@@ -120,12 +120,45 @@ def _merge(a, b):
     if b["max_err"] > a["max_err"] or a["worst_k"] is None:
         for k in ("max_err", "worst_k", "worst_x", "worst_y", "worst_ref"):
             m[k] = b[k]
+    if b["max_rel"] > a["max_rel"]:
+        m["max_rel"], m["rel_x"] = b["max_rel"], b["rel_x"]
     if b["tail_max"] > a["tail_max"] or (a["n_tail"] == 0 and b["n_tail"] > 0):
         m["tail_max"], m["tail_x"] = b["tail_max"], b["tail_x"]
     for k in ("sum_err", "n_finite", "n_cr", "n_over", "n_tail"):
         m[k] = a[k] + b[k]
     m["hash"] = (a["hash"] + b["hash"]) & (2 ** 64 - 1)
     return m
+
+
+def sweep_fast(fi, isas, stride, progress=True, nthreads=0):
+    """The fast tier: max relative error where |exact| >= FLT_MIN, against the accurate
+    function's float64 kernel; bound 2^-bits."""
+    ops_sets = [tuple(float(np.float32(v)) for v in ops) for ops in PARAM_GRID[fi.name]] \
+        if fi.params else [()]
+    count = -(-(2 ** 32) // stride)
+    calls = max(1, min(64, count // (CHUNK * 16)))
+    step = -(-(-(-count // calls)) // CHUNK) * CHUNK
+    out = []
+    name = fi.ufunc.__name__
+    for ops in ops_sets:
+        acc = None
+        t0 = time.perf_counter()
+        for k0 in range(0, count, step):
+            part = _core._accuracy_sweep(name, list(isas), 0, stride, k0,
+                                         min(step, count - k0), float("inf"), ops, nthreads)
+            acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
+            if progress:
+                _progress(name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else ""),
+                          min(k0 + step, count), count, t0)
+        for r in acc:
+            rel = r["max_rel"]
+            out.append(dict(function=fi.name, tier="fast", operands=list(ops), isa=r["isa"],
+                            dtype="float32", points=int(r["n_finite"]), max_rel=rel,
+                            max_rel_log2=float(np.log2(rel)) if rel > 0 else -np.inf,
+                            at=float(r["rel_x"]), bound_bits=fi.rel_err_bits,
+                            hash=f"{r['hash'] & (2 ** 64 - 1):016x}",
+                            ok=bool(rel <= 2.0 ** -fi.rel_err_bits)))
+    return out
 
 
 def _ulp(r, emin, mant):
@@ -322,7 +355,7 @@ def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, pee
     funcs = [f for f in sa.functions() if names is None or f.name in names or _base(f) in names]
     report = dict(tool="python -m simdact accuracy", simdact=sa.__version__,
                   isas=isas, stride=stride, kernel_hash=getattr(_core, "KERNEL_HASH", None),
-                  float32=[], rows=[], halves=[], float64=[], specials=[], peers=[])
+                  float32=[], rows=[], halves=[], float64=[], specials=[], peers=[], fast=[])
     for f in funcs:
         if f.kind == "row":
             report["rows"] += rows_f32(f, isas)
@@ -337,9 +370,12 @@ def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, pee
         r64 = float64_mp(f)
         if r64:
             report["float64"] += r64
+    for fi in sa.fast.functions():
+        if (names is None or fi.name in names) and fi.kind != "row":
+            report["fast"] += sweep_fast(fi, isas, stride, progress)
     print_report(report, stream)
-    report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials")
-                       for r in report[k])
+    report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials",
+                                         "fast") for r in report[k])
     return report
 
 
@@ -392,6 +428,12 @@ def print_report(rep, stream=sys.stdout):
         for r in bad:
             w(f"  FAIL {r['function']}{_ops(r)}({r['x']!r}) = {r['y']!r}, expected "
               f"{r['expected']!r}\n")
+    if rep["fast"]:
+        w("\nfast tier (simdact.fast): max relative error where |exact| >= FLT_MIN, log2\n")
+        for r in rep["fast"]:
+            w(f"{r['function'] + _ops(r):<30} {r['isa']:<8} {r['max_rel_log2']:>8.2f} at "
+              f"{r['at']:<14.6g} bound -{r['bound_bits']}"
+              f"{'' if r['ok'] else '  OVER BOUND'}\n")
     if rep["peers"]:
         w("\npeers on the same sweep (every 4th point), float32, max ULP / tails (|exact| < "
           "1e-30)\n")
