@@ -14,7 +14,7 @@ float64: samples against mpmath, when mpmath is installed.
 Special values: NaN, +-inf, +-0, the extreme normals and subnormals and each function's
 saturation points, checked against the float64 loop (value within budget, NaN-ness and the sign
 of a zero).
-Peers: PyTorch's float32 CPU kernels on the same sweep, when torch is installed.
+Peers: PyTorch's and ONNX Runtime's float32 CPU kernels on the same sweep, when installed.
 
 The exit status is 1 when any measured error exceeds the function's registry budget.
 """
@@ -314,34 +314,29 @@ def _mp_formula(f, mp):
     return table.get(f.name)
 
 
-def torch_peer(f, stride):
-    """PyTorch's float32 CPU kernel on the same strided sweep (every 4th point), against our
-    float64 loop; None when torch is missing or has no equivalent."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    F = torch.nn.functional
-    fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "silu": F.silu, "erf": torch.erf,
-          "gelu": F.gelu, "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
-          "elu": F.elu, "selu": F.selu, "celu": F.celu, "softplus": F.softplus, "mish": F.mish,
-          "log_sigmoid": F.logsigmoid, "hardsigmoid": F.hardsigmoid,
-          "hardswish": F.hardswish, "softsign": F.softsign}.get(f.name)
-    if fn is None:
-        return None
-    torch.set_num_threads(1)
+def peer_accuracy(f, stride, peer):
+    """A peer's float32 CPU kernel (simdact._peers: PyTorch, ONNX Runtime) on the same strided
+    sweep (every 4th point) against our float64 loop; None when the peer is missing or has no
+    equivalent."""
+    from . import _peers
     count = -(-(2 ** 32) // (stride * 4))
     bits = (np.arange(count, dtype=np.uint64) * np.uint64(stride * 4)).astype(np.uint32)
     x = bits.view(np.float32)
     x = x[np.isfinite(x)]
-    with torch.no_grad():
-        y = fn(torch.from_numpy(x)).numpy()
+    try:
+        fn = _peers.make(peer, f.name, np.float32, 1, x.shape)
+    except _peers.PeerMissing:
+        return None
+    if fn is None:
+        return None
+    y = np.empty_like(x)
     with np.errstate(all="ignore"):
+        fn(x, y)
         r = f.ufunc(x.astype(np.float64))
     e = ulp_err(y, r, np.float32, -126, 23)
     tail = np.abs(r) < 1e-30
     i = int(np.argmax(e))
-    return dict(function=f.name, peer=f"torch {torch.__version__}", points=int(x.size),
+    return dict(function=f.name, peer=f"{peer} {_peers.available()[peer]}", points=int(x.size),
                 max_ulp=float(e[i]), at=float(x[i]),
                 tail_max_ulp=float(e[tail].max()) if tail.any() else 0.0)
 
@@ -361,10 +356,11 @@ def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, pee
             report["rows"] += rows_f32(f, isas)
         else:
             report["float32"] += sweep_f32(f, isas, stride, progress)
-            if peers:
-                p = torch_peer(f, stride)
-                if p:
-                    report["peers"].append(p)
+            if peers and not f.params:
+                for peer in ("torch", "onnxruntime"):
+                    p = peer_accuracy(f, stride, peer)
+                    if p:
+                        report["peers"].append(p)
         report["halves"] += halves(f)
         report["specials"] += specials(f)
         r64 = float64_mp(f)
@@ -472,7 +468,7 @@ def add_parser(sub):
                    help=f"pattern stride of the float32 sweep (default {DEFAULT_STRIDE})")
     a.add_argument("--isa", action="append", help="restrict to this ISA (repeatable)")
     a.add_argument("--json", metavar="PATH", help="also write the report as JSON")
-    a.add_argument("--no-peers", action="store_true", help="skip the PyTorch comparison")
+    a.add_argument("--no-peers", action="store_true", help="skip the PyTorch / ONNX Runtime comparison")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--readme", metavar="PATH",
                    help="also write the tables into PATH's accuracy block (README.md)")
