@@ -84,23 +84,33 @@ def _operand_sets(f):
     return [()]
 
 
-def sweep_f32(f, isas, stride, progress=True, nthreads=0):
-    """One record per (operand tuple, ISA) for elementwise function f."""
+def _sweep(ufunc_name, isas, stride, ops, budget, label, progress, nthreads=0):
+    """The whole strided sweep of one entry at one operand tuple, in up to 64 engine calls
+    (for the progress bar), merged in chunk order: one record per ISA."""
     count = -(-(2 ** 32) // stride)
     calls = max(1, min(64, count // (CHUNK * 16)))
-    step = -(-count // calls)
-    step = -(-step // CHUNK) * CHUNK
+    step = -(-(-(-count // calls)) // CHUNK) * CHUNK
+    acc = None
+    t0 = time.perf_counter()
+    for k0 in range(0, count, step):
+        part = _core._accuracy_sweep(ufunc_name, list(isas), 0, stride, k0,
+                                     min(step, count - k0), budget, ops, nthreads)
+        acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
+        if progress:
+            _progress(label, min(k0 + step, count), count, t0)
+    return acc
+
+
+def _label(name, ops):
+    return name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else "")
+
+
+def sweep_f32(f, isas, stride, progress=True, nthreads=0):
+    """One record per (operand tuple, ISA) for elementwise function f."""
     out = []
     for ops in _operand_sets(f):
-        acc = None
-        t0 = time.perf_counter()
-        label = f.name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else "")
-        for k0 in range(0, count, step):
-            part = _core._accuracy_sweep(f.name, list(isas), 0, stride, k0, min(step, count - k0),
-                                         f.ulp_f32, ops, nthreads)
-            acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
-            if progress:
-                _progress(label, min(k0 + step, count), count, t0)
+        acc = _sweep(f.name, isas, stride, ops, f.ulp_f32, _label(f.name, ops), progress,
+                     nthreads)
         for r in acc:
             n = max(r["n_finite"], 1)
             out.append(dict(
@@ -135,22 +145,11 @@ def sweep_fast(fi, isas, stride, progress=True, nthreads=0):
     function's float64 kernel; bound 2^-bits."""
     ops_sets = [tuple(float(np.float32(v)) for v in ops) for ops in PARAM_GRID[fi.name]] \
         if fi.params else [()]
-    count = -(-(2 ** 32) // stride)
-    calls = max(1, min(64, count // (CHUNK * 16)))
-    step = -(-(-(-count // calls)) // CHUNK) * CHUNK
     out = []
     name = fi.ufunc.__name__
     for ops in ops_sets:
-        acc = None
-        t0 = time.perf_counter()
-        for k0 in range(0, count, step):
-            part = _core._accuracy_sweep(name, list(isas), 0, stride, k0,
-                                         min(step, count - k0), float("inf"), ops, nthreads)
-            acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
-            if progress:
-                _progress(name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else ""),
-                          min(k0 + step, count), count, t0)
-        for r in acc:
+        for r in _sweep(name, isas, stride, ops, float("inf"), _label(name, ops), progress,
+                        nthreads):
             rel = r["max_rel"]
             out.append(dict(function=fi.name, tier="fast", operands=list(ops), isa=r["isa"],
                             dtype="float32", points=int(r["n_finite"]), max_rel=rel,
@@ -449,8 +448,9 @@ def main(args):
               progress=not args.quiet, peers=not args.no_peers, stream=buf)
     sys.stdout.write(buf.getvalue())
     if args.readme:
-        from .__main__ import _cpu_model, _write_readme_block
-        head = (f"{time.strftime('%Y-%m-%d')}, {_cpu_model()}, kernel hash "
+        from ._bench import cpu_model
+        from .__main__ import _write_readme_block
+        head = (f"{time.strftime('%Y-%m-%d')}, {cpu_model()}, kernel hash "
                 f"{rep['kernel_hash']}, simdact {rep['simdact']}\n")
         _write_readme_block(args.readme, "accuracy", head + buf.getvalue())
     if args.json:
