@@ -341,20 +341,25 @@ def peer_accuracy(f, stride, peer):
 
 
 def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, peers=True,
+        grid_stride=None,
         stream=sys.stdout):
     """Measure; print the tables to `stream`; return the JSON-able report."""
     avail = sa.isa().available
     isas = [i for i in (isas or avail) if i in avail]
     stride = 1 if exhaustive else (stride or DEFAULT_STRIDE)
+    # operand grids of parametric and two-operand forms (8 tuples each): the default stride
+    # even with --exhaustive, unless --grid-stride says otherwise
+    grid_stride = grid_stride or (DEFAULT_STRIDE if exhaustive else stride)
     funcs = [f for f in sa.functions() if names is None or f.name in names or _base(f) in names]
     report = dict(tool="python -m simdact accuracy", simdact=sa.__version__,
-                  isas=isas, stride=stride, kernel_hash=getattr(_core, "KERNEL_HASH", None),
+                  isas=isas, stride=stride, grid_stride=grid_stride, kernel_hash=getattr(_core, "KERNEL_HASH", None),
                   float32=[], rows=[], halves=[], float64=[], specials=[], peers=[], fast=[])
     for f in funcs:
         if f.kind == "row":
             report["rows"] += rows_f32(f, isas)
         else:
-            report["float32"] += sweep_f32(f, isas, stride, progress)
+            report["float32"] += sweep_f32(f, isas, grid_stride if f.kind == "param" else stride,
+                                           progress)
             if peers and not f.params:
                 for peer in ("torch", "onnxruntime"):
                     p = peer_accuracy(f, stride, peer)
@@ -382,6 +387,8 @@ def print_report(rep, stream=sys.stdout):
     w = stream.write
     what = "all 2^32 bit patterns" if rep["stride"] == 1 else (
         f"every {rep['stride']}th bit pattern")
+    if rep.get("grid_stride") != rep["stride"]:
+        what += f" (operand grids: every {rep['grid_stride']}th)"
     w(f"float32: {what} against the float64 kernel; tail = |exact| < 1e-30; CR = correctly "
       f"rounded\n")
     w("(ISAs joined by '=' gave bit-identical outputs: equal hashes of every output)\n")
@@ -445,7 +452,8 @@ def main(args):
     names = set(args.functions) if args.functions else None
     buf = io.StringIO()
     rep = run(names, exhaustive=args.exhaustive, stride=args.stride, isas=args.isa,
-              progress=not args.quiet, peers=not args.no_peers, stream=buf)
+              progress=not args.quiet, peers=not args.no_peers, stream=buf,
+              grid_stride=args.grid_stride)
     sys.stdout.write(buf.getvalue())
     if args.readme:
         from ._bench import cpu_model
@@ -464,6 +472,9 @@ def add_parser(sub):
     a = sub.add_parser("accuracy", help="measure every function's error on every ISA and dtype")
     a.add_argument("functions", nargs="*", help="names (default: every function)")
     a.add_argument("--exhaustive", action="store_true", help="all 2^32 float32 inputs")
+    a.add_argument("--grid-stride", type=int, default=None,
+                   help="stride for the operand grids of parametric / two-operand forms "
+                        f"(default: --stride, or {DEFAULT_STRIDE} with --exhaustive)")
     a.add_argument("--stride", type=int, default=None,
                    help=f"pattern stride of the float32 sweep (default {DEFAULT_STRIDE})")
     a.add_argument("--isa", action="append", help="restrict to this ISA (repeatable)")
