@@ -109,6 +109,10 @@ static void stats_merge(sa_acc_stats *a, const sa_acc_stats *b)
         a->tail_x = b->tail_x;
     }
     a->n_tail += b->n_tail;
+    if (b->max_rel > a->max_rel) {
+        a->max_rel = b->max_rel;
+        a->rel_x = b->rel_x;
+    }
     a->sum_err += b->sum_err;
     a->n_finite += b->n_finite;
     a->n_cr += b->n_cr;
@@ -125,6 +129,7 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
     const sa_func_info *f = &sa_funcs[id];
     if (f->kind != SA_UNARY && f->kind != SA_PARAM && f->kind != SA_PDEFAULT)
         return -1;
+    const sa_func_info *ref = f->tier ? &sa_funcs[f->fwd] : f; /* fast tier: forward's f64 */
     int avail = sa_available_isas();
     for (int i = 0; i < nisa; i++)
         if (isas[i] < 0 || isas[i] >= SA_NISA || !((avail >> isas[i]) & 1))
@@ -166,7 +171,7 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
                 memcpy(&x[j], &bits, 4);
                 xd[j] = (double)x[j];
             }
-            run_f64(f, dops, xd, rd, n);
+            run_f64(ref, dops, xd, rd, n);
             for (int i = 0; i < nisa; i++) {
                 sa_acc_stats *s = &cs[(size_t)c * nisa + i];
                 stats_init(s);
@@ -186,6 +191,15 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
                         s->n_cr++;
                     if (!(e <= budget))
                         s->n_over++;
+                    if (fabs(rd[j]) >= 0x1p-126) {
+                        double rel = isfinite(e) && isfinite(rd[j])
+                                         ? fabs((double)y[j] - rd[j]) / fabs(rd[j])
+                                         : (e == 0.0 ? 0.0 : INFINITY);
+                        if (rel > s->max_rel) {
+                            s->max_rel = rel;
+                            s->rel_x = x[j];
+                        }
+                    }
                     if (fabs(rd[j]) < 1e-30) {
                         if (e > s->tail_max || s->n_tail == 0) {
                             s->tail_max = e;

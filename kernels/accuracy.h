@@ -11,6 +11,8 @@ typedef struct {
     double tail_max;   /* max error where |ref| < 1e-30 (tails: tiny and subnormal results) */
     float tail_x;      /* the first input where tail_max occurs */
     uint64_t n_tail;
+    double max_rel;    /* max |y - ref| / |ref| where |ref| >= FLT_MIN (the fast tier's measure) */
+    float rel_x;       /* the first input where max_rel occurs */
     double sum_err;    /* over finite inputs with a finite error */
     uint64_t n_finite; /* finite inputs seen */
     uint64_t n_cr;     /* y == (float)ref */

@@ -1,14 +1,13 @@
 """float64 loops against mpmath (50 digits) on samples including the tails, on every ISA this
 CPU has (the float64 SIMD kernels of kernels/f64_vec.h on avx2 / avx512, the portable ones on
 scalar), and their independence of position and layout."""
-import contextlib
-
 import numpy as np
 import pytest
 
 import simdact as sa
 import reference as ref
 from budgets import F64_CEILING, LIMITS, base_name
+from isas import on_isa
 
 UNARY = [f for f in sa.functions() if f.kind != "row"]
 ROWS = [f for f in sa.functions() if f.kind == "row"]
@@ -16,16 +15,6 @@ BY_NAME = {f.name: f for f in sa.functions()}
 ISAS = sa.isa().available
 # the functions of the float64 SIMD issue (registry SA_F64V lines)
 SIMD64 = ["sigmoid", "tanh", "silu", "erf", "gelu", "gelu_tanh"]
-
-
-@contextlib.contextmanager
-def on_isa(name):
-    """Run the public ufuncs on ISA `name` (test hook), restoring the previous one after."""
-    old = sa._core._testing_select_isa(name)
-    try:
-        yield
-    finally:
-        sa._core._testing_select_isa(old)
 
 
 def each_isa(fn):

@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 import simdact as sa
+from simdact._bench import cpu_model
 
 
 def _numpy_formulas():
@@ -163,17 +164,6 @@ def cmd_docs(args):
         sys.stdout.write(text)
 
 
-def _cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def _write_readme_block(path, name, text):
     """Replace the text between <!-- NAME:start --> and <!-- NAME:end --> in `path`."""
     begin, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
@@ -214,7 +204,7 @@ def main(argv=None):
     if getattr(args, "readme", None):
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            print(f"CPU: {_cpu_model()}, {platform.system()} {platform.machine()}, "
+            print(f"CPU: {cpu_model()}, {platform.system()} {platform.machine()}, "
                   f"numpy {np.__version__}, {time.strftime('%Y-%m-%d')}")
             run(args)
         sys.stdout.write(buf.getvalue())

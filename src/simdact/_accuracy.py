@@ -14,7 +14,7 @@ float64: samples against mpmath, when mpmath is installed.
 Special values: NaN, +-inf, +-0, the extreme normals and subnormals and each function's
 saturation points, checked against the float64 loop (value within budget, NaN-ness and the sign
 of a zero).
-Peers: PyTorch's float32 CPU kernels on the same sweep, when torch is installed.
+Peers: PyTorch's and ONNX Runtime's float32 CPU kernels on the same sweep, when installed.
 
 The exit status is 1 when any measured error exceeds the function's registry budget.
 """
@@ -84,23 +84,33 @@ def _operand_sets(f):
     return [()]
 
 
-def sweep_f32(f, isas, stride, progress=True, nthreads=0):
-    """One record per (operand tuple, ISA) for elementwise function f."""
+def _sweep(ufunc_name, isas, stride, ops, budget, label, progress, nthreads=0):
+    """The whole strided sweep of one entry at one operand tuple, in up to 64 engine calls
+    (for the progress bar), merged in chunk order: one record per ISA."""
     count = -(-(2 ** 32) // stride)
     calls = max(1, min(64, count // (CHUNK * 16)))
-    step = -(-count // calls)
-    step = -(-step // CHUNK) * CHUNK
+    step = -(-(-(-count // calls)) // CHUNK) * CHUNK
+    acc = None
+    t0 = time.perf_counter()
+    for k0 in range(0, count, step):
+        part = _core._accuracy_sweep(ufunc_name, list(isas), 0, stride, k0,
+                                     min(step, count - k0), budget, ops, nthreads)
+        acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
+        if progress:
+            _progress(label, min(k0 + step, count), count, t0)
+    return acc
+
+
+def _label(name, ops):
+    return name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else "")
+
+
+def sweep_f32(f, isas, stride, progress=True, nthreads=0):
+    """One record per (operand tuple, ISA) for elementwise function f."""
     out = []
     for ops in _operand_sets(f):
-        acc = None
-        t0 = time.perf_counter()
-        label = f.name + ("(" + ", ".join(f"{o:g}" for o in ops) + ")" if ops else "")
-        for k0 in range(0, count, step):
-            part = _core._accuracy_sweep(f.name, list(isas), 0, stride, k0, min(step, count - k0),
-                                         f.ulp_f32, ops, nthreads)
-            acc = part if acc is None else [_merge(a, b) for a, b in zip(acc, part)]
-            if progress:
-                _progress(label, min(k0 + step, count), count, t0)
+        acc = _sweep(f.name, isas, stride, ops, f.ulp_f32, _label(f.name, ops), progress,
+                     nthreads)
         for r in acc:
             n = max(r["n_finite"], 1)
             out.append(dict(
@@ -120,12 +130,34 @@ def _merge(a, b):
     if b["max_err"] > a["max_err"] or a["worst_k"] is None:
         for k in ("max_err", "worst_k", "worst_x", "worst_y", "worst_ref"):
             m[k] = b[k]
+    if b["max_rel"] > a["max_rel"]:
+        m["max_rel"], m["rel_x"] = b["max_rel"], b["rel_x"]
     if b["tail_max"] > a["tail_max"] or (a["n_tail"] == 0 and b["n_tail"] > 0):
         m["tail_max"], m["tail_x"] = b["tail_max"], b["tail_x"]
     for k in ("sum_err", "n_finite", "n_cr", "n_over", "n_tail"):
         m[k] = a[k] + b[k]
     m["hash"] = (a["hash"] + b["hash"]) & (2 ** 64 - 1)
     return m
+
+
+def sweep_fast(fi, isas, stride, progress=True, nthreads=0):
+    """The fast tier: max relative error where |exact| >= FLT_MIN, against the accurate
+    function's float64 kernel; bound 2^-bits."""
+    ops_sets = [tuple(float(np.float32(v)) for v in ops) for ops in PARAM_GRID[fi.name]] \
+        if fi.params else [()]
+    out = []
+    name = fi.ufunc.__name__
+    for ops in ops_sets:
+        for r in _sweep(name, isas, stride, ops, float("inf"), _label(name, ops), progress,
+                        nthreads):
+            rel = r["max_rel"]
+            out.append(dict(function=fi.name, tier="fast", operands=list(ops), isa=r["isa"],
+                            dtype="float32", points=int(r["n_finite"]), max_rel=rel,
+                            max_rel_log2=float(np.log2(rel)) if rel > 0 else -np.inf,
+                            at=float(r["rel_x"]), bound_bits=fi.rel_err_bits,
+                            hash=f"{r['hash'] & (2 ** 64 - 1):016x}",
+                            ok=bool(rel <= 2.0 ** -fi.rel_err_bits)))
+    return out
 
 
 def _ulp(r, emin, mant):
@@ -281,65 +313,69 @@ def _mp_formula(f, mp):
     return table.get(f.name)
 
 
-def torch_peer(f, stride):
-    """PyTorch's float32 CPU kernel on the same strided sweep (every 4th point), against our
-    float64 loop; None when torch is missing or has no equivalent."""
-    try:
-        import torch
-    except ImportError:
-        return None
-    F = torch.nn.functional
-    fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "silu": F.silu, "erf": torch.erf,
-          "gelu": F.gelu, "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
-          "elu": F.elu, "selu": F.selu, "celu": F.celu, "softplus": F.softplus, "mish": F.mish,
-          "log_sigmoid": F.logsigmoid, "hardsigmoid": F.hardsigmoid,
-          "hardswish": F.hardswish, "softsign": F.softsign}.get(f.name)
-    if fn is None:
-        return None
-    torch.set_num_threads(1)
+def peer_accuracy(f, stride, peer):
+    """A peer's float32 CPU kernel (simdact._peers: PyTorch, ONNX Runtime) on the same strided
+    sweep (every 4th point) against our float64 loop; None when the peer is missing or has no
+    equivalent."""
+    from . import _peers
     count = -(-(2 ** 32) // (stride * 4))
     bits = (np.arange(count, dtype=np.uint64) * np.uint64(stride * 4)).astype(np.uint32)
     x = bits.view(np.float32)
     x = x[np.isfinite(x)]
-    with torch.no_grad():
-        y = fn(torch.from_numpy(x)).numpy()
+    try:
+        fn = _peers.make(peer, f.name, np.float32, 1, x.shape)
+    except _peers.PeerMissing:
+        return None
+    if fn is None:
+        return None
+    y = np.empty_like(x)
     with np.errstate(all="ignore"):
+        fn(x, y)
         r = f.ufunc(x.astype(np.float64))
     e = ulp_err(y, r, np.float32, -126, 23)
     tail = np.abs(r) < 1e-30
     i = int(np.argmax(e))
-    return dict(function=f.name, peer=f"torch {torch.__version__}", points=int(x.size),
+    return dict(function=f.name, peer=f"{peer} {_peers.available()[peer]}", points=int(x.size),
                 max_ulp=float(e[i]), at=float(x[i]),
                 tail_max_ulp=float(e[tail].max()) if tail.any() else 0.0)
 
 
 def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, peers=True,
+        grid_stride=None,
         stream=sys.stdout):
     """Measure; print the tables to `stream`; return the JSON-able report."""
     avail = sa.isa().available
     isas = [i for i in (isas or avail) if i in avail]
     stride = 1 if exhaustive else (stride or DEFAULT_STRIDE)
+    # operand grids of parametric and two-operand forms (8 tuples each): the default stride
+    # even with --exhaustive, unless --grid-stride says otherwise
+    grid_stride = grid_stride or (DEFAULT_STRIDE if exhaustive else stride)
     funcs = [f for f in sa.functions() if names is None or f.name in names or _base(f) in names]
     report = dict(tool="python -m simdact accuracy", simdact=sa.__version__,
-                  isas=isas, stride=stride, kernel_hash=getattr(_core, "KERNEL_HASH", None),
-                  float32=[], rows=[], halves=[], float64=[], specials=[], peers=[])
+                  isas=isas, stride=stride, grid_stride=grid_stride, kernel_hash=getattr(_core, "KERNEL_HASH", None),
+                  float32=[], rows=[], halves=[], float64=[], specials=[], peers=[], fast=[])
     for f in funcs:
         if f.kind == "row":
             report["rows"] += rows_f32(f, isas)
         else:
-            report["float32"] += sweep_f32(f, isas, stride, progress)
-            if peers:
-                p = torch_peer(f, stride)
-                if p:
-                    report["peers"].append(p)
+            report["float32"] += sweep_f32(f, isas, grid_stride if f.kind == "param" else stride,
+                                           progress)
+            if peers and not f.params:
+                for peer in ("torch", "onnxruntime"):
+                    p = peer_accuracy(f, stride, peer)
+                    if p:
+                        report["peers"].append(p)
         report["halves"] += halves(f)
         report["specials"] += specials(f)
         r64 = float64_mp(f)
         if r64:
             report["float64"] += r64
+    for fi in sa.fast.functions():
+        if (names is None or fi.name in names) and fi.kind != "row":
+            report["fast"] += sweep_fast(fi, isas, stride, progress)
     print_report(report, stream)
-    report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials")
-                       for r in report[k])
+    report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials",
+                                         "fast") for r in report[k])
     return report
 
 
@@ -351,6 +387,8 @@ def print_report(rep, stream=sys.stdout):
     w = stream.write
     what = "all 2^32 bit patterns" if rep["stride"] == 1 else (
         f"every {rep['stride']}th bit pattern")
+    if rep.get("grid_stride") != rep["stride"]:
+        what += f" (operand grids: every {rep['grid_stride']}th)"
     w(f"float32: {what} against the float64 kernel; tail = |exact| < 1e-30; CR = correctly "
       f"rounded\n")
     w("(ISAs joined by '=' gave bit-identical outputs: equal hashes of every output)\n")
@@ -392,6 +430,12 @@ def print_report(rep, stream=sys.stdout):
         for r in bad:
             w(f"  FAIL {r['function']}{_ops(r)}({r['x']!r}) = {r['y']!r}, expected "
               f"{r['expected']!r}\n")
+    if rep["fast"]:
+        w("\nfast tier (simdact.fast): max relative error where |exact| >= FLT_MIN, log2\n")
+        for r in rep["fast"]:
+            w(f"{r['function'] + _ops(r):<30} {r['isa']:<8} {r['max_rel_log2']:>8.2f} at "
+              f"{r['at']:<14.6g} bound -{r['bound_bits']}"
+              f"{'' if r['ok'] else '  OVER BOUND'}\n")
     if rep["peers"]:
         w("\npeers on the same sweep (every 4th point), float32, max ULP / tails (|exact| < "
           "1e-30)\n")
@@ -408,11 +452,13 @@ def main(args):
     names = set(args.functions) if args.functions else None
     buf = io.StringIO()
     rep = run(names, exhaustive=args.exhaustive, stride=args.stride, isas=args.isa,
-              progress=not args.quiet, peers=not args.no_peers, stream=buf)
+              progress=not args.quiet, peers=not args.no_peers, stream=buf,
+              grid_stride=args.grid_stride)
     sys.stdout.write(buf.getvalue())
     if args.readme:
-        from .__main__ import _cpu_model, _write_readme_block
-        head = (f"{time.strftime('%Y-%m-%d')}, {_cpu_model()}, kernel hash "
+        from ._bench import cpu_model
+        from .__main__ import _write_readme_block
+        head = (f"{time.strftime('%Y-%m-%d')}, {cpu_model()}, kernel hash "
                 f"{rep['kernel_hash']}, simdact {rep['simdact']}\n")
         _write_readme_block(args.readme, "accuracy", head + buf.getvalue())
     if args.json:
@@ -426,11 +472,14 @@ def add_parser(sub):
     a = sub.add_parser("accuracy", help="measure every function's error on every ISA and dtype")
     a.add_argument("functions", nargs="*", help="names (default: every function)")
     a.add_argument("--exhaustive", action="store_true", help="all 2^32 float32 inputs")
+    a.add_argument("--grid-stride", type=int, default=None,
+                   help="stride for the operand grids of parametric / two-operand forms "
+                        f"(default: --stride, or {DEFAULT_STRIDE} with --exhaustive)")
     a.add_argument("--stride", type=int, default=None,
                    help=f"pattern stride of the float32 sweep (default {DEFAULT_STRIDE})")
     a.add_argument("--isa", action="append", help="restrict to this ISA (repeatable)")
     a.add_argument("--json", metavar="PATH", help="also write the report as JSON")
-    a.add_argument("--no-peers", action="store_true", help="skip the PyTorch comparison")
+    a.add_argument("--no-peers", action="store_true", help="skip the PyTorch / ONNX Runtime comparison")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
     a.add_argument("--readme", metavar="PATH",
                    help="also write the tables into PATH's accuracy block (README.md)")

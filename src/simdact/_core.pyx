@@ -490,6 +490,8 @@ cdef extern from "accuracy.h":
         double tail_max
         float tail_x
         uint64_t n_tail
+        double max_rel
+        float rel_x
         double sum_err
         uint64_t n_finite
         uint64_t n_cr
@@ -542,6 +544,7 @@ def _accuracy_sweep(name, isas, unsigned long long start, unsigned long long str
                         worst_k=None if r.worst_k == 0xFFFFFFFFFFFFFFFF else r.worst_k,
                         worst_x=r.worst_x, worst_y=r.worst_y, worst_ref=r.worst_ref,
                         tail_max=r.tail_max, tail_x=r.tail_x, n_tail=r.n_tail,
+                        max_rel=r.max_rel, rel_x=r.rel_x,
                         sum_err=r.sum_err, n_finite=r.n_finite, n_cr=r.n_cr, n_over=r.n_over,
                         hash=r.hash))
     return out
