@@ -13,7 +13,6 @@ each b of PARAM_GRID (2^24 patterns per function in all), plus the windows; soft
 rows of length 1..4096 with spreads up to 1e4 and 3e38. Each ISA runs the public ufunc
 (simdact._core._testing_select_isa); ISAs the CPU lacks are skipped.
 """
-import contextlib
 import pickle
 
 import numpy as np
@@ -23,8 +22,8 @@ import simdact as sa
 import simdact.fast as fast
 from simdact._grids import PARAM_GRID
 import reference as ref
+from isas import ISAS, on_isa
 
-ISAS = ["scalar", "avx2", "avx512"]
 FAST = fast.functions()
 UNARY = [f for f in FAST if f.kind == "unary"]
 GATED = [f for f in FAST if f.kind == "param"]
@@ -42,17 +41,6 @@ def _ids(fs):
 
 def _pairs(fs):
     return [pytest.param(f, isa, id=f"{f.name}-{isa}") for f in fs for isa in ISAS]
-
-
-@contextlib.contextmanager
-def on_isa(isa):
-    if isa not in sa.isa().available:
-        pytest.skip(f"this CPU/OS/build does not support {isa}")
-    old = sa._core._testing_select_isa(isa)
-    try:
-        yield
-    finally:
-        sa._core._testing_select_isa(old)
 
 
 def accurate(f):
