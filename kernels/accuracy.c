@@ -28,17 +28,20 @@
 
 #define SA_ACC_CHUNK 4096
 
-static inline double ulp32(double r)
+/* 1 / ulp of float32 at r: 2^(23 - max(floor(log2|r|), -126)), from the float64 exponent bits
+ * (no libm call and no division: this runs once per input of a 2^32 sweep; scaling by a power
+ * of two is exact, so the error figures are the same as |y - r| / ulp) */
+static inline double inv_ulp32(double r)
 {
-    int e;
-    r = fabs(r);
-    if (r == 0.0)
-        return 0x1p-149;
-    frexp(r, &e); /* r = f 2^e, f in [0.5, 1) */
-    e -= 1;
+    uint64_t b;
+    memcpy(&b, &r, 8);
+    int e = (int)((b >> 52) & 0x7ff) - 1023; /* r = 0 or float64-subnormal: e <= -1023 */
     if (e < -126)
         e = -126;
-    return ldexp(1.0, e - 23);
+    uint64_t u = (uint64_t)(23 - e + 1023) << 52;
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
 }
 
 static inline double err_of(float y, double ref)
@@ -48,7 +51,7 @@ static inline double err_of(float y, double ref)
     float rt = (float)ref;
     if (isinf(rt))
         return y == rt ? 0.0 : INFINITY;
-    return fabs((double)y - ref) / ulp32(ref);
+    return fabs((double)y - ref) * inv_ulp32(ref);
 }
 
 static inline uint64_t mix64(uint64_t h)
@@ -173,14 +176,17 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
             }
             run_f64(ref, dops, xd, rd, n);
             for (int i = 0; i < nisa; i++) {
-                sa_acc_stats *s = &cs[(size_t)c * nisa + i];
+                /* a local copy (kept in registers: no aliasing with the arrays), stored once */
+                sa_acc_stats st, *s = &st;
                 stats_init(s);
                 run_f32(f, isas[i], dops, x, y, n);
+                /* output hash: a sum of independent per-position mixes (no serial chain of
+                 * multiplies through the chunk), position j tied to each output's bits */
                 uint64_t h = 0x9E3779B97F4A7C15ULL;
                 for (size_t j = 0; j < n; j++) {
                     uint32_t yb;
                     memcpy(&yb, &y[j], 4);
-                    h = mix64(h ^ yb);
+                    h += mix64(((uint64_t)j << 32) | yb);
                     if (!isfinite(x[j]))
                         continue;
                     double e = err_of(y[j], rd[j]);
@@ -216,6 +222,7 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
                     }
                 }
                 s->hash = mix64(h ^ mix64((k0 + kb) / SA_ACC_CHUNK + 1));
+                cs[(size_t)c * nisa + i] = st;
             }
         }
         free(x);

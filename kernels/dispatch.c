@@ -121,7 +121,17 @@ static unsigned long long xgetbv0(void)
 }
 #endif
 
+/* cpuid traps to the hypervisor in a VM (thousands of cycles): probe once, keep the mask */
+static int probe_isas(void);
 int sa_available_isas(void)
+{
+    static int mask = -1; /* the probe is idempotent: a race only repeats it */
+    if (mask < 0)
+        mask = probe_isas();
+    return mask;
+}
+
+static int probe_isas(void)
 {
     int mask = 1 << SA_ISA_SCALAR;
 #if SA_X86

@@ -6,7 +6,8 @@
  * above its SA_DEF_UNARY / SA_DEF_PARAM line in the template that defines the kernel.
  *
  *   sa_relu_v, sa_sigmoid_v, sa_silu_v, sa_tanh_v, sa_erf_v, sa_gelu_v, sa_gelu_tanh_v
- *       the bodies of the f32_kernels.h kernels (moved here unchanged, bit for bit);
+ *       the bodies of the f32_kernels.h kernels (moved here unchanged, bit for bit; sa_erf_v and
+ *       sa_gelu_v since rewritten for <= 1 ULP, used by erf and gelu only);
  *   sa_gelu_tanh_arg   gelu_tanh's sigmoid argument as an exact-enough hi + lo pair;
  *   float64 finishing helpers (sa_vdh, sa_pow2_parts, sa_scale_d), the wide sigmoid core
  *   sa_sigmoid_core_w, the expm1 core sa_expm1_core and the float64 log1p sa_log1p_d used by
@@ -50,9 +51,11 @@ SA_INLINE sa_v sa_tanh_v(sa_v x) {
     sa_v E = v_ldexp(m, k), El = v_ldexp(mlo, k);
     sa_v d = v_add(one, E);
     sa_v dl = v_add(v_add(v_sub(one, d), E), El);
-    /* t = E / (1 + E) = q + ql (q rounded, ql one correction step) */
-    sa_v q = v_div(E, d);
-    sa_v ql = v_div(v_add(v_fma(v_neg(q), d, E), v_fma(v_neg(q), dl, El)), d);
+    /* t = E / (1 + E) = q + ql: r = 1/d the only division, q = E r, ql one correction step
+     * (the fma residual of q, times r) */
+    sa_v r = v_div(one, d);
+    sa_v q = v_mul(E, r);
+    sa_v ql = v_mul(v_add(v_fma(v_neg(q), d, E), v_fma(v_neg(q), dl, El)), r);
     /* 1 - 2q = h + e exactly enough (1 - h exact by Sterbenz, h >= 0.55), one final rounding */
     sa_v m2 = v_set1(-2.0f);
     sa_v h = v_fma(m2, q, one);
@@ -62,46 +65,79 @@ SA_INLINE sa_v sa_tanh_v(sa_v x) {
     return v_copysign_pos(y, x);
 }
 
+/* erf (see its contract in f32_kernels.h): a = |x| clamped to 4 (erf rounds to 1 there already);
+ * a^2 = sh + sl exactly, also as its negative nsh + nsl for the exp argument. */
 SA_INLINE sa_v sa_erf_v(sa_v x) {
-    sa_v a = v_abs(x);
-    sa_v one = v_set1(1.0f);
-    sa_v s = v_mul(a, a);
-    sa_v p;
-    SA_HORNER(s, SA_ERF_P, 6, p);
-    p = v_fma(s, p, v_set1(-0x1.f7ac92p-25f));
-    sa_v ys = v_fma(a, v_set1(0x1.20dd76p+0f), v_mul(a, p));
-    /* tail */
-    sa_v sl;
-    sa_v sh = sa_sqr2(a, &sl);
+    const sa_v one = v_set1(1.0f), c0h = v_set1(0x1.20dd76p+0f), c0l = v_set1(-0x1.f7ac92p-25f);
+    sa_v a = v_sel(v_gt(v_abs(x), v_set1(4.0f)), v_set1(4.0f), v_abs(x));
+    sa_v na = v_neg(a);
+    sa_v sh = v_mul(a, a), nsh = v_mul(a, na);
+    sa_v nsl = v_fma(a, na, sh);                      /* -(a^2 - sh), exact */
+    /* small: pp = a^2 P(a^2) + C0L with P = P0 + s P1(s): P0 s exact in the fma, s^2 P1 small */
+    sa_v p1;
+    SA_HORNER(sh, SA_ERF_P + 1, 5, p1);
+    sa_v pp = v_fma(v_set1(SA_ERF_P[0]), sh,
+                    v_fma(v_mul(sh, sh), p1, v_fma(v_set1(-SA_ERF_P[0]), nsl, c0l)));
+    /* w = C0H + pp as the Fast2Sum pair wh + wl; a scaled by 2^64 so that a wl never underflows */
+    sa_v wh = v_add(c0h, pp);
+    sa_v wl = v_add(v_sub(c0h, wh), pp);
+    sa_v as = v_mul(a, v_set1(0x1p64f));
+    sa_v ys = v_mul(v_fma(as, wh, v_mul(as, wl)), v_set1(0x1p-64f));
+    /* tail: erfc = exp(-a^2) Q(t) = (m + mlo) 2^k (q + ql), k in [-23, 0] */
     sa_vi k;
     sa_v mlo;
-    sa_v m = sa_exp_core(v_neg(sh), v_neg(sl), &k, &mlo);
-    sa_v q;
-    SA_HORNER(v_sub(a, v_set1(2.3975f)), SA_ERFC_Q, 10, q);
-    sa_v erfc = v_ldexp(v_fma(m, q, v_mul(mlo, q)), k);
-    sa_v yt = v_sub(one, erfc);
+    sa_v m = sa_exp_core_nc(nsh, nsl, &k, &mlo);
+    const sa_v c = v_set1(2.3975f);
+    sa_v t = v_sub(a, c);
+    sa_v q = v_set1(SA_ERFC_Q[9]);
+    for (int j = 8; j >= 1; j--) q = v_fma(q, t, v_set1(SA_ERFC_Q[j]));
+    /* last step as a pair: q0 = fl(c0 + q t), its error fl(q t + (c0 - q0)) (c0 - q0 exact,
+     * checked on [0.875, 4]); t's own rounding error (a in [0.875, 1) only) times Q'(t) ~ -0.295 */
+    const sa_v c0 = v_set1(SA_ERFC_Q[0]);
+    sa_v q0 = v_fma(q, t, c0);
+    sa_v ql = v_fma(q, t, v_sub(c0, q0));
+    ql = v_fma(v_sub(a, v_add(t, c)), v_set1(-0.295f), ql);
+    sa_v p2 = v_pow2i(k);
+    sa_v M = v_mul(m, p2), Ml = v_mul(mlo, p2);
+    sa_v ph = v_mul(M, q0);
+    sa_v pl = v_fma(M, ql, v_fma(Ml, q0, v_fma(M, q0, v_neg(ph))));
+    /* 1 - (ph + pl): 1 - ph by Fast2Sum, one final rounding */
+    sa_v s1 = v_sub(one, ph);
+    sa_v yt = v_add(s1, v_sub(v_sub(v_sub(one, s1), ph), pl));
     sa_v y = v_sel(v_lt(a, v_set1(0.875f)), ys, yt);
-    y = v_sel(v_ge(a, v_set1(4.0f)), one, y);
     return v_copysign_pos(y, x);
 }
 
+/* gelu (see its contract in f32_kernels.h): both pieces use x^2 = x2h + x2l of a = |x| clamped
+ * to 16 (the same for |x| < 16; above, the tail's G is far below half an ulp of x or rounds to
+ * -0 already). */
 SA_INLINE sa_v sa_gelu_v(sa_v x) {
+    const sa_v c = v_set1(0x1.988454p-2f), nc = v_set1(-0x1.988454p-2f);
     sa_v a = v_abs(x);
-    /* small */
+    sa_v ac = v_sel(v_gt(a, v_set1(16.0f)), v_set1(16.0f), a);
     sa_v x2l;
-    sa_v x2h = sa_sqr2(x, &x2l);
+    sa_v x2h = sa_sqr2(ac, &x2l);
+    /* small: gelu = x/2 + x^2 (C + pp) = hx + sph + spl with sph = fl(x2h C) (as -sph) */
     sa_v p;
     SA_HORNER(x2h, SA_PHI_P, 4, p);
-    sa_v w = v_add(v_set1(0x1.988454p-2f), v_fma(x2h, p, v_set1(-0x1.857936p-27f)));
-    sa_v ys = v_fma(x2h, w, v_fma(x2l, w, v_mul(x, v_set1(0.5f))));
-    /* tail */
+    sa_v pp = v_fma(x2h, p, v_set1(-0x1.857936p-27f));
+    sa_v nsph = v_mul(x2h, nc);
+    sa_v spl = v_fma(x2l, c, v_fma(x2h, pp, v_fma(x2h, c, nsph)));
+    sa_v hx = v_mul(x, v_set1(0.5f));
+    sa_v s = v_sub(hx, nsph);                          /* Fast2Sum: |hx| >= |sph| */
+    sa_v ys = v_add(s, v_add(v_sub(v_sub(hx, s), nsph), spl));
+    /* tail: G = exp(-a^2/2) T(a) = g 2^k, k in [-185, 0] */
+    sa_v nh = v_mul(x2h, v_set1(-0.5f)), nl = v_mul(x2l, v_set1(-0.5f));
     sa_vi k;
-    sa_v t = sa_gelu_tail(a, &k);
-    sa_v g = v_ldexp(t, k);
-    sa_v yt = v_sel(v_lt(x, v_set1(0.0f)), v_neg(g), v_sub(x, g));
+    sa_v mlo;
+    sa_v m = sa_exp_core_nc(nh, nl, &k, &mlo);
+    sa_v tl;
+    sa_v th = sa_gelu_T2(ac, x2h, nh, nl, &tl);
+    sa_v g = v_fma(m, th, v_fma(m, tl, v_mul(mlo, th)));
+    /* -G: g 2^(k+64) is exact (normal), the product by -2^-64 rounds once (subnormal results) */
+    sa_v ng = v_mul(v_mul(g, v_pow2i(vi_add(k, vi_set1(64)))), v_set1(-0x1p-64f));
+    sa_v yt = v_sel(v_gt(x, v_set1(0.0f)), v_add(x, ng), ng);
     sa_v y = v_sel(v_lt(a, v_set1(0.5f)), ys, yt);
-    y = v_sel(v_lt(x, v_set1(-20.0f)), v_set1(-0.0f), y);
-    y = v_sel(v_gt(x, v_set1(20.0f)), x, y);
     /* gelu(x) has the sign of x: keeps -0 for x = -0 and for negative results rounding to 0 */
     return v_copysign_pos(v_abs(y), x);
 }

@@ -67,29 +67,46 @@ SA_DEF_UNARY(tanh, p13_rr2_p7_div, sa_tanh_v)
 
 /* ================================================================================ erf
  * erf(x), odd: evaluated on a = |x|, sign copied back (erf(-0) = -0).
- * Max error measured (ulp_sweep exhaustive, all three ISAs identical): 1.0639 ULP over all 2^32 inputs (x = 0x1.c20802p-1, just above the 0.875 switch); budget 1.07.
+ * Max error measured (ulp_sweep exhaustive, all three ISAs identical): 0.7500 ULP over all 2^32 inputs (x = 0x1.429dp-127, a subnormal result: the 0.75 bound of its two roundings); budget 0.75. Above the subnormal range: 0.7442 (x = 0x1.badaf4p-1, small piece), tail 0.7319 (x = 0x1.cfa172p-1).
  * Algorithm (p13_erfc_p9):
- *   a <  0.875: a * (2/sqrt(pi) + a^2 P(a^2)), P degree 5; 2/sqrt(pi) = C0H + C0L, final
- *               fma(a, C0H, a * (C0L + a^2 P)) rounds once.
- *   a >= 0.875: 1 - exp(-a^2) * Q(a - 2.3975), Q degree 9 (erfcx on [0.875, 3.92]); a^2 is
- *               formed as an exact pair (fma) so exp(-a^2) keeps full relative accuracy.
- *   a >= 4:     1 (erfc(a) < 2^-25 already above 3.92).
+ *   a <  0.875: a * (2/sqrt(pi) + a^2 P(a^2)), P degree 5; a^2 = sh + sl exactly (fma);
+ *               pp = a^2 P + C0L with the P0 a^2 term exact inside an fma (only s^2 P1(s), a
+ *               small term, is rounded), w = C0H + pp as a Fast2Sum pair wh + wl, then
+ *               fma(a, wh, a wl) rounds once. It runs on a * 2^64 (so a wl never underflows;
+ *               the scaling back is exact for normal results and a second rounding for
+ *               subnormal ones, 2x/sqrt(pi) < 2^-126: <= 0.75 ULP there).
+ *   a >= 0.875: 1 - exp(-a^2) * Q(a - 2.3975), Q degree 9 (erfcx on [0.875, 3.92]); a^2 as an
+ *               exact pair into the exp core (no rounded exp argument). Q's last Horner step
+ *               is kept as a pair q0 + ql (its rounding error recovered by an fma: c0 - q0 is
+ *               exact on [0.875, 4]), plus the rounding error of t = a - 2.3975 (a < 1 only)
+ *               times Q'(t); erfc = (m + mlo) 2^k (q0 + ql) as a pair, and 1 - erfc by
+ *               Fast2Sum: one final rounding. What remains: Q's fit (0.10 ULP near a = 0.9) and
+ *               its float Horner steps of degree >= 1, weighted by erfc/erf <= 0.28.
+ *   a >= 4:     1 (a is clamped to 4, where 1 - erfc(4) rounds to 1).
  * Special values: erf(+-inf) = +-1, erf(+-0) = +-0, NaN -> NaN, subnormal x -> 2x/sqrt(pi). */
 SA_DEF_UNARY(erf, p13_erfc_p9, sa_erf_v)
 
 /* =============================================================================== gelu
  * gelu(x) = x * Phi(x) = x/2 * erfc(-x/sqrt(2))  (exact, erf-based GELU).
- * Max error measured (ulp_sweep exhaustive, all three ISAs identical): 1.2457 ULP over all 2^32 inputs (x = -0x1.0046c4p-1, just beyond the 0.5 switch); budget 1.25.
+ * Max error measured (ulp_sweep exhaustive, all three ISAs identical): 0.8660 ULP over all 2^32 inputs (x = -0x1.400bb4p+1, piece B's fit error at its left end); budget 0.87.
  * Algorithm (p9_erfc_p10):
- *   |x| < 0.5:  x * Phi(x) = x/2 + x^2 * (1/sqrt(2pi) + x^2 P(x^2)), P degree 3; x^2 as an
- *               exact pair; one final fma.
- *   |x| >= 0.5: with a = |x|, a * Phi(-a) = exp(-a^2/2) * T(a): a^2/2 as an exact hi + lo
- *               pair into the exp core (no rounded exp argument), T piecewise: degree 10 in
- *               (a - 1.5) on [0.5, 2.5], degree 8 in 1/a^2 on [2.5, 14.5].
- *               x < 0: gelu = -exp(-a^2/2) T(a), kept as mantissa * 2^k and scaled once at the
- *               end: relative accuracy holds down to the underflow point (x ~ -14.3).
- *               x > 0: gelu = x - exp(-a^2/2) T(a) (= x above 5.4).
- *   x < -20 -> -0;  x > 20 -> x.
+ *   |x| < 0.5:  x/2 + x^2 * (1/sqrt(2pi) + x^2 P(x^2)), P degree 3; x^2 = x2h + x2l exactly,
+ *               x^2 (C + pp) as fl(x2h C) plus its exact rest (fma), added to x/2 by Fast2Sum:
+ *               one final rounding (max 0.56 ULP).
+ *   |x| >= 0.5: with a = |x| (clamped to 16), a * Phi(-a) = exp(-a^2/2) * T(a): a^2/2 as an
+ *               exact hi + lo pair into the exp core (no rounded exp argument), T piecewise:
+ *               degree 10 in (a - 1.5) on [0.5, 2.5], degree 8 in 1/a^2 on [2.5, 14.5],
+ *               evaluated as a pair th + tl (sa_gelu_T2, f32_math.h: Estrin for degrees 3..10,
+ *               the steps of degree 2, 1, 0 compensated, 1/a^2's rounding corrected), and
+ *               G = (m + mlo)(th + tl) rounded once as g * 2^k:
+ *               x < 0: gelu = -g * 2^k, scaled once at the end: relative accuracy holds down to
+ *               the underflow point (x ~ -14.3); a subnormal result is rounded twice (<= 0.75
+ *               ULP plus T's error; 0.785 measured below x = -13).
+ *               x > 0: gelu = x - g * 2^k (= x above 5.4; 0.86 near x = 0.54, where g's own
+ *               rounding costs up to 0.25 ULP).
+ *               What remains: T's fit error (0.157 / 0.266 * 2^-24 relative on the pieces) and
+ *               the exp core's (~2^-27), the final rounding.
+ *   x < -16 -> -0 (the clamped tail underflows); x > 16 -> x.
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0, NaN -> NaN. */
 SA_DEF_UNARY(gelu, p9_erfc_p10, sa_gelu_v)
 
@@ -179,10 +196,13 @@ static void sa_fill_nan(float *y, size_t n) {
  *   TwoSum pair, e = exp(dh + dl) (Cody-Waite, degree-7 polynomial) kept unrounded as the
  *   float64 value (m + mlo) * 2^k and summed in float64 into 16 partial sums (element i into
  *   partial i mod 16; the tail is padded with -inf, which contributes exactly 0), reduced in a
- *   fixed order: identical on every ISA; pass 3 recomputes the same e in float64 and rounds
- *   e / S once to float32 (subnormal results included). x == y is fine (pass 2 only reads).
+ *   fixed order: identical on every ISA; pass 3 takes the same float64 e (kept from pass 2 in
+ *   a stack buffer for rows up to SA_SMX_KEEP elements, recomputed beyond) and rounds e * (1/S)
+ *   once to float32 (subnormal results included; 1/S and the product are float64 roundings,
+ *   2^-52 each). x == y is fine (pass 2 only reads x).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
+#define SA_SMX_KEEP 4096
 void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
     if (n == 0) return;
     float mx = sa_row_max(x, n);
@@ -192,6 +212,8 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
     for (int j = 0; j < SA_NACC; j++) acc[j] = vd_set1(0.0);
     size_t i = 0;
     float buf[16];
+    double keep[SA_SMX_KEEP + 16]; /* pass 2's e for pass 3 (rows up to SA_SMX_KEEP) */
+    const int kept = n <= SA_SMX_KEEP;
     /* pass 2: S = sum of exp(x - max), float64 partials i mod 16 (y is not written: x may be y) */
     for (; i < n; i += 16) {
         const float *p = x + i;
@@ -206,19 +228,32 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
 #if SA_DN == 2
             acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], ehi);
 #endif
+            if (kept) {
+                vd_storeu(keep + i + q * SA_W, elo);
+#if SA_DN == 2
+                vd_storeu(keep + i + q * SA_W + SA_DW, ehi);
+#endif
+            }
         }
     }
-    sa_vd S = vd_set1(sa_acc_sum(acc));
-    /* pass 3: the same exp recomputed in float64 and divided by S, rounded once */
+    sa_vd S = vd_set1(1.0 / sa_acc_sum(acc));
+    /* pass 3: the same float64 e times 1/S, rounded once */
     for (i = 0; i < n; i += SA_W) {
-        const float *p = x + i;
         size_t r = n - i < SA_W ? n - i : SA_W;
-        if (r < SA_W) {
-            for (size_t j = 0; j < SA_W; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
-            p = buf;
+        if (kept) {
+            elo = vd_loadu(keep + i);
+#if SA_DN == 2
+            ehi = vd_loadu(keep + i + SA_DW);
+#endif
+        } else {
+            const float *p = x + i;
+            if (r < SA_W) {
+                for (size_t j = 0; j < SA_W; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
+                p = buf;
+            }
+            sa_exp_diff_d(v_loadu(p), vmx, &elo, &ehi);
         }
-        sa_exp_diff_d(v_loadu(p), vmx, &elo, &ehi);
-        sa_v out = v_from_vd(vd_div(elo, S), vd_div(ehi, S));
+        sa_v out = v_from_vd(vd_mul(elo, S), vd_mul(ehi, S));
         if (r == SA_W) v_storeu(y + i, out);
         else {
             v_storeu(buf, out);

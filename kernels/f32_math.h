@@ -88,14 +88,32 @@ SA_INLINE sa_v sa_exp_core_lim(sa_v hi, sa_v lo, float lim, sa_vi *k, sa_v *mlo)
 SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
     return sa_exp_core_lim(hi, lo, 126.0f, k, mlo);
 }
+/* sa_exp_core_nc: the same core without the clamp, for callers whose argument is bounded
+ * already (|hi| <= 240, or NaN: m is then NaN); the same operations as sa_exp_core_lim after its
+ * clamp, so the results agree wherever the clamp does nothing. */
+SA_INLINE sa_v sa_exp_core_nc(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
+    sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), k);
+    sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
+    sa_v rl = v_fma(n, v_set1(-SA_LN2_LO), lo);
+    sa_v p;
+    SA_HORNER(r, SA_EXP_P, 6, p);
+    sa_v t = v_mul(v_mul(r, r), p);
+    sa_v sh = v_add(r, t);
+    sa_v sl = v_add(v_sub(r, sh), t);
+    sl = v_add(sl, v_fma(sh, rl, rl));
+    sa_v one = v_set1(1.0f);
+    sa_v m = v_add(one, sh);
+    *mlo = v_add(v_add(v_sub(one, m), sh), sl);
+    return m;
+}
 
 /* ------------------------------------------------------------------------ sigmoid core
  * sigma(v) for v = vh + vl (|vl| <= ulp(vh)): with e = exp(-|v|) = (m + mlo) * 2^k = E + El,
  *   v >= 0: sigma = 1 / (1 + e)                              -> (q + *ql), kq = 0
  *   v <  0: sigma = e / (1 + e) = ((m + mlo) / (1 + e)) * 2^k -> (q + *ql), kq = k
  * q + ql is the quotient to about 2^-45 relative of the exact num / den (den = d + dl with
- * d = 1 + E rounded and dl its Fast2Sum error, 1 >= E): q = num/d, then one correction step
- * ql = (fma(-q, d, num) + (numl - q*dl)) / d. Callers multiply by x (fma(x, q, x*ql)) before
+ * d = 1 + E rounded and dl its Fast2Sum error, 1 >= E): r = 1/d (the only division), q = num r,
+ * then one correction step ql = (fma(-q, d, num) + (numl - q*dl)) r. Callers multiply by x (fma(x, q, x*ql)) before
  * the single final scaling by 2^kq, so no intermediate goes subnormal. */
 SA_INLINE sa_v sa_sigmoid_core_lim(sa_v vh, sa_v vl, float lim, sa_vi *kq, sa_v *ql) {
     sa_v a = v_abs(vh);
@@ -114,9 +132,12 @@ SA_INLINE sa_v sa_sigmoid_core_lim(sa_v vh, sa_v vl, float lim, sa_vi *kq, sa_v 
     sa_v dl = v_add(v_add(v_sub(one, d), E), El);
     sa_v num = v_sel(neg, m, one);
     sa_v numl = v_sel(neg, mlo, zero);
-    sa_v q = v_div(num, d);
+    /* one division: r = 1/d, q = num r (within ~1 ulp of num/d), the residual of that q taken
+     * exactly by fma and divided by d through r (its own error is 2^-24 of a 2^-23 term) */
+    sa_v r = v_div(one, d);
+    sa_v q = v_mul(num, r);
     sa_v res = v_add(v_fma(v_neg(q), d, num), v_fma(v_neg(q), dl, numl));
-    *ql = v_div(res, d);
+    *ql = v_mul(res, r);
     *kq = v_asint(v_sel(neg, v_asfloat(k), v_asfloat(vi_set1(0))));
     return q;
 }
@@ -156,4 +177,71 @@ SA_INLINE sa_v sa_gelu_tail_lim(sa_v a, float lim, sa_vi *k) {
 }
 /* a^2/2 clamped to 126 (the original range, a <= 15.87) */
 SA_INLINE sa_v sa_gelu_tail(sa_v a, sa_vi *k) { return sa_gelu_tail_lim(a, 126.0f, k); }
+
+/* ------------------------------------------------------------------- gelu T as a pair
+ * T(a) = th + *tl for a in [0.5, 20.5] from the tables above (piece A below 2.5, piece B
+ * above), given a^2 = x2h + x2l exactly as nh = -x2h/2, nl = -x2l/2 (the gelu exp argument),
+ * with less evaluation error than sa_gelu_tail_lim's float Horner (up to 1.2 * 2^-24 of T at
+ * a = 0.5, where the terms of piece A in t = a - 1.5 = -1 all have one sign and the partial
+ * sums of degree 0..2 are as large as T):
+ *   - degrees 3..10 by Estrin in float (their rounding reaches T times t^3: <= 0.1 * 2^-24),
+ *     then the steps of degree 2, 1, 0 compensated: h = c_j + h' t as a pair (TwoProd by fma,
+ *     Fast2Sum with c_j: |h' t| < |c_j| on both pieces, checked), the low parts carried on;
+ *   - piece B's t = 1/a^2 = fl(1/x2h) is up to 2^-24 off (x2h and the division rounded); its
+ *     low part tlo = 1/(x2h + x2l) - t = t (R - x2l t), R = 1 - t x2h (exact: the remainder of
+ *     a correctly rounded division), enters the last step as h1 tlo (T'(t) ~ h1 there, to ~10%,
+ *     of a term <= 0.09 * 2^-24 of T).
+ * Evaluation error of th + tl: ~0.03 * 2^-24 relative on piece A, ~0.1 * 2^-24 on piece B near
+ * 2.5; the fit errors (0.157 / 0.266 * 2^-24, and piece B's growth beyond its fitted 14.5: 0.44
+ * at 16, 1.1 at 20) remain. Position independent, exact operations only (bit-identical on
+ * every ISA). */
+#define SA_GELU_TC(j) v_sel(pa, v_set1(SA_GELU_TA[j]), v_set1(SA_GELU_TB[j]))
+SA_INLINE sa_v sa_gelu_T2_(sa_v a, sa_v x2h, sa_v nh, sa_v nl, sa_v *tl, int piece_c) {
+    sa_m pa = v_lt(a, v_set1(2.5f));
+    sa_v tb = v_div(v_set1(1.0f), x2h);
+    sa_v t = v_sel(pa, v_sub(a, v_set1(1.5f)), tb);
+    /* tlo / 2 = tb (R/2 - x2l tb / 2), R/2 = 0.5 - tb x2h / 2 exactly; 0 on piece A */
+    sa_v tlo = v_mul(tb, v_fma(nl, tb, v_fma(tb, nh, v_set1(0.5f))));
+    tlo = v_sel(pa, v_set1(0.0f), tlo);
+    /* degrees 3..10 (Estrin) */
+    sa_v t2 = v_mul(t, t);
+    sa_v e0 = v_fma(SA_GELU_TC(4), t, SA_GELU_TC(3));
+    sa_v e1 = v_fma(SA_GELU_TC(6), t, SA_GELU_TC(5));
+    sa_v e2 = v_fma(SA_GELU_TC(8), t, SA_GELU_TC(7));
+    sa_v e3 = v_fma(SA_GELU_TC(10), t, SA_GELU_TC(9));
+    sa_v h = v_fma(v_mul(t2, t2), v_fma(t2, e3, e2), v_fma(t2, e1, e0));
+    /* degrees 2, 1, 0 as pairs h + hl: hh = fl(c + h t) by fma, and beside it its error
+     * c + h t - hh = fl(h t + (c - hh)) up to 2^-24 of itself (c - hh is exact: checked over
+     * both pieces' ranges); the low parts carried on as hl t */
+    sa_v hl = v_set1(0.0f);
+    for (int j = 2; j >= 0; j--) {
+        sa_v c = SA_GELU_TC(j);
+        sa_v hh = v_fma(h, t, c);
+        sa_v lo = v_fma(h, t, v_sub(c, hh));
+        if (j == 0) lo = v_fma(v_add(h, h), tlo, lo);
+        hl = j < 2 ? v_fma(hl, t, lo) : lo;
+        h = hh;
+    }
+    if (piece_c) {
+        /* piece C, a >= 14.5: the asymptotic series T = (1 + v) / sqrt(2 pi),
+         * v = -u + 3u^2 - 15u^3 + 105u^4 (u = 1/a^2 <= 0.0048: the next term is below
+         * 2^-28 relative), as the pair C0H + (C0H v + C0L) */
+        sa_m pc = v_ge(a, v_set1(14.5f));
+        sa_v v = v_fma(v_fma(v_set1(105.0f), tb, v_set1(-15.0f)), tb, v_set1(3.0f));
+        v = v_mul(v_fma(v, tb, v_set1(-1.0f)), tb);
+        h = v_sel(pc, v_set1(0x1.988454p-2f), h);
+        hl = v_sel(pc, v_fma(v_set1(0x1.988454p-2f), v, v_set1(-0x1.857936p-27f)), hl);
+    }
+    *tl = hl;
+    return h;
+}
+#undef SA_GELU_TC
+/* T on [0.5, 16] (pieces A and B; gelu's results vanish above 14.3) */
+SA_INLINE sa_v sa_gelu_T2(sa_v a, sa_v x2h, sa_v nh, sa_v nl, sa_v *tl) {
+    return sa_gelu_T2_(a, x2h, nh, nl, tl, 0);
+}
+/* T on [0.5, 20.5] with piece C above 14.5 (geglu: a large b keeps those results) */
+SA_INLINE sa_v sa_gelu_T2c(sa_v a, sa_v x2h, sa_v nh, sa_v nl, sa_v *tl) {
+    return sa_gelu_T2_(a, x2h, nh, nl, tl, 1);
+}
 #endif

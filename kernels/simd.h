@@ -75,6 +75,7 @@ SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm512_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm512_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm512_storeu_pd(p, a); }
+SA_INLINE sa_vd vd_loadu(const double *p) { return _mm512_loadu_pd(p); }
 
 #elif defined(SA_TARGET_AVX2)
 /* --------------------------------------------------------------------------------- AVX2 */
@@ -127,6 +128,7 @@ SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm256_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm256_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm256_storeu_pd(p, a); }
+SA_INLINE sa_vd vd_loadu(const double *p) { return _mm256_loadu_pd(p); }
 
 #elif defined(SA_TARGET_SCALAR)
 /* ------------------------------------------------------------------- portable scalar C */
@@ -177,6 +179,7 @@ SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return a - b; }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return a * b; }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { *p = a; }
+SA_INLINE sa_vd vd_loadu(const double *p) { return *p; }
 #else
 #error "define SA_TARGET_SCALAR, SA_TARGET_AVX2 or SA_TARGET_AVX512 before including simd.h"
 #endif
