@@ -1,6 +1,6 @@
 """pytest-benchmark suite for regression tracking (not part of the test run; never fails on a
-timing). One benchmark per registered function, so a new function is benchmarked the moment it
-is registered:
+timing). One benchmark per registered function and tier (`gelu` accurate, `gelu_fast` the
+simdact.fast tier), so a new function is benchmarked the moment it is registered:
 
     pip install ".[bench]" && python -m pytest bench --benchmark-columns=min,median,ops
 """
@@ -10,19 +10,20 @@ import pytest
 import simdact as sa
 
 SIZES = [1, 1024, 1 << 16, 1 << 20]
-FUNCS = sa.functions()
+FUNCS = sa.functions() + sa.fast.functions()     # both tiers: ids gelu, gelu_fast
 GRADS = sa.gradients()
 
 
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize("f", FUNCS, ids=[f.name for f in FUNCS])
+@pytest.mark.parametrize("f", FUNCS, ids=[f.ufunc.__name__ for f in FUNCS])
 def test_float32_out(benchmark, f, n):
     x = (np.random.default_rng(0).standard_normal(n) * 3).astype(np.float32)
     if f.kind == "row" and n >= 1024:
         x = x.reshape(-1, 1024)
     out = np.empty_like(x)
     ops = [np.float32(0.5)] * (len(f.params) if f.kind == "param" else 0)
-    benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(), n=n)
+    benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(), n=n,
+                                tier="fast" if f.ufunc.__name__.endswith("_fast") else "accurate")
     benchmark(f.ufunc, x, *ops, out=out)
 
 

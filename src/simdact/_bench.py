@@ -1,20 +1,37 @@
 """`python -m simdact bench`: simdact against its peers, side by side in one run.
 
-For every function (default parameters), size, thread count and out= mode, on the same arrays:
-simdact on every available ISA, the NumPy/SciPy formula a user would write, numexpr, PyTorch's
-CPU kernels (aten `.out` ops into preallocated tensors) and ONNX Runtime's CPU provider (a
-one-node model per op, io_binding to preallocated buffers), all pinned to the same thread
-count, and `np.copyto` as the memory-bandwidth floor. A peer that is not installed is reported
-as missing; a peer without the function is reported as "-", never silently dropped.
+For every function, size, thread count and out= mode, on the same arrays: simdact's accurate
+tier ("simdact[<isa>]") and fast tier ("simdact-fast[<isa>]", where `simdact.fast` has the
+function) on every available ISA, the NumPy/SciPy formula a user would write, numexpr, PyTorch's
+CPU kernels (aten `.out` ops into preallocated tensors) and ONNX Runtime's CPU provider (a model
+per op, io_binding to preallocated buffers), all pinned to the same thread count, and
+`np.copyto` as the memory-bandwidth floor (at 1 element also `np.negative`, numpy's own ufunc
+overhead). Parametric forms run at their default parameters (the `*_<params>` ufuncs with the
+defaults passed as scalars); two-operand functions (gated units, prelu) get a second random
+operand b of the same shape. A peer without a single op for a function composes ops only under
+a label saying so ("torch (2 ops)"). A peer that is not installed is reported as "missing"; a
+peer without the function as "-", never silently dropped.
 
-Timing: each cell is the best of `--repeat` batches, a batch running the call enough times to
-last about 20 ms (at least once); ns/element = batch time / calls / elements. GB/s counts one
-read and one write per element. ratio/peer: simdact's time over the fastest peer's (< 1 is
-faster); ratio/copy: over np.copyto's on the same arrays.
+Timing is interleaved, since a machine's speed drifts over seconds: per cell every
+implementation gets a batch length (calls lasting about BATCH_S = 20 ms, at least one call, so
+a single call at 16M), then in each of `--repeat` rounds one batch of every implementation runs
+on the same arrays (the order rotating by round); each keeps its best batch. ns/element = batch
+time / calls / elements; GB/s counts one read per input array and one write. t_simdact / t_fast
+are the best ISA of each tier; ratio_peer(_fast) = over the fastest peer (< 1 is faster),
+ratio_copy(_fast) = over np.copyto, ratio_neg(_fast) = over np.negative.
 
-Writes JSON (--json) and an accuracy-vs-speed plot (--plot, needs matplotlib): x = ns/element
-at 1M elements on one thread, y = max float32 ULP error on a strided sweep (log scale), one
-point per implementation. Benchmarks report; they never fail on a timing.
+Targets of issue 5 ("targets" in the JSON, a summary after the table): at 1M elements, 1 thread,
+out= given, accurate <= max(T_peer / 1.2, 1.05 T_copy) and fast <= max(T_peer / 1.5,
+1.05 T_copy); 1 element <= 1.1x np.negative; 16M on all cores <= 1.10x np.copyto for every
+function whose 1M 1-thread time is below the copy's 16M time (the others are listed as exempt);
+gelu at 1M on 2 threads >= 1.8x its 1-thread speed. Benchmarks report; they never fail on a
+timing.
+
+Writes JSON (--json), an accuracy-vs-speed plot (--plot, needs matplotlib: x = ns/element at 1M
+on one thread, y = max float32 ULP error on a strided sweep, log scale, one point per
+implementation and tier; unary functions) and a Markdown block into a README between
+`<!-- bench:start -->` and `<!-- bench:end -->` (--readme). --from-json re-renders the table,
+the block and the plot from a saved JSON without timing again.
 """
 import json
 import os
@@ -29,6 +46,12 @@ from . import _core, _peers
 
 SIZES = {"1": 1, "1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 ROW_LENGTHS = (128, 1024, 32768)
+BATCH_S = 0.02
+# (tier, implementation prefix, time field, field suffix, T_peer divisor of the 1M target)
+TIERS = (("accurate", "simdact[", "t_simdact", "", 1.2),
+         ("fast", "simdact-fast[", "t_fast", "_fast", 1.5))
+NEG_LIMIT, COPY16M_LIMIT, THREADS2_LIMIT = 1.1, 1.10, 1.8
+MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
 
 
 def cpu_model():
@@ -42,23 +65,51 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
-def _time(call, n_elem, repeat, target=0.02):
+# ------------------------------------------------------------------ timing
+def _batch_calls(call):
+    """Calls per batch so that a batch lasts about BATCH_S (at least one call)."""
     call()                                    # warm-up (allocations, ORT binding, caches)
-    t0 = time.perf_counter()
-    call()
-    once = max(time.perf_counter() - t0, 1e-7)
-    reps = max(1, int(target / once))
-    best = float("inf")
-    for _ in range(repeat):
+    k = 1
+    while True:
         t0 = time.perf_counter()
-        for _ in range(reps):
+        for _ in range(k):
             call()
-        best = min(best, (time.perf_counter() - t0) / reps)
-    return best * 1e9 / n_elem
+        dt = time.perf_counter() - t0
+        if dt >= BATCH_S / 10 or k >= 1 << 20:
+            return max(1, round(k * BATCH_S / max(dt, 1e-9)))
+        k *= 10
 
 
+def time_interleaved(impls, n_elem, repeat):
+    """impls: {name: (call, setup or None)}. Returns {name: best ns/element over `repeat`
+    rounds of one batch each, or "error: <type>" for a call that raised}; `setup` (selecting
+    an ISA) runs before each batch, untimed."""
+    res, calls = {}, {}
+    for k, (call, setup) in impls.items():
+        try:
+            if setup:
+                setup()
+            calls[k] = _batch_calls(call)
+            res[k] = float("inf")
+        except Exception as e:               # a peer that fails on this case
+            res[k] = f"error: {type(e).__name__}"
+    keys = list(calls)
+    for r in range(repeat if keys else 0):
+        for k in keys[r % len(keys):] + keys[:r % len(keys)]:
+            call, setup = impls[k]
+            if setup:
+                setup()
+            t0 = time.perf_counter()
+            for _ in range(calls[k]):
+                call()
+            res[k] = min(res[k], (time.perf_counter() - t0) / calls[k])
+    return {k: v * 1e9 / n_elem if isinstance(v, float) else v for k, v in res.items()}
+
+
+# ------------------------------------------------------------------ the grid
 def _cases(f, sizes):
-    """(label, shape, axis) per size: rows for softmax-like functions."""
+    """(label, shape, axis) per size: rows for softmax-like functions (one row below the
+    shortest row length)."""
     if f.kind != "row":
         return [(lab, (n,), -1) for lab, n in sizes]
     out = []
@@ -67,54 +118,90 @@ def _cases(f, sizes):
             if n >= r:
                 out.append((f"{lab} rows of {r}", (n // r, r), -1))
                 out.append((f"{lab} rows of {r}, axis 0", (r, n // r), 0))
+        if n < ROW_LENGTHS[0]:
+            out.append((f"{lab} (one row)", (1, n), -1))
     return out
 
 
-def _simdact_call(f, x, out, axis, with_out):
-    kw = {"axis": axis} if f.kind == "row" else {}
+def _default_form(f, funcs):
+    """The unary form whose defaults a parametric `<name>_<params>` ufunc runs with, or None
+    (a two-operand function)."""
+    for g in funcs:
+        if g.kind == "unary" and g.params and f.name == "_".join((g.name,) + tuple(g.params)):
+            return g
+    return None
+
+
+def _operands(f, funcs, shape, dtype, rng):
+    """(simdact's operands after x, the peers' arrays after x, the name peers know, JSON
+    description)."""
+    if f.kind != "param":
+        return [], [], f.name, {}
+    g = _default_form(f, funcs)
+    if g is not None:
+        return ([np.dtype(dtype).type(v) for v in g.defaults], [], g.name,
+                dict(zip(g.params, g.defaults)))
+    b = rng.standard_normal(shape).astype(dtype)
+    return [b], [b], f.name, {f.params[0]: "random array, x's shape"}
+
+
+def _ufunc_call(uf, args, out, kw, with_out):
     if with_out:
-        return lambda: f.ufunc(x, out=out, **kw)
-    return lambda: f.ufunc(x, **kw)
+        return lambda: uf(*args, out=out, **kw)
+    return lambda: uf(*args, **kw)
 
 
 def bench_function(f, sizes, threads_list, outs, isas, repeat, dtype=np.float32, log=None):
     rows = []
     rng = np.random.default_rng(0)
+    funcs = sa.functions()
+    fast = {fi.name: fi for fi in sa.fast.functions()}.get(f.name)
+    tiers = [("simdact", f.ufunc)] + ([("simdact-fast", fast.ufunc)] if fast else [])
     for label, shape, axis in _cases(f, sizes):
         n = int(np.prod(shape))
         x = (rng.standard_normal(shape) * 3).astype(dtype)
         out = np.empty_like(x)
+        ops, arrays, peer_name, params = _operands(f, funcs, shape, dtype, rng)
+        kw = {"axis": axis} if f.kind == "row" else {}
         for threads in threads_list:
             for with_out in outs:
                 cell = dict(function=f.name, size=label, elements=n, shape=list(shape),
                             axis=axis, threads=threads, out=with_out, dtype=np.dtype(dtype).name,
-                            impl={})
-                with sa.set_num_threads(threads):
-                    old = _core.active_isa()
+                            inputs=1 + len(arrays), params=params)
+                impls, untimed = {}, {}
+                for tier, uf in tiers:
+                    for isa in isas:
+                        impls[f"{tier}[{isa}]"] = (
+                            _ufunc_call(uf, [x] + ops, out, kw, with_out),
+                            lambda isa=isa: _core._testing_select_isa(isa))
+                for peer in _peers.PEERS:
                     try:
-                        for isa in isas:
-                            _core._testing_select_isa(isa)
-                            cell["impl"][f"simdact[{isa}]"] = _time(
-                                _simdact_call(f, x, out, axis, with_out), n, repeat)
+                        fn = _peers.make(peer, peer_name, dtype, threads, shape, axis)
+                    except _peers.PeerMissing:
+                        impls[peer] = untimed[peer] = "missing"
+                        continue
+                    if fn is None:
+                        impls[peer] = untimed[peer] = None
+                        continue
+                    impls[_peers.label(peer, fn)] = (
+                        (lambda fn=fn: fn(x, *arrays, out)) if with_out else
+                        (lambda fn=fn: fn(x, *arrays, np.empty_like(x))), None)
+                impls["copy"] = ((lambda: np.copyto(out, x)) if with_out else
+                                 (lambda: x.copy()), None)
+                if n == 1:
+                    impls["np.negative"] = _ufunc_call(np.negative, [x], out, {}, with_out), None
+                old = _core.active_isa()
+                with sa.set_num_threads(threads):
+                    try:
+                        times = time_interleaved(
+                            {k: v for k, v in impls.items() if k not in untimed}, n, repeat)
                     finally:
                         _core._testing_select_isa(old)
-                    for peer in _peers.PEERS:
-                        try:
-                            fn = _peers.make(peer, f.name, dtype, threads, shape, axis)
-                        except _peers.PeerMissing:
-                            cell["impl"][peer] = "missing"
-                            continue
-                        if fn is None:
-                            cell["impl"][peer] = None
-                            continue
-                        call = (lambda fn=fn: fn(x, out)) if with_out else (
-                            lambda fn=fn: fn(x, np.empty_like(x)))
-                        try:
-                            cell["impl"][peer] = _time(call, n, repeat)
-                        except Exception as e:       # a peer that fails on this case
-                            cell["impl"][peer] = f"error: {type(e).__name__}"
-                    copy = (lambda: np.copyto(out, x)) if with_out else (lambda: x.copy())
-                    cell["copy"] = _time(copy, n, repeat)
+                times.update(untimed)
+                cell["impl"] = {k: times[k] for k in impls}
+                cell["copy"] = cell["impl"].pop("copy")
+                if n == 1:
+                    cell["negative"] = cell["impl"].pop("np.negative")
                 _ratios(cell)
                 rows.append(cell)
                 if log:
@@ -123,147 +210,333 @@ def bench_function(f, sizes, threads_list, outs, isas, repeat, dtype=np.float32,
 
 
 def _ratios(cell):
-    peers = {k: v for k, v in cell["impl"].items()
+    """Per tier: best time, ratios to the fastest peer, the copy and np.negative, and the 1M
+    target where it applies (1M elements, 1 thread, out= given)."""
+    impl = cell["impl"]
+    peers = {k: v for k, v in impl.items()
              if not k.startswith("simdact") and isinstance(v, float)}
-    best_peer = min(peers.items(), key=lambda kv: kv[1]) if peers else (None, None)
-    ours = min(v for k, v in cell["impl"].items() if k.startswith("simdact"))
-    cell["fastest_peer"], cell["t_peer"] = best_peer
-    cell["t_simdact"] = ours
-    cell["ratio_peer"] = ours / best_peer[1] if best_peer[1] else None
-    cell["ratio_copy"] = ours / cell["copy"]
+    cell["fastest_peer"], cell["t_peer"] = (min(peers.items(), key=lambda kv: kv[1])
+                                            if peers else (None, None))
     itemsize = np.dtype(cell["dtype"]).itemsize
-    cell["gbps"] = 2 * itemsize / ours if ours > 0 else None
-    # issue 5 target at 1M, 1 thread, out= given: <= max(T_peer / 1.2, 1.05 T_copy)
-    if best_peer[1]:
-        cell["target"] = max(best_peer[1] / 1.2, 1.05 * cell["copy"])
-        cell["target_met"] = ours <= cell["target"]
+    for tier, prefix, tkey, sfx, div in TIERS:
+        ts = [v for k, v in impl.items() if k.startswith(prefix) and isinstance(v, float)]
+        t = cell[tkey] = min(ts) if ts else None
+        if t is None:
+            continue
+        cell["ratio_peer" + sfx] = t / cell["t_peer"] if cell["t_peer"] else None
+        cell["ratio_copy" + sfx] = t / cell["copy"] if isinstance(cell["copy"], float) else None
+        if isinstance(cell.get("negative"), float):
+            cell["ratio_neg" + sfx] = t / cell["negative"]
+        if (cell["t_peer"] and isinstance(cell["copy"], float) and cell["out"]
+                and cell["threads"] == 1 and cell["elements"] == SIZES["1M"]):
+            cell["target" + sfx] = max(cell["t_peer"] / div, 1.05 * cell["copy"])
+            cell["target_met" + sfx] = t <= cell["target" + sfx]
+    t = cell["t_simdact"]
+    cell["gbps"] = (cell["inputs"] + 1) * itemsize / t if t else None
 
 
-def _fmt(v):
+def summary_targets(rows, cores):
+    """Issue 5's targets as a list of {target, function, case, tier, measured, limit, met}
+    (met None and a note where a target does not apply)."""
+    out = []
+    sel = {(r["function"], r["size"], r["threads"]): r for r in rows
+           if r["out"] and r["dtype"] == "float32"}
+
+    def add(target, r, tier, measured, limit, met, note=None):
+        d = dict(target=target, function=r["function"], case=r["size"], tier=tier,
+                 measured=measured, limit=limit, met=met)
+        if note:
+            d["note"] = note
+        out.append(d)
+
+    for (fn, size, threads), r in sel.items():
+        for tier, _, tkey, sfx, div in TIERS:
+            t = r.get(tkey)
+            if t is None:
+                continue
+            if "target" + sfx in r:
+                add(f"1M, 1 thread: ns/element <= max(T_peer/{div}, 1.05 T_copy)", r, tier,
+                    t, r["target" + sfx], r["target_met" + sfx])
+            if r["elements"] == 1 and threads == 1 and "ratio_neg" + sfx in r:
+                m = r["ratio_neg" + sfx]
+                add(f"1 element: <= {NEG_LIMIT}x np.negative", r, tier, m, NEG_LIMIT,
+                    m <= NEG_LIMIT)
+            if r["elements"] == SIZES["16M"] and threads == cores and r.get("ratio_copy" + sfx):
+                m, note, met = r["ratio_copy" + sfx], None, None
+                small = sel.get((fn, size.replace("16M", "1M", 1), 1), {}).get(tkey)
+                if small is None:
+                    note = "1M 1-thread time not measured: applies unchecked"
+                elif small >= r["copy"]:
+                    note = (f"exempt: 1M 1-thread time {small:.3f} >= the copy's 16M time "
+                            f"{r['copy']:.3f} ns/element")
+                if not (note or "").startswith("exempt"):
+                    met = m <= COPY16M_LIMIT
+                add(f"16M, {cores} threads: <= {COPY16M_LIMIT}x np.copyto", r, tier, m,
+                    COPY16M_LIMIT, met, note)
+            one = sel.get((fn, size, 1), {}).get(tkey)
+            if fn == "gelu" and size == "1M" and threads == 2 and one:
+                m = one / t
+                add(f"1M, 2 threads: >= {THREADS2_LIMIT}x the 1-thread speed", r, tier, m,
+                    THREADS2_LIMIT, m >= THREADS2_LIMIT)
+    return out
+
+
+# ------------------------------------------------------------------ text output
+def _fmt(v, w=8):
     if isinstance(v, float):
-        return f"{v:8.3f}"
-    if v is None:
-        return f"{'-':>8}"
-    return f"{'missing' if v == 'missing' else 'error':>8}"
+        return f"{v:{w}.3f}"
+    return f"{'-' if v is None else 'missing' if v == 'missing' else 'error':>{w}}"
 
 
-def print_table(rows, stream=sys.stdout):
-    w = stream.write
-    if not rows:
-        return
-    impls = []
+def _short(k):
+    return (k.replace("simdact-fast", "fast").replace("simdact", "acc")
+            .replace("onnxruntime", "ort").replace(" ops)", "").replace(" (", "x"))
+
+
+def print_table(rows, stream=None):
+    """One block per function (its own implementation columns): ns/element; '-' = the peer
+    has no such function; acc[isa] / fast[isa] = simdact's tiers, torchxN = N torch ops."""
+    w = (stream or sys.stdout).write
+    w("ns/element (lower is better); r/peer = best simdact (accurate) / fastest peer, "
+      "f/peer = best fast tier / fastest peer, r/copy = / np.copyto, r/neg = / np.negative\n")
+    head = None
     for r in rows:
-        for k in r["impl"]:
-            if k not in impls:
-                impls.append(k)
-    w("ns/element (lower is better); ratio/peer = best simdact / fastest peer, "
-      "ratio/copy = best simdact / np.copyto\n")
-    head = (f"{'function':<12} {'size':<22} {'thr':>3} {'out':>3} "
-            + " ".join(f"{k[:8]:>8}" for k in impls)
-            + f" {'copy':>8} {'GB/s':>6} {'r/peer':>6} {'r/copy':>6}")
-    w(head + "\n")
-    for r in rows:
-        rp = f"{r['ratio_peer']:6.2f}" if r.get("ratio_peer") else f"{'-':>6}"
-        w(f"{r['function']:<12} {r['size']:<22} {r['threads']:>3} {'yes' if r['out'] else 'no':>3} "
-          + " ".join(_fmt(r["impl"].get(k)) for k in impls)
-          + f" {r['copy']:8.3f} {r['gbps'] or 0:6.1f} {rp} {r['ratio_copy']:6.2f}\n")
+        impls = list(r["impl"])
+        if (r["function"], impls) != head:
+            head = (r["function"], impls)
+            wid = [max(8, len(_short(k))) for k in impls]
+            w("\n" + f"{'function':<16} {'size':<22} {'thr':>3} {'out':>3} "
+              + " ".join(f"{_short(k):>{n}}" for k, n in zip(impls, wid))
+              + f" {'copy':>8} {'neg':>8} {'GB/s':>6} {'r/peer':>6} {'f/peer':>6}"
+              f" {'r/copy':>6} {'r/neg':>6}\n")
+        rat = " ".join(f"{r[k]:6.2f}" if r.get(k) else f"{'-':>6}" for k in
+                       ("ratio_peer", "ratio_peer_fast", "ratio_copy", "ratio_neg"))
+        w(f"{r['function']:<16} {r['size']:<22} {r['threads']:>3} "
+          f"{'yes' if r['out'] else 'no':>3} "
+          + " ".join(_fmt(r["impl"][k], n) for k, n in zip(impls, wid))
+          + f" {_fmt(r['copy'])} {_fmt(r['negative']) if 'negative' in r else ' ' * 8}"
+          f" {r['gbps'] or 0:6.1f} {rat}\n")
 
 
+def _tgt_line(target, tier, items):
+    """One summary line per target and tier: how many met, the others with their figures."""
+    met = [t for t in items if t["met"]]
+    miss = [t for t in items if t["met"] is False]
+    exempt = [t for t in items if t["met"] is None]
+    s = f"{target} ({tier}): met by {len(met)} of {len(met) + len(miss)}"
+    if exempt:
+        s += f" ({len(exempt)} exempt)"
+    if miss:
+        s += "; not met: " + ", ".join(
+            t["function"] + (f" [{t['case']}]" if "row" in t["case"] else "")
+            + f" {t['measured']:.3g}"
+            + ("" if f"{t['limit']:g}" in target else f" (limit {t['limit']:.3g})")
+            for t in miss)
+    return s
+
+
+def summary_lines(targets):
+    kinds = list(dict.fromkeys(t["target"].split(":")[0] for t in targets))
+    groups = {}
+    for t in sorted(targets, key=lambda t: (kinds.index(t["target"].split(":")[0]),
+                                            t["tier"] != "accurate")):
+        groups.setdefault((t["target"], t["tier"]), []).append(t)
+    return [_tgt_line(k[0], k[1], v) for k, v in groups.items()]
+
+
+# ------------------------------------------------------------------ README block
+def _peer_cell(r):
+    return f"{r['fastest_peer']} {r['t_peer']:.3f}" if r["fastest_peer"] else "-"
+
+
+def _pair(a, b, fmt):
+    """`a (b)`: the accurate tier's figure and the fast tier's in parentheses."""
+    f = (lambda v: "-" if v is None else fmt(v))
+    return f(a) + ("" if b is None else f" ({f(b)})")
+
+
+def render_block(rep, plot_link=None):
+    """The Markdown between the README markers: deterministic for the same report."""
+    m = rep["meta"]
+    lines = [f"_Generated by `python -m simdact bench --readme` from the timings of "
+             f"`{m['command']}` on {m['date']}; CPU: {m['cpu']}; simdact KERNEL_HASH "
+             f"`{m['kernel_hash']}`. Do not edit: re-run it (or `--from-json`)._", "",
+             "float32, 1M elements, 1 thread, out= given; ns per element (lower is better); "
+             "fast = `simdact.fast`; the ratio and the target (accurate ≤ max(T_peer / 1.2, "
+             "1.05 T_copy), fast ≤ max(T_peer / 1.5, 1.05 T_copy)) are the accurate tier's, "
+             "the fast tier's in parentheses.", "",
+             "| function | simdact | fast | fastest peer | copy | ratio to peer | target met |",
+             "|---|---:|---:|---|---:|---:|---|"]
+    yes = (lambda v: "yes" if v else "no")
+    for r in rep["rows"]:
+        if not (r["elements"] == SIZES["1M"] and r["threads"] == 1 and r["out"]):
+            continue
+        name = r["function"] + (f" ({r['size'][3:]})" if r["size"] != "1M" else "")
+        fast = r.get("t_fast")
+        met = _pair(r.get("target_met"), r.get("target_met_fast") if fast else None, yes)
+        lines.append(f"| {name} | {r['t_simdact']:.3f} | "
+                     f"{'-' if fast is None else f'{fast:.3f}'} | {_peer_cell(r)} | "
+                     f"{r['copy']:.3f} | "
+                     f"{_pair(r.get('ratio_peer'), r.get('ratio_peer_fast'), '{:.2f}'.format)}"
+                     f" | {met if r['t_peer'] else '-'} |")
+    lines += ["", "Targets:", ""] + [f"- {s}" for s in summary_lines(rep["targets"])]
+    if plot_link:
+        lines += ["", f"![accuracy against speed]({plot_link})"]
+    return "\n".join(lines)
+
+
+def replace_block(doc, block):
+    """`doc` with the text between the bench markers replaced by `block`."""
+    begin, end = MARKERS
+    if begin not in doc or end not in doc.split(begin, 1)[1]:
+        raise SystemExit(f"no {begin} ... {end} block")
+    head, rest = doc.split(begin, 1)
+    return f"{head}{begin}\n{block}\n{end}{rest.split(end, 1)[1]}"
+
+
+def write_readme(path, block):
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(replace_block(doc, block))
+
+
+# ------------------------------------------------------------------ accuracy and plot
 def accuracy_points(funcs, stride=4099):
-    """Max float32 ULP error on a strided sweep per implementation, for the plot: simdact from
-    the compiled engine, peers through the same callables as the timings."""
+    """Max float32 ULP error on a strided sweep per implementation, for the plot (unary
+    functions): the accurate tier from the compiled engine; the fast tier and the peers through
+    numpy, against the float64 ufunc."""
     from . import _accuracy
+    fast = {fi.name: fi for fi in sa.fast.functions()}
     pts = {}
     count = -(-(2 ** 32) // stride)
     bits = (np.arange(count, dtype=np.uint64) * np.uint64(stride)).astype(np.uint32)
     xs = bits.view(np.float32)
     xs = xs[np.isfinite(xs)]
     for f in funcs:
-        if f.kind == "row":
+        if f.kind != "unary":
             continue
         rec = _core._accuracy_sweep(f.name, [sa.isa().active], 0, stride, 0, count, f.ulp_f32)
         pts[(f.name, "simdact")] = rec[0]["max_err"]
         with np.errstate(all="ignore"):
             ref = f.ufunc(xs.astype(np.float64))
+        cands = ([("simdact-fast", lambda x, o, uf=fast[f.name].ufunc: uf(x, out=o))]
+                 if f.name in fast else [])
         for peer in _peers.PEERS:
             try:
                 fn = _peers.make(peer, f.name, np.float32, 1, xs.shape)
             except _peers.PeerMissing:
                 continue
-            if fn is None:
-                continue
+            if fn is not None:
+                cands.append((_peers.label(peer, fn), fn))
+        for key, fn in cands:
             y = np.empty_like(xs)
             with np.errstate(all="ignore"):
                 fn(xs, y)
-            e = _accuracy.ulp_err(y, ref, np.float32, -126, 23)
-            pts[(f.name, peer)] = float(np.max(e))
+            pts[(f.name, key)] = float(np.max(_accuracy.ulp_err(y, ref, np.float32, -126, 23)))
     return pts
 
 
-def plot(rows, acc, path):
+def plot(rows, acc, path, cpu):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    sel = [r for r in rows if r["elements"] == 1 << 20 and r["threads"] == 1 and r["out"]
+    sel = [r for r in rows if r["elements"] == SIZES["1M"] and r["threads"] == 1 and r["out"]
            and r["axis"] == -1]
     fig, ax = plt.subplots(figsize=(9, 6))
-    markers = {"simdact": "o", "numpy": "s", "numexpr": "^", "torch": "D", "onnxruntime": "v"}
+    markers = {"simdact": "o", "simdact-fast": "P", "numpy": "s", "numexpr": "^", "torch": "D",
+               "onnxruntime": "v"}
     for r in sel:
         for impl, t in r["impl"].items():
-            if not isinstance(t, float):
-                continue
-            key = "simdact" if impl.startswith("simdact") else impl
+            key = impl.split("[")[0]
             u = acc.get((r["function"], key))
-            if u is None:
+            if not isinstance(t, float) or u is None:
                 continue
-            ax.scatter(t, max(u, 0.05), marker=markers.get(key, "x"),
-                       color=f"C{list(markers).index(key) if key in markers else 5}",
+            base, y = key.split(" (")[0], min(max(u, 0.05), 1e10)
+            ax.scatter(t, y, marker=markers.get(base, "x"),
+                       color=f"C{list(markers).index(base) if base in markers else 6}",
                        label=key)
-            ax.annotate(r["function"], (t, max(u, 0.05)), fontsize=6, alpha=0.7)
-    h, l = ax.get_legend_handles_labels()
-    uniq = dict(zip(l, h))
-    ax.legend(uniq.values(), uniq.keys())
+            ax.annotate(r["function"], (t, y), fontsize=6, alpha=0.7)
+    h, lab = ax.get_legend_handles_labels()
+    uniq = dict(zip(lab, h))
+    ax.legend(uniq.values(), uniq.keys(), fontsize=8)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("ns per element (1M float32, 1 thread, out= given)")
-    ax.set_ylabel("max error, float32 ULPs (strided sweep, tails included; 0 shown at 0.05)")
-    ax.set_title(f"simdact vs peers: accuracy against speed ({cpu_model()})")
+    ax.set_ylabel("max error, float32 ULPs (strided sweep, tails included; 0 shown at 0.05, "
+                  "inf at 1e10)", fontsize=8)
+    ax.set_title(f"simdact vs peers: accuracy against speed ({cpu})", fontsize=10)
     fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
-def main(args):
-    funcs = [f for f in sa.functions()
-             if (not args.functions or f.name in args.functions) and f.kind != "param"]
+# ------------------------------------------------------------------ command line
+def _command(args):
+    """The timing run as a command line (the options that change the data)."""
+    parts = ["python -m simdact bench"] + list(args.functions)
+    parts += [f"--{k} {getattr(args, k)}" for k in ("sizes", "threads") if getattr(args, k)]
+    parts += [f"--isa {i}" for i in args.isa or []]
+    parts += ["--out-only"] if args.out_only else []
+    return " ".join(parts + [f"--repeat {args.repeat}"])
+
+
+def run(args):
+    """Time the grid: the report (meta, rows, targets)."""
+    funcs = sa.functions()
+    unknown = set(args.functions) - {f.name for f in funcs}
+    if unknown:
+        raise SystemExit(f"unknown function(s): {', '.join(sorted(unknown))}")
+    funcs = [f for f in funcs if not args.functions or f.name in args.functions]
     sizes = [(s, SIZES[s]) for s in (args.sizes.split(",") if args.sizes else SIZES)]
-    nmax = os.cpu_count() or 1
-    threads = sorted({1, nmax}) if not args.threads else [int(t) for t in args.threads.split(",")]
+    cores = os.cpu_count() or 1
+    threads = (sorted({1, min(2, cores), cores}) if not args.threads
+               else [int(t) for t in args.threads.split(",")])
     outs = [True] if args.out_only else [True, False]
     isas = list(sa.isa().available if not args.isa else args.isa)
-    meta = dict(tool="python -m simdact bench", cpu=cpu_model(), machine=platform.machine(),
-                simdact=sa.__version__, numpy=np.__version__, peers=_peers.available(),
+    meta = dict(tool="python -m simdact bench", command=_command(args), cpu=cpu_model(),
+                machine=platform.machine(), cores=cores, simdact=sa.__version__,
+                numpy=np.__version__, peers=_peers.available(),
                 kernel_hash=getattr(_core, "KERNEL_HASH", None), isas=isas,
                 date=time.strftime("%Y-%m-%d"))
     print(f"CPU: {meta['cpu']}; peers: " + ", ".join(
         f"{k} {v or 'missing'}" for k, v in meta["peers"].items()), file=sys.stderr)
+    log = None if args.quiet else (lambda c: print(
+        f"  {c['function']} {c['size']} t={c['threads']} out={c['out']}", file=sys.stderr))
     rows = []
     for f in funcs:
-        rows += bench_function(f, sizes, threads, outs, isas, args.repeat,
-                               log=(lambda c: print(f"  {c['function']} {c['size']} "
-                                                    f"t={c['threads']} out={c['out']}",
-                                                    file=sys.stderr)) if not args.quiet else None)
-    print_table(rows)
-    rep = dict(meta=meta, rows=rows)
+        rows += bench_function(f, sizes, threads, outs, isas, args.repeat, log=log)
+    return dict(meta=meta, rows=rows, targets=summary_targets(rows, cores))
+
+
+def main(args):
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as fh:
+            rep = json.load(fh)
+    else:
+        rep = run(args)
+    print_table(rep["rows"])
+    print("\ntargets:\n" + "\n".join(summary_lines(rep["targets"])))
     if args.plot:
-        acc = accuracy_points(funcs)
-        rep["accuracy"] = [dict(function=k[0], impl=k[1], max_ulp=v) for k, v in acc.items()]
+        if "accuracy" in rep:
+            acc = {(a["function"], a["impl"]): a["max_ulp"] for a in rep["accuracy"]}
+        else:
+            names = {r["function"] for r in rep["rows"]}
+            acc = accuracy_points([f for f in sa.functions() if f.name in names])
+            rep["accuracy"] = [dict(function=k[0], impl=k[1], max_ulp=v) for k, v in acc.items()]
         try:
-            plot(rows, acc, args.plot)
+            plot(rep["rows"], acc, args.plot, rep["meta"]["cpu"])
             print(f"wrote {args.plot}", file=sys.stderr)
         except ImportError:
             print("matplotlib is not installed: no plot", file=sys.stderr)
+    if args.readme:
+        link = (os.path.relpath(args.plot, os.path.dirname(os.path.abspath(args.readme)))
+                .replace(os.sep, "/") if args.plot else None)
+        write_readme(args.readme, render_block(rep, link))
+        print(f"wrote the bench block of {args.readme}", file=sys.stderr)
     if args.json:
-        with open(args.json, "w") as fh:
+        with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(rep, fh, indent=1)
         print(f"wrote {args.json}", file=sys.stderr)
     return 0
@@ -273,11 +546,15 @@ def add_parser(sub):
     b = sub.add_parser("bench", help="simdact against NumPy, numexpr, PyTorch, ONNX Runtime")
     b.add_argument("functions", nargs="*", help="names (default: every function)")
     b.add_argument("--sizes", help="comma list of " + ",".join(SIZES) + " (default: all)")
-    b.add_argument("--threads", help="comma list of thread counts (default: 1 and all cores)")
+    b.add_argument("--threads", help="comma list of thread counts (default: 1, 2 and all cores)")
     b.add_argument("--isa", action="append", help="restrict simdact to this ISA (repeatable)")
     b.add_argument("--out-only", action="store_true", help="only calls with out= given")
-    b.add_argument("--repeat", type=int, default=5)
+    b.add_argument("--repeat", type=int, default=5, help="interleaved rounds per cell")
     b.add_argument("--json", metavar="PATH")
     b.add_argument("--plot", metavar="PNG", help="accuracy-vs-speed plot (matplotlib)")
+    b.add_argument("--readme", metavar="PATH",
+                   help="write the Markdown summary between PATH's bench markers")
+    b.add_argument("--from-json", metavar="PATH",
+                   help="render the table / --readme / --plot from a saved --json, no timing")
     b.add_argument("--quiet", action="store_true")
     return b
