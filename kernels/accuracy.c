@@ -198,9 +198,11 @@ int sa_acc_sweep(int id, const float *ops, const int *isas, int nisa, uint64_t s
                     if (!(e <= budget))
                         s->n_over++;
                     if (fabs(rd[j]) >= 0x1p-126) {
-                        double rel = isfinite(e) && isfinite(rd[j])
+                        /* e == 0: y is the float32 rounding of ref (an overflow to inf too) */
+                        double rel = e == 0.0 ? 0.0
+                                     : isfinite(e) && isfinite(rd[j])
                                          ? fabs((double)y[j] - rd[j]) / fabs(rd[j])
-                                         : (e == 0.0 ? 0.0 : INFINITY);
+                                         : INFINITY;
                         if (rel > s->max_rel) {
                             s->max_rel = rel;
                             s->rel_x = x[j];

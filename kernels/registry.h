@@ -109,8 +109,8 @@ SA_FN(relu,        SA_UNARY, select,            0.0, 0.0, 0, "relu(x) = max(x, 0
 SA_FN(sigmoid,     SA_UNARY, rr2_p7_div,        0.78, 2.0, 0, "sigmoid(x) = 1 / (1 + exp(-x))")
 SA_FN(tanh,        SA_UNARY, p13_rr2_p7_div,    0.72, 2.0, 0, "tanh(x), hyperbolic tangent")
 SA_FN(silu,        SA_UNARY, rr2_p7_div,        0.78, 2.0, 0, "silu(x) = x * sigmoid(x)  (swish with beta = 1)")
-SA_FN(erf,         SA_UNARY, p13_erfc_p9,       1.07, 2.0, 0, "erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt")
-SA_FN(gelu,        SA_UNARY, p9_erfc_p10,       1.25, 2.0, 0, "gelu(x) = x * Phi(x) = x/2 * erfc(-x/sqrt(2))  (exact GELU, erf form)")
+SA_FN(erf,         SA_UNARY, p13_erfc_p9,       0.76, 2.0, 0, "erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt")
+SA_FN(gelu,        SA_UNARY, p9_erfc_p10,       0.87, 2.0, 0, "gelu(x) = x * Phi(x) = x/2 * erfc(-x/sqrt(2))  (exact GELU, erf form)")
 SA_FN(gelu_tanh,   SA_UNARY, hilo_rr2_p7_div,   0.78, 2.0, 0, "gelu_tanh(x) = x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))")
 SA_FN(softmax,     SA_ROW,   max_rr2_p7_f64sum, 0.7, 2.0, 0, "softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x), over the last axis")
 SA_FN(log_softmax, SA_ROW,   max_rr2_p7_log1p,  1.0, 2.0, 1, "log_softmax(x)_i = x_i - max x - log(sum_j exp(x_j - max x)), over the last axis")
@@ -135,8 +135,8 @@ SA_PFN(swish,        beta,           1,  1.0,  0.0,  hilo_rr2_p7_div, 0.65, 2.0,
 SA_BFN(prelu,        slope, select_mul,      0.5, 1.0, 1, "prelu(x, slope) = x if x > 0 else slope * x  (slope an operand: per channel by broadcasting)")
 SA_BFN(reglu,        b,     select_mul,      0.5, 1.0, 1, "reglu(a, b) = relu(a) * b")
 SA_BFN(swiglu,       b,     rr2_p7_div_f64,  0.65, 3.0, 1, "swiglu(a, b) = silu(a) * b")
-SA_BFN(geglu,        b,     p9_erfc_p10_f64, 1.75, 3.0, 1, "geglu(a, b) = gelu(a) * b  (exact erf GELU)")
-SA_BFN(geglu_tanh,   b,     hilo_rr2_p7_div_f64, 0.6, 3.0, 1, "geglu_tanh(a, b) = gelu_tanh(a) * b")
+SA_BFN(geglu,        b,     p9_erfc_p10_f64, 0.85, 3.0, 1, "geglu(a, b) = gelu(a) * b  (exact erf GELU)")
+SA_BFN(geglu_tanh,   b,     hilo_rr2_p7_div_f64, 0.62, 3.0, 1, "geglu_tanh(a, b) = gelu_tanh(a) * b")
 
 /* Gradients.
  *      fwd          src  algo             f32  f64 */
