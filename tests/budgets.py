@@ -14,7 +14,9 @@ _GATED = ["swiglu", "geglu", "geglu_tanh", "reglu"]
 
 # float32 ULPs over all finite float32 inputs (softmax-like: per element, random rows);
 # a parametric form shares its function's ceiling (name_<params> -> name).
-F32_CEILING = {**{n: 2.0 for n in _EXP_LOG}, **{n: 1.0 for n in _EXACTISH},
+# issue 4: <= 1.0 ULP for every exp/log/erf-based function (met by all: the largest is gelu's
+# 0.87), <= 3 for gated units (a product after the activation).
+F32_CEILING = {**{n: 1.0 for n in _EXP_LOG}, **{n: 1.0 for n in _EXACTISH},
                **{n: 3.0 for n in _GATED}, "relu": 0.0}
 F64_CEILING = {n: 2.0 for n in F32_CEILING}
 F64_CEILING.update({n: 3.0 for n in _GATED})

@@ -132,6 +132,8 @@ def test_summary_targets():
     unchecked = ts[("16M, 2 threads", "tanh", "accurate")]
     assert unchecked["met"] is False and "not measured" in unchecked["note"]
     assert ts[("1M, 1 thread", "gelu", "fast")]["met"] is True
+    speedup = ts[("fast tier at 1M, 1 thread", "gelu", "fast")]        # issue 4: >= 1.5x
+    assert speedup["measured"] == pytest.approx(0.4 / 0.25) and speedup["met"] is True
     lines = _bench.summary_lines(list(ts.values()))
     assert any("not met: gelu 1.33" in s for s in lines)
 
