@@ -526,6 +526,10 @@ static intptr_t row_tile(intptr_t n, size_t elsize)
     intptr_t t = (intptr_t)((1 << 20) / ((size_t)n * elsize));
     return t < 1 ? 1 : t > SA_ROW_TILE ? SA_ROW_TILE : t;
 }
+/* Leading dimension of a tile buffer: n rounded up to 16 elements plus 16, so the tile's rows
+ * never sit a multiple of 4 KiB apart (n = 1024 float32 would put all 16 rows of a gather step
+ * in one L1 set: 4K aliasing, every store a miss). */
+static intptr_t row_ld(intptr_t n) { return (n + 15) / 16 * 16 + 16; }
 
 #define SA_DEFINE_ROW(T, SUFFIX, KERNEL_EXPR)                                            \
     static void row_body_##SUFFIX(void *p, intptr_t lo, intptr_t hi)                    \
@@ -538,8 +542,8 @@ static intptr_t row_tile(intptr_t n, size_t elsize)
                 k((const T *)(c->x + r * c->xos), (T *)(c->y + r * c->yos), (size_t)n); \
             return;                                                                     \
         }                                                                               \
-        intptr_t tile = row_tile(n, sizeof(T));                                         \
-        T *buf = (T *)malloc((size_t)n * (size_t)tile * sizeof(T));                     \
+        intptr_t tile = row_tile(n, sizeof(T)), ld = row_ld(n);                         \
+        T *buf = (T *)malloc((size_t)ld * (size_t)tile * sizeof(T));                    \
         for (intptr_t r = lo; r < hi; r += tile) {                                      \
             intptr_t m = hi - r < tile ? hi - r : tile;                                 \
             if (!buf) {                                                                 \
@@ -551,14 +555,14 @@ static intptr_t row_tile(intptr_t n, size_t elsize)
             for (intptr_t j = 0; j < n; j++) {                                          \
                 const char *src = c->x + r * c->xos + j * c->xis;                       \
                 for (intptr_t t = 0; t < m; t++)                                        \
-                    buf[t * n + j] = *(const T *)(src + t * c->xos);                    \
+                    buf[t * ld + j] = *(const T *)(src + t * c->xos);                   \
             }                                                                           \
             for (intptr_t t = 0; t < m; t++)                                            \
-                k(buf + t * n, buf + t * n, (size_t)n);                                 \
+                k(buf + t * ld, buf + t * ld, (size_t)n);                               \
             for (intptr_t j = 0; j < n; j++) {                                          \
                 char *dst = c->y + r * c->yos + j * c->yis;                             \
                 for (intptr_t t = 0; t < m; t++)                                        \
-                    *(T *)(dst + t * c->yos) = buf[t * n + j];                          \
+                    *(T *)(dst + t * c->yos) = buf[t * ld + j];                         \
             }                                                                           \
         }                                                                               \
         free(buf);                                                                      \
