@@ -398,7 +398,8 @@ def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, pee
             report["float64"] += r64
     for fi in sa.fast.functions():
         if (names is None or fi.name in names) and fi.kind != "row":
-            report["fast"] += sweep_fast(fi, isas, stride, progress)
+            report["fast"] += sweep_fast(fi, isas, grid_stride if fi.params else stride,
+                                         progress)
     print_report(report, stream)
     report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials",
                                          "fast") for r in report[k])
