@@ -103,6 +103,21 @@ SA_INLINE sa_v fx_exp_pn2(sa_v z, sa_v zl, sa_v *n, sa_vi *k) {
     *n = nn;
     return v_fma(r, p, v_set1(1.0f));
 }
+/* An odd function that saturates at 1: f(x) = sign(x) f(a), a = |x|, f(a) = a P(a^2) / Q(a^2)
+ * for a < X (coefficient tables lowest degree first, np and nq entries, Horner in float),
+ * 1 for a >= X (a clamped at X first, so no lane overflows). One refined reciprocal of Q, two
+ * products, one select (tanh_fast, erf_fast). */
+SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_, int nq, float X) {
+    sa_v a = v_abs(x);
+    sa_v ac = fx_min(a, v_set1(X));
+    sa_v s = v_mul(ac, ac);
+    sa_v P, Q;
+    SA_HORNER(s, P_, np, P);
+    SA_HORNER(s, Q_, nq, Q);
+    sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
+    y = v_sel(v_ge(a, v_set1(X)), v_set1(1.0f), y);
+    return v_copysign_pos(y, x);
+}
 #define SA_FX_ZERO v_set1(0.0f)
 
 /* ======================================================================== sigmoid_fast
@@ -193,15 +208,7 @@ static const float SA_FX_TANH_Q[5] = {1.0f, 0x1.de5ae2p-2f, 0x1.a7f834p-6f, 0x1.
                                       0x1.a1824cp-21f};
 #define SA_FX_TANH_X 9.0f
 SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
-    sa_v a = v_abs(x);
-    sa_v ac = fx_min(a, v_set1(SA_FX_TANH_X));
-    sa_v s = v_mul(ac, ac);
-    sa_v P, Q;
-    SA_HORNER(s, SA_FX_TANH_P, 5, P);
-    SA_HORNER(s, SA_FX_TANH_Q, 5, Q);
-    sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
-    y = v_sel(v_ge(a, v_set1(SA_FX_TANH_X)), v_set1(1.0f), y);
-    return v_copysign_pos(y, x);
+    return fx_odd_rational(x, SA_FX_TANH_P, 5, SA_FX_TANH_Q, 5, SA_FX_TANH_X);
 }
 SA_DEF_UNARY(tanh_fast, rat4_4_rcp, sa_tanh_fast_v)
 
@@ -217,15 +224,7 @@ static const float SA_FX_ERF_Q[6] = {1.0f, 0x1.010f82p-1f, 0x1.d361ecp-4f, 0x1.e
                                      0x1.30be02p-10f, 0x1.3f8bb0p-15f};
 #define SA_FX_ERF_X 3.92f
 SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
-    sa_v a = v_abs(x);
-    sa_v ac = fx_min(a, v_set1(SA_FX_ERF_X));
-    sa_v s = v_mul(ac, ac);
-    sa_v P, Q;
-    SA_HORNER(s, SA_FX_ERF_P, 6, P);
-    SA_HORNER(s, SA_FX_ERF_Q, 6, Q);
-    sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
-    y = v_sel(v_ge(a, v_set1(SA_FX_ERF_X)), v_set1(1.0f), y);
-    return v_copysign_pos(y, x);
+    return fx_odd_rational(x, SA_FX_ERF_P, 6, SA_FX_ERF_Q, 6, SA_FX_ERF_X);
 }
 SA_DEF_UNARY(erf_fast, rat5_5_rcp, sa_erf_fast_v)
 

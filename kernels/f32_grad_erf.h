@@ -103,7 +103,7 @@ SA_DEF_GRAD(erf_backward, sqr2_rr2_p7_f64, sa_erf_bwd_v)
  *               Fast2Sum pair wh + wl): gelu' = 1/2 + x (wh + wl) + x C E, gelu = x/2 + x^2 w;
  *   |x| >= 0.5: Phi(x) = [x > 0] - sgn(x) E T(a) / a:
  *               gelu' = [x > 0] + 2^k (m + mlo) (x C - sgn(x) T / a), gelu = max(x, 0) - E T.
- * T is evaluated here in float64 (not with sa_gelu_tail_lim, which rounds its Horner steps in
+ * T is evaluated here in float64 (not by a float Horner, which rounds its steps in
  * float: up to ~1.5 ULP of T at the left end of piece A, where the terms alternate) from the
  * same coefficient tables, piece A on [0.5, 2.5), piece B on [2.5, 8), and above 8 (piece B
  * is fitted to 14.5 only: 1.7 * 2^-24 off at 24.5) piece C, the asymptotic series

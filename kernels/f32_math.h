@@ -56,16 +56,18 @@ static const float SA_GELU_TB[11] = {0x1.98844ep-2f, -0x1.987ce8p-2f, 0x1.317a5e
 
 /* ---------------------------------------------------------------------------- exp core
  * exp(hi + lo) = (m + mlo) * 2^k, m in [0.70, 1.42], |mlo| <= ulp(m), k integer.
- *   hi is clamped to [-126, 126] (NaN kept), so k is in [-182, 182]; callers select the
- *   saturated results themselves. |lo| must be <= ~2^-20 (a rounding error of hi).
+ *   The argument is bounded by the caller (sa_exp_core_nc) or clamped (sa_exp_core_lim,
+ *   sa_exp_core, below); callers select the saturated results themselves. |lo| must be
+ *   <= ~2^-20 (a rounding error of hi).
  *   Reduction: n = round(hi*log2e) (fma + magic constant), r = hi - n*LN2_HI exactly (fma),
  *   rl = lo - n*LN2_LO; expm1(r) = r + t, t = r^2 P(r) (degree 7), kept as the Fast2Sum pair
  *   sh + sl; the low part of the argument is folded in as exp(r + rl) = (1 + s)(1 + rl);
  *   m = 1 + sh rounded, mlo = ((1 - m) + sh) + sl (the first two terms exactly).
  * Error of m + mlo: about 2^-28 relative (polynomial 0.002 * 2^-24, rounding of t and r^2,
- *   rl's rounding), so a caller that rounds once sees ~0.5 ULP. */
-SA_INLINE sa_v sa_exp_core_lim(sa_v hi, sa_v lo, float lim, sa_vi *k, sa_v *mlo) {
-    hi = v_clamp(hi, -lim, lim);
+ *   rl's rounding), so a caller that rounds once sees ~0.5 ULP.
+ * sa_exp_core_nc: no clamp, for callers whose argument is bounded already (|hi| <= 240, or
+ *   NaN: m is then NaN). */
+SA_INLINE sa_v sa_exp_core_nc(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
     sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), k);
     sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
     sa_v rl = v_fma(n, v_set1(-SA_LN2_LO), lo);
@@ -82,29 +84,14 @@ SA_INLINE sa_v sa_exp_core_lim(sa_v hi, sa_v lo, float lim, sa_vi *k, sa_v *mlo)
     *mlo = v_add(v_add(v_sub(one, m), sh), sl);   /* (1 - m) + sh is exact (Fast2Sum) */
     return m;
 }
-/* sa_exp_core_lim: the same core with hi clamped to [-lim, lim] instead of [-126, 126]
- * (lim <= 240: k in [-347, 347], r still exact); callers whose k can leave [-252, 254]
- * (v_ldexp's range) scale in float64 (f32_cores.h). */
+/* sa_exp_core_lim: the core with hi clamped to [-lim, lim] (NaN kept); lim <= 240 keeps k in
+ * [-347, 347] and r exact; callers whose k can leave [-252, 254] (v_ldexp's range) scale in
+ * float64 (f32_cores.h). sa_exp_core: lim = 126, k in [-182, 182]. */
+SA_INLINE sa_v sa_exp_core_lim(sa_v hi, sa_v lo, float lim, sa_vi *k, sa_v *mlo) {
+    return sa_exp_core_nc(v_clamp(hi, -lim, lim), lo, k, mlo);
+}
 SA_INLINE sa_v sa_exp_core(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
     return sa_exp_core_lim(hi, lo, 126.0f, k, mlo);
-}
-/* sa_exp_core_nc: the same core without the clamp, for callers whose argument is bounded
- * already (|hi| <= 240, or NaN: m is then NaN); the same operations as sa_exp_core_lim after its
- * clamp, so the results agree wherever the clamp does nothing. */
-SA_INLINE sa_v sa_exp_core_nc(sa_v hi, sa_v lo, sa_vi *k, sa_v *mlo) {
-    sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), k);
-    sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
-    sa_v rl = v_fma(n, v_set1(-SA_LN2_LO), lo);
-    sa_v p;
-    SA_HORNER(r, SA_EXP_P, 6, p);
-    sa_v t = v_mul(v_mul(r, r), p);
-    sa_v sh = v_add(r, t);
-    sa_v sl = v_add(v_sub(r, sh), t);
-    sl = v_add(sl, v_fma(sh, rl, rl));
-    sa_v one = v_set1(1.0f);
-    sa_v m = v_add(one, sh);
-    *mlo = v_add(v_add(v_sub(one, m), sh), sl);
-    return m;
 }
 
 /* ------------------------------------------------------------------------ sigmoid core
@@ -152,36 +139,10 @@ SA_INLINE sa_v sa_sqr2(sa_v x, sa_v *l) {
     return h;
 }
 
-/* ------------------------------------------------------------------------- gelu tail
- * For a >= 0.5: exp(-a^2/2) * T(a) = (p) * 2^k (p unscaled, k integer), T as above, a^2/2
- * formed exactly as hi + lo so the exponential keeps full relative accuracy. */
-SA_INLINE sa_v sa_gelu_tail_lim(sa_v a, float lim, sa_vi *k) {
-    sa_v x2l;
-    sa_v x2h = sa_sqr2(a, &x2l);
-    sa_v half = v_set1(0.5f);
-    sa_v mlo;
-    sa_v m = sa_exp_core_lim(v_neg(v_mul(x2h, half)), v_neg(v_mul(x2l, half)), lim, k, &mlo);
-    sa_m pa = v_lt(a, v_set1(2.5f));
-    sa_v t = v_sel(pa, v_sub(a, v_set1(1.5f)), v_div(v_set1(1.0f), x2h));
-    sa_v h = v_sel(pa, v_set1(SA_GELU_TA[10]), v_set1(SA_GELU_TB[10]));
-    for (int j = 9; j >= 1; j--)
-        h = v_fma(h, t, v_sel(pa, v_set1(SA_GELU_TA[j]), v_set1(SA_GELU_TB[j])));
-    /* last Horner step as a pair: T = c0 + h t = th + tl (|h t| < |c0| on both pieces) */
-    sa_v c0 = v_sel(pa, v_set1(SA_GELU_TA[0]), v_set1(SA_GELU_TB[0]));
-    sa_v ph = v_mul(h, t);
-    sa_v pl = v_fma(h, t, v_neg(ph));
-    sa_v th = v_add(c0, ph);
-    sa_v tl = v_add(v_add(v_sub(c0, th), ph), pl);
-    /* (m + mlo) * (th + tl), rounded once */
-    return v_fma(m, th, v_fma(m, tl, v_mul(mlo, th)));
-}
-/* a^2/2 clamped to 126 (the original range, a <= 15.87) */
-SA_INLINE sa_v sa_gelu_tail(sa_v a, sa_vi *k) { return sa_gelu_tail_lim(a, 126.0f, k); }
-
 /* ------------------------------------------------------------------- gelu T as a pair
  * T(a) = th + *tl for a in [0.5, 20.5] from the tables above (piece A below 2.5, piece B
  * above), given a^2 = x2h + x2l exactly as nh = -x2h/2, nl = -x2l/2 (the gelu exp argument),
- * with less evaluation error than sa_gelu_tail_lim's float Horner (up to 1.2 * 2^-24 of T at
+ * with less evaluation error than a plain float Horner (up to 1.2 * 2^-24 of T at
  * a = 0.5, where the terms of piece A in t = a - 1.5 = -1 all have one sign and the partial
  * sums of degree 0..2 are as large as T):
  *   - degrees 3..10 by Estrin in float (their rounding reaches T times t^3: <= 0.1 * 2^-24),
