@@ -131,8 +131,14 @@ SA_DEF_PARAM(celu, div2_rr2_p7_expm1, sa_celu_pv)
  *   beta = 0 -> +inf (log 2 / 0 as torch). */
 SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_v zero = v_set1(0.0f), one = v_set1(1.0f);
-    sa_v sc = v_set1(0x1p-64f);
-    sa_m big = v_gt(v_mul(v_mul(v_abs(x), sc), v_mul(v_abs(be), sc)), v_set1(200.0f * 0x1p-128f));
+    /* |beta x| > 200, decided on fl32(|beta x|): the product is exact in float64 (no range
+     * limit; a float32 product of operands scaled by 2^-64 went subnormal for |beta x| < 4, a
+     * microcode assist per vector), clamped to [1, 1000] (NaN kept) before it is rounded */
+    sa_vd bx[2];
+    for (int h = 0; h < SA_DN; h++)
+        bx[h] = vd_max(vd_set1(1.0), vd_min(vd_set1(1000.0),
+                                             vd_mul(sa_vdh(v_abs(x), h), sa_vdh(v_abs(be), h))));
+    sa_m big = v_gt(SA_D_JOIN(bx), v_set1(200.0f));
     sa_m negp = v_lt(v_mul(v_copysign_pos(one, x), v_copysign_pos(one, be)), zero);
     sa_v xs = v_sel(big, zero, x);
     sa_v vh = v_mul(be, xs);
@@ -147,7 +153,10 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
         sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
-        r[h] = vd_add(sa_vdh(xp, h), vd_div(sa_log1p_d(E), sa_vdh(be, h)));
+        /* L / beta as L times 1/beta (rounded, 2^-53: invisible after the float32
+         * rounding), so the division runs beside the exp and log1p chain, not after it */
+        sa_vd rb = vd_div(vd_set1(1.0), sa_vdh(be, h));
+        r[h] = vd_add(sa_vdh(xp, h), vd_mul(sa_log1p_d(E), rb));
     }
     sa_v y = SA_D_JOIN(r);
     y = v_sel(v_gt(vh, th), x, y);

@@ -11,6 +11,8 @@
  *
  * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane. Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
+ * vd_min(a, b) = a < b ? a : b and vd_max(a, b) = a > b ? a : b (x86 minpd / maxpd: b when
+ * either is NaN, so vd_min(constant, v) keeps a NaN v).
  */
 #ifndef SA_SIMD_H
 #define SA_SIMD_H
@@ -74,6 +76,8 @@ SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return _mm512_add_pd(a, b); }
 SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm512_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm512_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
+SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm512_min_pd(a, b); }
+SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm512_max_pd(a, b); }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm512_storeu_pd(p, a); }
 SA_INLINE sa_vd vd_loadu(const double *p) { return _mm512_loadu_pd(p); }
 
@@ -127,6 +131,8 @@ SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return _mm256_add_pd(a, b); }
 SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm256_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm256_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
+SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm256_min_pd(a, b); }
+SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm256_max_pd(a, b); }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm256_storeu_pd(p, a); }
 SA_INLINE sa_vd vd_loadu(const double *p) { return _mm256_loadu_pd(p); }
 
@@ -178,6 +184,8 @@ SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return a + b; }
 SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return a - b; }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return a * b; }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
+SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return a < b ? a : b; }
+SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return a > b ? a : b; }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { *p = a; }
 SA_INLINE sa_vd vd_loadu(const double *p) { return *p; }
 #else
