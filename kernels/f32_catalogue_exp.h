@@ -147,8 +147,7 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_vi k;
     sa_v mlo;
     sa_v m = sa_exp_core_lim(v_neg(v_abs(vh)), v_sel(vpos, v_neg(vl), vl), 210.0f, &k, &mlo);
-    sa_v p[4];
-    sa_pow2_parts(k, p);
+    sa_p2 p = sa_pow2(k);
     sa_v xp = v_sel(vpos, x, zero);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
@@ -177,8 +176,7 @@ SA_INLINE sa_v sa_log_sigmoid_v(sa_v x) {
     sa_vi k;
     sa_v mlo;
     sa_v m = sa_exp_core(v_neg(v_abs(x)), zero, &k, &mlo);
-    sa_v p[4];
-    sa_pow2_parts(k, p);
+    sa_p2 p = sa_pow2(k);
     sa_v xm = v_sel(v_lt(x, zero), x, zero);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
@@ -204,8 +202,7 @@ SA_INLINE sa_v sa_mish_v(sa_v x) {
     sa_vi k;
     sa_v mlo;
     sa_v m = sa_exp_core(v_neg(v_abs(x)), zero, &k, &mlo);
-    sa_v p[4];
-    sa_pow2_parts(k, p);
+    sa_p2 p = sa_pow2(k);
     sa_m pos = v_gt(x, zero);
     sa_v cA = v_sel(pos, zero, one), c0 = v_sel(pos, one, zero);
     sa_v dA = v_sel(pos, two, one), d0 = v_sel(pos, one, two);
@@ -317,8 +314,7 @@ SA_INLINE sa_v sa_geglu_pv(sa_v x, sa_v b, sa_v q_) {
     sa_v gl = v_fma(mlo, tl, v_fma(mlo, th, v_fma(m, tl, v_fma(m, th, v_neg(gh)))));
     gh = v_sel(sm, zero, gh);
     gl = v_sel(sm, zero, gl);
-    sa_v p[4];
-    sa_pow2_parts(k, p);
+    sa_p2 p = sa_pow2(k);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
         sa_vd xsd = sa_vdh(xs, h); /* x in the small lanes, 0 elsewhere (no inf * 0) */

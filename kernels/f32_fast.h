@@ -298,8 +298,8 @@ SA_DEF_UNARY(mish_fast, rr2_p5_rcp, sa_mish_fast_v)
  *            signs, subnormals normalized), y = vscalefps(ma m mb, ea + eb + n): two float
  *            products and the final scaling; zeros (exponent -inf), infinities (+inf) and NaNs
  *            give 0 * finite = +-0, inf * 0 = NaN, inf * finite = +-inf as the plain product.
- *   AVX2:    (a m b) 2^k in float64 (a m exact, 2^k built as a float64), rounded once.
- *   scalar:  the same with 2^k in four float factors (sa_pow2_parts, f32_cores.h). */
+ *   AVX2, scalar: (a m b) 2^k in float64 (a m exact, 2^k built as a float64: sa_pow2,
+ *            f32_cores.h), rounded once. */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)k;
@@ -308,25 +308,10 @@ SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     __m512 e = _mm512_add_ps(_mm512_add_ps(_mm512_getexp_ps(a), _mm512_getexp_ps(b)), n);
     return _mm512_scalef_ps(_mm512_mul_ps(_mm512_mul_ps(ma, m), mb), e);
 }
-#elif defined(SA_TARGET_AVX2)
-/* 2^k as float64 (exponent field built from k sign-extended to 64 bits), k in [-1022, 1023] */
-SA_INLINE __m256d fx_pow2_d(__m128i k) {
-    __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(k), _mm256_set1_epi64x(1023));
-    return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
-}
-SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
-    (void)n;
-    __m256d lo = _mm256_mul_pd(_mm256_mul_pd(vd_lo(a), vd_lo(m)), vd_lo(b));
-    __m256d hi = _mm256_mul_pd(_mm256_mul_pd(vd_hi(a), vd_hi(m)), vd_hi(b));
-    lo = _mm256_mul_pd(lo, fx_pow2_d(_mm256_castsi256_si128(k)));
-    hi = _mm256_mul_pd(hi, fx_pow2_d(_mm256_extracti128_si256(k, 1)));
-    return v_from_vd(lo, hi);
-}
 #else
 SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)n;
-    sa_v p[4];
-    sa_pow2_parts(k, p);
+    sa_p2 p = sa_pow2(k);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++)
         r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(a, h), sa_vdh(m, h)), sa_vdh(b, h)), p, h);

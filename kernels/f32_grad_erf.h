@@ -24,7 +24,7 @@
  * 2^256, so derivatives down to e^-281 still matter. The core stays exact there: for |hi| >= 4,
  * hi and n * LN2_HI are both multiples of 2^-21 and |r| <= 0.35, so r = hi - n * LN2_HI is
  * exact; |hi * log2e| <= 433 is far inside the magic-constant rounding range; k in [-433, 433]
- * is inside sa_pow2_parts' [-504, 508] (the float64 scaling). Checked against exp in long
+ * is inside sa_pow2's [-1022, 1023] (the float64 scaling). Checked against exp in long
  * double on [-300, 300] (max relative error 2^-27.0, the same as on [-126, 126]).
  *
  * Errors: float32 ULPs of a float64 reference (tests/grad_ref_erf.py), measured over a strided
@@ -54,11 +54,11 @@
 /* ------------------------------------------------------------------- exp as float64
  * exp(hi + lo), hi clamped to [-SA_GLIM, SA_GLIM]: the core's (m + mlo) 2^k kept unrounded;
  * sa_gexp_d gives half h of it in float64, exactly (m + mlo fits in a double, 2^k exact). */
-typedef struct { sa_v m, mlo; sa_v p[4]; } sa_gexp;
+typedef struct { sa_v m, mlo; sa_p2 p; } sa_gexp;
 SA_INLINE void sa_gexp_core(sa_v hi, sa_v lo, sa_gexp *e) {
     sa_vi k;
     e->m = sa_exp_core_lim(hi, lo, SA_GLIM, &k, &e->mlo);
-    sa_pow2_parts(k, e->p);
+    e->p = sa_pow2(k);
 }
 /* m + mlo (unscaled) and the scaled value, half h */
 SA_INLINE sa_vd sa_gexp_m(const sa_gexp *e, int h) {

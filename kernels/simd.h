@@ -12,7 +12,8 @@
  * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane. Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
  * vd_min(a, b) = a < b ? a : b and vd_max(a, b) = a > b ? a : b (x86 minpd / maxpd: b when
- * either is NaN, so vd_min(constant, v) keeps a NaN v).
+ * either is NaN, so vd_min(constant, v) keeps a NaN v). vd_pow2i(k, h) = 2^k exactly as float64
+ * for the int32 lanes of half h, k in [-1022, 1023] (the exponent field built from k).
  */
 #ifndef SA_SIMD_H
 #define SA_SIMD_H
@@ -78,6 +79,11 @@ SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm512_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm512_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm512_max_pd(a, b); }
+SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
+    __m256i kh = h ? _mm512_extracti64x4_epi64(k, 1) : _mm512_castsi512_si256(k);
+    __m512i e = _mm512_add_epi64(_mm512_cvtepi32_epi64(kh), _mm512_set1_epi64(1023));
+    return _mm512_castsi512_pd(_mm512_slli_epi64(e, 52));
+}
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm512_storeu_pd(p, a); }
 SA_INLINE sa_vd vd_loadu(const double *p) { return _mm512_loadu_pd(p); }
 
@@ -133,6 +139,11 @@ SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm256_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm256_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm256_max_pd(a, b); }
+SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
+    __m128i kh = h ? _mm256_extracti128_si256(k, 1) : _mm256_castsi256_si128(k);
+    __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(kh), _mm256_set1_epi64x(1023));
+    return _mm256_castsi256_pd(_mm256_slli_epi64(e, 52));
+}
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm256_storeu_pd(p, a); }
 SA_INLINE sa_vd vd_loadu(const double *p) { return _mm256_loadu_pd(p); }
 
@@ -186,6 +197,13 @@ SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return a * b; }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return a < b ? a : b; }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return a > b ? a : b; }
+SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
+    (void)h;
+    uint64_t u = (uint64_t)(int64_t)(k + 1023) << 52;
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
 SA_INLINE void vd_storeu(double *p, sa_vd a) { *p = a; }
 SA_INLINE sa_vd vd_loadu(const double *p) { return *p; }
 #else
