@@ -267,8 +267,8 @@ def specials(f):
                 r = full(x.astype(np.float64), *[float(np.float32(d)) for d in f.defaults])
             else:
                 r = f.ufunc(x.astype(np.float64), *ops)
+            rt = r.astype(np.float32)  # the exact value rounded: beyond the range it is +-inf
         e = ulp_err(y, r, np.float32, -126, 23)
-        rt = r.astype(np.float32)
         for xi, yi, ri, ei in zip(x, y, rt, e):
             zero_ok = not (yi == 0 and ri == 0 and np.signbit(yi) != np.signbit(ri))
             rows.append(dict(function=f.name, operands=list(ops), x=float(xi), y=float(yi),
