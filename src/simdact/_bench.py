@@ -15,7 +15,10 @@ peer without the function as "-", never silently dropped.
 Timing is interleaved, since a machine's speed drifts over seconds: per cell every
 implementation gets a batch length (calls lasting about BATCH_S = 20 ms, at least one call, so
 a single call at 16M), then in each of `--repeat` rounds one batch of every implementation runs
-on the same arrays (the order rotating by round); each keeps its best batch. ns/element = batch
+on the same arrays (the order rotating by round); each keeps its best batch. Each batch starts
+after a pause of SETTLE_S: the worker threads of the implementation timed just before (libgomp's,
+ONNX Runtime's) spin for a while after their last call, and on a 2-core machine a spinning
+thread takes the core the next implementation's second thread needs. ns/element = batch
 time / calls / elements; GB/s counts one read per input array and one write. t_simdact / t_fast
 are the best ISA of each tier; ratio_peer(_fast) = over the fastest peer (< 1 is faster),
 ratio_copy(_fast) = over np.copyto, ratio_neg(_fast) = over np.negative.
@@ -48,6 +51,7 @@ from . import _core, _peers
 SIZES = {"1": 1, "1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 ROW_LENGTHS = (128, 1024, 32768)
 BATCH_S = 0.02
+SETTLE_S = 0.01  # seconds idle before each timed batch (see the module docstring)
 # (tier, implementation prefix, time field, field suffix, T_peer divisor of the 1M target)
 TIERS = (("accurate", "simdact[", "t_simdact", "", 1.2),
          ("fast", "simdact-fast[", "t_fast", "_fast", 1.5))
@@ -101,6 +105,7 @@ def time_interleaved(impls, n_elem, repeat):
             call, setup = impls[k]
             if setup:
                 setup()
+            time.sleep(SETTLE_S)
             t0 = time.perf_counter()
             for _ in range(calls[k]):
                 call()
