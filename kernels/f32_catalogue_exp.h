@@ -147,11 +147,10 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_vi k;
     sa_v mlo;
     sa_v m = sa_exp_core_lim(v_neg(v_abs(vh)), v_sel(vpos, v_neg(vl), vl), 210.0f, &k, &mlo);
-    sa_p2 p = sa_pow2(k);
     sa_v xp = v_sel(vpos, x, zero);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
-        sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
         /* L / beta as L times 1/beta (rounded, 2^-53: invisible after the float32
          * rounding), so the division runs beside the exp and log1p chain, not after it */
         sa_vd rb = vd_div(vd_set1(1.0), sa_vdh(be, h));
@@ -176,11 +175,10 @@ SA_INLINE sa_v sa_log_sigmoid_v(sa_v x) {
     sa_vi k;
     sa_v mlo;
     sa_v m = sa_exp_core(v_neg(v_abs(x)), zero, &k, &mlo);
-    sa_p2 p = sa_pow2(k);
     sa_v xm = v_sel(v_lt(x, zero), x, zero);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
-        sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
         r[h] = vd_sub(sa_vdh(xm, h), sa_log1p_d(E));
     }
     return SA_D_JOIN(r);
@@ -202,13 +200,12 @@ SA_INLINE sa_v sa_mish_v(sa_v x) {
     sa_vi k;
     sa_v mlo;
     sa_v m = sa_exp_core(v_neg(v_abs(x)), zero, &k, &mlo);
-    sa_p2 p = sa_pow2(k);
     sa_m pos = v_gt(x, zero);
     sa_v cA = v_sel(pos, zero, one), c0 = v_sel(pos, one, zero);
     sa_v dA = v_sel(pos, two, one), d0 = v_sel(pos, one, two);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
-        sa_vd A = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        sa_vd A = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
         sa_vd t2 = vd_set1(2.0);
         sa_vd num = vd_add(vd_mul(vd_add(vd_mul(sa_vdh(cA, h), A), t2), A), sa_vdh(c0, h));
         sa_vd den = vd_add(vd_mul(vd_add(vd_mul(sa_vdh(dA, h), A), t2), A), sa_vdh(d0, h));
@@ -314,13 +311,12 @@ SA_INLINE sa_v sa_geglu_pv(sa_v x, sa_v b, sa_v q_) {
     sa_v gl = v_fma(mlo, tl, v_fma(mlo, th, v_fma(m, tl, v_fma(m, th, v_neg(gh)))));
     gh = v_sel(sm, zero, gh);
     gl = v_sel(sm, zero, gl);
-    sa_p2 p = sa_pow2(k);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++) {
         sa_vd xsd = sa_vdh(xs, h); /* x in the small lanes, 0 elsewhere (no inf * 0) */
         sa_vd w = vd_add(vd_set1(0x1.9884533d43651p-2), sa_vdh(pp, h));
         sa_vd g = vd_add(sa_vdh(X, h), vd_mul(xsd, vd_add(vd_set1(0.5), vd_mul(xsd, w))));
-        g = vd_sub(g, sa_scale_d(vd_add(sa_vdh(gh, h), sa_vdh(gl, h)), p, h));
+        g = vd_sub(g, sa_scale_d(vd_add(sa_vdh(gh, h), sa_vdh(gl, h)), k, h));
         r[h] = vd_mul(g, sa_vdh(b, h));
     }
     sa_v y = SA_D_JOIN(r);

@@ -9,7 +9,7 @@
  *       the bodies of the f32_kernels.h kernels (moved here unchanged, bit for bit; sa_erf_v and
  *       sa_gelu_v since rewritten for <= 1 ULP, used by erf and gelu only);
  *   sa_gelu_tanh_arg   gelu_tanh's sigmoid argument as an exact-enough hi + lo pair;
- *   float64 finishing helpers (sa_vdh, sa_pow2, sa_scale_d), the wide sigmoid core
+ *   float64 finishing helpers (sa_vdh, sa_scale_d), the wide sigmoid core
  *   sa_sigmoid_core_w, the expm1 core sa_expm1_core and the float64 log1p sa_log1p_d used by
  *   the catalogue kernels (see their comments below).
  */
@@ -189,13 +189,10 @@ SA_INLINE sa_vd sa_vdh(sa_v a, int h) { return h ? vd_hi(a) : vd_lo(a); }
 #define SA_D_JOIN(r) v_from_vd((r)[0], (r)[0])
 #endif
 
-/* 2^k for float64 scaling, k integer in [-1022, 1023] (the callers' k stay within +-600):
- * kept as the int32 k, built per float64 half as an exponent field (vd_pow2i), one exact
- * multiply per half (was four float factors, four conversions and three multiplies) */
-typedef struct { sa_vi k; } sa_p2;
-SA_INLINE sa_p2 sa_pow2(sa_vi k) { sa_p2 p = {k}; return p; }
-/* d * 2^k in float64 (half h), exact while the result stays in the float64 normal range */
-SA_INLINE sa_vd sa_scale_d(sa_vd d, sa_p2 p, int h) { return vd_mul(d, vd_pow2i(p.k, h)); }
+/* d * 2^k in float64 (half h) for integer k in [-1022, 1023] (the callers' k stay within
+ * +-600): 2^k built as a float64 exponent field (vd_pow2i), one multiply, exact while the
+ * result stays in the float64 normal range */
+SA_INLINE sa_vd sa_scale_d(sa_vd d, sa_vi k, int h) { return vd_mul(d, vd_pow2i(k, h)); }
 /* integer k selected from a or b by a float mask */
 SA_INLINE sa_vi sa_seli(sa_m m, sa_vi a, sa_vi b) {
     return v_asint(v_sel(m, v_asfloat(a), v_asfloat(b)));
@@ -225,11 +222,10 @@ SA_INLINE sa_v sa_xsig_b(sa_v x, sa_v vh, sa_v vl, sa_v b) {
     q = v_sel(lo, zero, v_sel(hi, one, q));
     ql = v_sel(m_or(lo, hi), zero, ql);
     kq = sa_seli(hi, vi_set1(0), kq);
-    sa_p2 p = sa_pow2(kq);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++)
         r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(x, h), sa_vdh(b, h)),
-                                 vd_add(sa_vdh(q, h), sa_vdh(ql, h))), p, h);
+                                 vd_add(sa_vdh(q, h), sa_vdh(ql, h))), kq, h);
     return SA_D_JOIN(r);
 }
 
@@ -243,7 +239,7 @@ SA_INLINE sa_v sa_xsig_b(sa_v x, sa_v vh, sa_v vl, sa_v b) {
  *   included), otherwise |expm1| >= 0.29 and no cancellation remains. 2^-n is capped at 2^-126
  *   for n > 126 (relative effect 2^-126). zh < -87.5 gives expm1 = -1 + 2^-126.2, which rounds
  *   like the true value for every float multiplier. */
-typedef struct { sa_v sh, sl, t; sa_p2 p; } sa_em1;
+typedef struct { sa_v sh, sl, t; sa_vi k; } sa_em1;
 SA_INLINE void sa_expm1_core(sa_v zh, sa_v zl, sa_em1 *e) {
     zh = v_clamp(zh, -87.5f, 256.0f);
     sa_vi k;
@@ -259,19 +255,19 @@ SA_INLINE void sa_expm1_core(sa_v zh, sa_v zl, sa_em1 *e) {
     e->sl = v_add(sl, v_fma(sh, rl, rl));
     sa_vi kn = sa_seli(v_gt(n, v_set1(126.0f)), vi_set1(-126), vi_sub(vi_set1(0), k));
     e->t = v_pow2i(kn);
-    e->p = sa_pow2(k);
+    e->k = k;
 }
 SA_INLINE sa_vd sa_expm1_d(const sa_em1 *e, int h) {
     sa_vd c = vd_sub(vd_set1(1.0), sa_vdh(e->t, h));
-    return sa_scale_d(vd_add(vd_add(c, sa_vdh(e->sh, h)), sa_vdh(e->sl, h)), e->p, h);
+    return sa_scale_d(vd_add(vd_add(c, sa_vdh(e->sh, h)), sa_vdh(e->sl, h)), e->k, h);
 }
 
 /* ------------------------------------------------------------------------ float64 log1p
  * log1p(E) for E in [0, 1] (float64): u = E / (2 + E) in [0, 1/3], log1p(E) = 2 atanh(u) =
- * 2u (1 + u^2/3 + ... + u^16/17); the first omitted term is below 2^-32 relative. */
-/* the series' coefficients 1/(2j + 1), j = 0..8, as constants (a loop computing 1.0 / j
- * compiled to a scalar division per term), summed by Estrin in w = u^2 (depth 4 instead of
- * Horner's 8 dependent steps: this sits on the critical path after a float64 division) */
+ * 2u (1 + u^2/3 + ... + u^16/17); the first omitted term is below 2^-32 relative. The
+ * coefficients 1/(2j + 1) are constants (a loop computing 1.0 / j compiled to a scalar division
+ * per term), summed by Estrin in w = u^2 (depth 4 instead of Horner's 8 dependent steps: this
+ * sits on the critical path after a float64 division). */
 static const double SA_ATANH_C[9] = {1.0, 1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0,
                                      1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0, 1.0 / 17.0};
 SA_INLINE sa_vd sa_log1p_d(sa_vd e) {

@@ -298,7 +298,7 @@ SA_DEF_UNARY(mish_fast, rr2_p5_rcp, sa_mish_fast_v)
  *            signs, subnormals normalized), y = vscalefps(ma m mb, ea + eb + n): two float
  *            products and the final scaling; zeros (exponent -inf), infinities (+inf) and NaNs
  *            give 0 * finite = +-0, inf * 0 = NaN, inf * finite = +-inf as the plain product.
- *   AVX2, scalar: (a m b) 2^k in float64 (a m exact, 2^k built as a float64: sa_pow2,
+ *   AVX2, scalar: (a m b) 2^k in float64 (a m exact, 2^k built as a float64: sa_scale_d,
  *            f32_cores.h), rounded once. */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
@@ -311,10 +311,9 @@ SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
 #else
 SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)n;
-    sa_p2 p = sa_pow2(k);
     sa_vd r[2];
     for (int h = 0; h < SA_DN; h++)
-        r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(a, h), sa_vdh(m, h)), sa_vdh(b, h)), p, h);
+        r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(a, h), sa_vdh(m, h)), sa_vdh(b, h)), k, h);
     return SA_D_JOIN(r);
 }
 #endif

@@ -24,7 +24,7 @@
  * 2^256, so derivatives down to e^-281 still matter. The core stays exact there: for |hi| >= 4,
  * hi and n * LN2_HI are both multiples of 2^-21 and |r| <= 0.35, so r = hi - n * LN2_HI is
  * exact; |hi * log2e| <= 433 is far inside the magic-constant rounding range; k in [-433, 433]
- * is inside sa_pow2's [-1022, 1023] (the float64 scaling). Checked against exp in long
+ * is inside sa_scale_d's [-1022, 1023] (the float64 scaling). Checked against exp in long
  * double on [-300, 300] (max relative error 2^-27.0, the same as on [-126, 126]).
  *
  * Errors: float32 ULPs of a float64 reference (tests/grad_ref_erf.py), measured over a strided
@@ -54,17 +54,17 @@
 /* ------------------------------------------------------------------- exp as float64
  * exp(hi + lo), hi clamped to [-SA_GLIM, SA_GLIM]: the core's (m + mlo) 2^k kept unrounded;
  * sa_gexp_d gives half h of it in float64, exactly (m + mlo fits in a double, 2^k exact). */
-typedef struct { sa_v m, mlo; sa_p2 p; } sa_gexp;
+typedef struct { sa_v m, mlo; sa_vi k; } sa_gexp;
 SA_INLINE void sa_gexp_core(sa_v hi, sa_v lo, sa_gexp *e) {
     sa_vi k;
     e->m = sa_exp_core_lim(hi, lo, SA_GLIM, &k, &e->mlo);
-    e->p = sa_pow2(k);
+    e->k = k;
 }
 /* m + mlo (unscaled) and the scaled value, half h */
 SA_INLINE sa_vd sa_gexp_m(const sa_gexp *e, int h) {
     return vd_add(sa_vdh(e->m, h), sa_vdh(e->mlo, h));
 }
-SA_INLINE sa_vd sa_gexp_d(const sa_gexp *e, int h) { return sa_scale_d(sa_gexp_m(e, h), e->p, h); }
+SA_INLINE sa_vd sa_gexp_d(const sa_gexp *e, int h) { return sa_scale_d(sa_gexp_m(e, h), e->k, h); }
 
 SA_INLINE sa_v sa_g_inf(void) { return v_asfloat(vi_set1(0x7f800000)); }
 
@@ -174,7 +174,7 @@ SA_INLINE sa_vd sa_gelu_g_d(const sa_gelu_g *g, int h) {
     sa_vd w = vd_add(sa_vdh(g->wh, h), sa_vdh(g->wl, h));
     sa_vd f = vd_sub(vd_mul(sa_vdh(g->xc, h), vd_set1(SA_G_ISQ2PI)),
                      vd_mul(sa_vdh(g->S, h), vd_div(g->T[h], sa_vdh(g->at, h))));
-    sa_vd tl = sa_scale_d(vd_mul(sa_gexp_m(&g->e, h), f), g->e.p, h);
+    sa_vd tl = sa_scale_d(vd_mul(sa_gexp_m(&g->e, h), f), g->e.k, h);
     return vd_add(vd_add(sa_vdh(g->H, h), vd_mul(xs, w)), tl);
 }
 /* gelu(x), half h, float64: x/2 + x^2 w (small) or max(x, 0) - E T */
@@ -183,7 +183,7 @@ SA_INLINE sa_vd sa_gelu_v_d(const sa_gelu_g *g, int h) {
     sa_vd w = vd_add(sa_vdh(g->wh, h), sa_vdh(g->wl, h));
     sa_vd sm = vd_add(vd_mul(xs, vd_set1(0.5)), vd_mul(vd_mul(xs, xs), w));
     sa_vd tl = sa_scale_d(vd_mul(vd_mul(sa_vdh(g->St, h), sa_gexp_m(&g->e, h)), g->T[h]),
-                          g->e.p, h);
+                          g->e.k, h);
     return vd_sub(vd_add(sa_vdh(g->Xh, h), sm), tl);
 }
 

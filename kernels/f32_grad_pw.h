@@ -274,9 +274,8 @@ SA_INLINE void sa_g_exp_d(sa_v dh, sa_v dl, sa_m zero, sa_vd e[2]) {
     sa_v m = sa_exp_core_lim(dh, dl, SA_G_ELIM, &k, &mlo);
     m = v_sel(zero, v_set1(0.0f), m);
     mlo = v_sel(zero, v_set1(0.0f), mlo);
-    sa_p2 p = sa_pow2(k);
     for (int h = 0; h < SA_DN; h++)
-        e[h] = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), p, h);
+        e[h] = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
 }
 
 /* exp(x - mx) in float64 (mx the finite row max, far = mx - SA_G_FAR rounded): the difference

@@ -48,7 +48,7 @@
  * |lo| <= ~2^-20 finite: the exp core's reduction in float32 (n = round(hi log2e), r = hi -
  * n LN2_HI exact by fma, k in [-289, 289]), then in float64 z = r + (lo - n (ln2 - LN2_HI))
  * and E = exp(z) by its Taylor polynomial of degree 11 (|z| <= 0.3466: truncation 2^-46.7,
- * evaluation ~2^-52), scaled by 2^k exactly (sa_pow2): exp(hi + lo) to ~2^-46, so the
+ * evaluation ~2^-52), scaled by 2^k exactly (sa_scale_d): exp(hi + lo) to ~2^-46, so the
  * gradients' only visible error is their final rounding. */
 static const double SA_GEXP_T[12] = {
     0x1p+0, 0x1p+0, 0x1p-1, 0x1.5555555555555p-3, 0x1.5555555555555p-5, 0x1.1111111111111p-7,
@@ -60,13 +60,12 @@ SA_INLINE void sa_gexp_d(sa_v hi, sa_v lo, sa_vd e[2]) {
     sa_vi k;
     sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), &k);
     sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
-    sa_p2 p = sa_pow2(k);
     for (int h = 0; h < SA_DN; h++) {
         sa_vd z = vd_add(sa_vdh(r, h),
                          vd_sub(sa_vdh(lo, h), vd_mul(sa_vdh(n, h), vd_set1(SA_LN2_LO_D))));
         sa_vd q = vd_set1(SA_GEXP_T[11]);
         for (int j = 10; j >= 0; j--) q = vd_add(vd_mul(q, z), vd_set1(SA_GEXP_T[j]));
-        e[h] = sa_scale_d(q, p, h);
+        e[h] = sa_scale_d(q, k, h);
     }
 }
 
