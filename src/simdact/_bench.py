@@ -6,8 +6,9 @@ function) on every available ISA, the NumPy/SciPy formula a user would write, nu
 CPU kernels (aten `.out` ops into preallocated tensors) and ONNX Runtime's CPU provider (a model
 per op, io_binding to preallocated buffers), all pinned to the same thread count, and
 `np.copyto` as the memory-bandwidth floor (at 1 element also `np.negative`, numpy's own ufunc
-overhead). Parametric forms run at their default parameters (the `*_<params>` ufuncs with the
-defaults passed as scalars); two-operand functions (gated units, prelu) get a second random
+overhead, and where the operands differ from its one array a NumPy call with the same operands:
+`_numpy_same_shape`). Parametric forms run at their default parameters (the `*_<params>` ufuncs
+with the defaults passed as scalars); two-operand functions (gated units, prelu) get a second random
 operand b of the same shape. A peer without a single op for a function composes ops only under
 a label saying so ("torch (2 ops)"). A peer that is not installed is reported as "missing"; a
 peer without the function as "-", never silently dropped.
@@ -52,6 +53,7 @@ SIZES = {"1": 1, "1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 ROW_LENGTHS = (128, 1024, 32768)
 BATCH_S = 0.02
 SETTLE_S = 0.01  # seconds idle before each timed batch (see the module docstring)
+SMALL_N, SMALL_SPLIT = 1, 4  # shorter and more batches up to SMALL_N elements (time_interleaved)
 # (tier, implementation prefix, time field, field suffix, T_peer divisor of the 1M target)
 TIERS = (("accurate", "simdact[", "t_simdact", "", 1.2),
          ("fast", "simdact-fast[", "t_fast", "_fast", 1.5))
@@ -72,8 +74,8 @@ def cpu_model():
 
 
 # ------------------------------------------------------------------ timing
-def _batch_calls(call):
-    """Calls per batch so that a batch lasts about BATCH_S (at least one call)."""
+def _batch_calls(call, batch_s=BATCH_S):
+    """Calls per batch so that a batch lasts about batch_s (at least one call)."""
     call()                                    # warm-up (allocations, ORT binding, caches)
     k = 1
     while True:
@@ -81,21 +83,26 @@ def _batch_calls(call):
         for _ in range(k):
             call()
         dt = time.perf_counter() - t0
-        if dt >= BATCH_S / 10 or k >= 1 << 20:
-            return max(1, round(k * BATCH_S / max(dt, 1e-9)))
+        if dt >= batch_s / 10 or k >= 1 << 20:
+            return max(1, round(k * batch_s / max(dt, 1e-9)))
         k *= 10
 
 
 def time_interleaved(impls, n_elem, repeat):
     """impls: {name: (call, setup or None)}. Returns {name: best ns/element over `repeat`
     rounds of one batch each, or "error: <type>" for a call that raised}; `setup` (selecting
-    an ISA) runs before each batch, untimed."""
+    an ISA) runs before each batch, untimed. Up to SMALL_N elements (calls of about a
+    microsecond, where batches of one call differed by up to 2x between rounds on this VM) the
+    batches are SMALL_SPLIT times shorter and SMALL_SPLIT times as many rounds run: the same
+    timed total, more chances for each implementation to get a quiet batch."""
+    split = SMALL_SPLIT if n_elem <= SMALL_N else 1
+    batch_s, repeat = BATCH_S / split, repeat * split
     res, calls = {}, {}
     for k, (call, setup) in impls.items():
         try:
             if setup:
                 setup()
-            calls[k] = _batch_calls(call)
+            calls[k] = _batch_calls(call, batch_s)
             res[k] = float("inf")
         except Exception as e:               # a peer that fails on this case
             res[k] = f"error: {type(e).__name__}"
@@ -152,6 +159,24 @@ def _operands(f, funcs, shape, dtype, rng):
     return [b], [b], f.name, {f.params[0]: "random array, x's shape"}
 
 
+def _numpy_same_shape(f, x, ops, out, axis, with_out):
+    """At 1 element, a call of NumPy's own with the same operands as `f`'s where that differs
+    from np.negative's one array: (label, call) or None. It shows what NumPy's machinery costs
+    for that shape of call, which no loop can go below: np.add for one more operand (a scalar
+    parameter or an array), the three-operand clip ufunc for two scalar parameters, and
+    np.vecdot (a gufunc over rows) for the row functions."""
+    if f.kind == "row":
+        o = np.empty(x.shape[:-1], x.dtype)
+        return "np.vecdot", ((lambda: np.vecdot(x, x, axis=axis, out=o)) if with_out else
+                             (lambda: np.vecdot(x, x, axis=axis)))
+    if len(ops) == 1:
+        return "np.add", _ufunc_call(np.add, [x] + ops, out, {}, with_out)
+    if len(ops) == 2:
+        from numpy._core import umath
+        return "clip ufunc", _ufunc_call(umath.clip, [x] + ops, out, {}, with_out)
+    return None
+
+
 def _ufunc_call(uf, args, out, kw, with_out):
     if with_out:
         return lambda: uf(*args, out=out, **kw)
@@ -197,6 +222,10 @@ def bench_function(f, sizes, threads_list, outs, isas, repeat, dtype=np.float32,
                                  (lambda: x.copy()), None)
                 if n == 1:
                     impls["np.negative"] = _ufunc_call(np.negative, [x], out, {}, with_out), None
+                    same = _numpy_same_shape(f, x, ops, out, axis, with_out)
+                    if same:
+                        cell["numpy_same_call"] = same[0]
+                        impls["numpy_same"] = same[1], None
                 old = _core.active_isa()
                 with sa.set_num_threads(threads):
                     try:
@@ -209,6 +238,8 @@ def bench_function(f, sizes, threads_list, outs, isas, repeat, dtype=np.float32,
                 cell["copy"] = cell["impl"].pop("copy")
                 if n == 1:
                     cell["negative"] = cell["impl"].pop("np.negative")
+                    if "numpy_same" in cell["impl"]:
+                        cell["numpy_same"] = cell["impl"].pop("numpy_same")
                 _ratios(cell)
                 rows.append(cell)
                 if log:
@@ -234,6 +265,8 @@ def _ratios(cell):
         cell["ratio_copy" + sfx] = t / cell["copy"] if isinstance(cell["copy"], float) else None
         if isinstance(cell.get("negative"), float):
             cell["ratio_neg" + sfx] = t / cell["negative"]
+        if isinstance(cell.get("numpy_same"), float):
+            cell["ratio_same" + sfx] = t / cell["numpy_same"]
         if (cell["t_peer"] and isinstance(cell["copy"], float) and cell["out"]
                 and cell["threads"] == 1 and cell["elements"] == SIZES["1M"]):
             cell["target" + sfx] = max(cell["t_peer"] / div, 1.05 * cell["copy"])
@@ -266,8 +299,11 @@ def summary_targets(rows, cores):
                     t, r["target" + sfx], r["target_met" + sfx])
             if r["elements"] == 1 and threads == 1 and "ratio_neg" + sfx in r:
                 m = r["ratio_neg" + sfx]
+                same = r.get("ratio_same" + sfx)
+                note = (f"{same:.2f}x {r['numpy_same_call']} with the same operands"
+                        if same is not None else None)
                 add(f"1 element: <= {NEG_LIMIT}x np.negative", r, tier, m, NEG_LIMIT,
-                    m <= NEG_LIMIT)
+                    m <= NEG_LIMIT, note)
             if r["elements"] == SIZES["16M"] and threads == cores and r.get("ratio_copy" + sfx):
                 m, note, met = r["ratio_copy" + sfx], None, None
                 small = sel.get((fn, size.replace("16M", "1M", 1), 1), {}).get(tkey)
@@ -343,6 +379,7 @@ def _tgt_line(target, tier, items):
             t["function"] + (f" [{t['case']}]" if "row" in t["case"] else "")
             + f" {t['measured']:.3g}"
             + ("" if f"{t['limit']:g}" in target else f" (limit {t['limit']:.3g})")
+            + (f" ({t['note']})" if t.get("note") else "")
             for t in miss)
     return s
 
