@@ -24,7 +24,9 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
     {.id = SA_ID_##nm, .name = #nm, .kind = kind_, .algo = #algo_, .ulp_f32 = u32,   \
      .ulp_f64 = u64, .may_overflow = ovf, .doc = doc_, .f32 = SA_KTAB(nm, algo_),      \
      .f64 = SA_F64_KERNEL(nm), .f64v = {SA_F64_KERNEL(nm), SA_F64_KERNEL(nm),          \
-     SA_F64_KERNEL(nm)}, .params = "", .fwd = -1},
+     SA_F64_KERNEL(nm)}, .params = "", .fwd = -1, SA_CKTAB_##kind_(nm, algo_)},
+#define SA_CKTAB_SA_UNARY(nm, algo_) .cf32 = {NULL, NULL, NULL}
+#define SA_CKTAB_SA_ROW(nm, algo_) .cf32 = SA_KTAB(nm##_cols, algo_)
 #define SA_PFN_ENTRY_(id_, name_, kind_, fname, pname, np_, d0, d1, algo_, u32, u64, ovf, doc_) \
     {.id = id_, .name = name_, .kind = kind_, .algo = #algo_, .ulp_f32 = u32, .ulp_f64 = u64, \
      .may_overflow = ovf, .doc = doc_, .np = np_, .params = SA_STR(pname),               \
@@ -72,7 +74,7 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #define SA_FAST(nm, kind_, algo_, bits)                                                \
     {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = kind_, .algo = #algo_,   \
      .doc = "", .params = "", .f32 = SA_KTAB(nm##_fast, algo_), .f64 = SA_F64_KERNEL(nm), \
-     .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits},
+     .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits, SA_CKTAB_##kind_(nm##_fast, algo_)},
 #define SA_BFAST(nm, algo_, bits)                                                      \
     {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = SA_PARAM, .algo = #algo_, \
      .may_overflow = 1, .doc = "", .np = 1, .params = "b", .pf32 = SA_KTAB(nm##_fast, algo_), \
@@ -104,6 +106,7 @@ static const sa_f32_to_f16_fn f2h[SA_NISA] = {
     sa_f32_to_f16__scalar, SA_ISA_PTR(sa_f32_to_f16__avx2), SA_ISA_PTR(sa_f32_to_f16__avx512)};
 
 sa_f32_kernel sa_active_f32[SA_NFUNC];
+sa_f32_ckernel sa_active_cf32[SA_NFUNC];
 sa_f64_kernel sa_active_f64[SA_NFUNC];
 sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 sa_f32_gkernel sa_active_gf32[SA_NFUNC];
@@ -165,6 +168,7 @@ int sa_select_isa(int isa)
         return -1;
     for (int i = 0; i < SA_NFUNC; i++) {
         sa_active_f32[i] = sa_funcs[i].f32[isa];
+        sa_active_cf32[i] = sa_funcs[i].cf32[isa];
         sa_active_f64[i] = sa_funcs[i].tier ? sa_funcs[sa_funcs[i].fwd].f64v[isa]
                                             : sa_funcs[i].f64v[isa];
         sa_active_pf32[i] = sa_funcs[i].pf32[isa];

@@ -458,3 +458,59 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
         for (j = 0; j < r; j++) y[i + j] = buf[j];
     }
 }
+
+/* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
+ * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
+ * column (fx_exp_diff is lane-wise; element i into float64 partial i mod SA_W, the partials
+ * summed in the row's order, 1/S rounded to float the same way), so a column gives the bits
+ * its row gives on the same ISA. Prefetches as there. */
+void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, float *y,
+                                                ptrdiff_t ys, size_t n) {
+    enum { CQ = SA_COLS / SA_W, CP = CQ * SA_DN };
+    if (n == 0) return;
+    sa_v mx[CQ], inv[CQ];
+    sa_m good[CQ];
+    sa_vd acc[SA_W * CP], s[CP];
+    for (int q = 0; q < CQ; q++) {
+        sa_v vmax = v_set1(-INFINITY);
+        sa_m nan = v_isnan(v_set1(0.0f));
+        for (size_t i = 0; i < n; i++) {
+            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
+            if (q == 0) __builtin_prefetch(x + (ptrdiff_t)i * xs + SA_COLS, 0);
+            nan = m_or(nan, v_isnan(v));
+            vmax = v_sel(v_gt(v, vmax), v, vmax);
+        }
+        good[q] = v_lt(v_abs(v_sel(nan, v_set1(INFINITY), vmax)), v_set1(INFINITY));
+        mx[q] = v_sel(good[q], vmax, v_set1(0.0f));
+    }
+    for (int j = 0; j < SA_W * CP; j++) acc[j] = vd_set1(0.0);
+    for (size_t i = 0; i < n; i++) {
+        sa_vd *a = acc + (i % SA_W) * CP;
+        for (int q = 0; q < CQ; q++) {
+            sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
+            a[q * SA_DN] = vd_add(a[q * SA_DN], vd_lo(e));
+#if SA_DN == 2
+            a[q * SA_DN + 1] = vd_add(a[q * SA_DN + 1], vd_hi(e));
+#endif
+        }
+    }
+    for (int j = 0; j < CP; j++) {
+        s[j] = vd_set1(0.0);
+        for (int p = 0; p < SA_W; p++) s[j] = vd_add(s[j], acc[p * CP + j]);
+        s[j] = vd_div(vd_set1(1.0), s[j]);
+    }
+    for (int q = 0; q < CQ; q++)
+#if SA_DN == 2
+        inv[q] = v_from_vd(s[q * SA_DN], s[q * SA_DN + 1]);
+#else
+        inv[q] = v_from_vd(s[q], s[q]);
+#endif
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
+        for (int q = 0; q < CQ; q++) {
+            sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
+            v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,
+                     v_sel(good[q], v_mul(e, inv[q]), v_set1(NAN)));
+        }
+    }
+}

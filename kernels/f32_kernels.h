@@ -321,3 +321,157 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
         for (size_t j = 0; j < r; j++) y[i + j] = b2[j];
     }
 }
+
+/* ===================================================================== column kernels
+ * softmax / log_softmax of SA_COLS (16) adjacent columns at once: element i of column c at
+ * x[i xs + c], written to y[i ys + c] (a non-last axis of a C-ordered array; the loops call
+ * these instead of gathering 16 strided rows into a buffer and back, which cost more than the
+ * kernel itself). Each lane runs the row kernel's arithmetic for its column: the same exp
+ * (sa_exp_diff_d is lane-wise), element i into float64 partial i mod 16 in the same order, the
+ * same fixed-order reduction (sa_sum16, here lane-wise), the same float64 division, log1p and
+ * final rounding; the max is exact in any order (and where it is a zero of either sign, the
+ * results do not depend on its sign). So a column gives the bits its row gives, on every ISA;
+ * tests/test_layout.py checks axis 0 against the transposed copy's last axis.
+ * Special columns as the row kernels: any NaN or +inf, or all -inf -> all NaN.
+ * x == y is fine (element i is read before it is written, and only by its own step).
+ * The columns of one call are one cache line of each of n rows a whole row apart, a stride the
+ * hardware prefetchers do not follow: pass 1 prefetches the next 16 columns' line of each row
+ * (the loops' next call), pass 3 the next output line (a prefetch never faults). */
+#define SA_CQ (SA_COLS / SA_W) /* vectors per 16 columns (SA_COLS: kernels.h) */
+#define SA_CP (SA_CQ * SA_DN)  /* float64 vectors per 16 columns */
+#define SA_SMX_KEEP_COLS 256   /* softmax keeps e for columns up to this long (32 KiB) */
+
+/* pass 1: per-lane max mx (0 in lanes whose column is special) and good = max finite, no NaN */
+static void sa_cols_max(const float *x, ptrdiff_t xs, size_t n, sa_v *mx, sa_m *good) {
+    for (int q = 0; q < SA_CQ; q++) {
+        sa_v vmax = v_set1(-INFINITY);
+        sa_m nan = v_isnan(v_set1(0.0f));
+        for (size_t i = 0; i < n; i++) {
+            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
+            if (q == 0) /* the next call's line of this row */
+                __builtin_prefetch(x + (ptrdiff_t)i * xs + SA_COLS, 0);
+            nan = m_or(nan, v_isnan(v));
+            vmax = v_sel(v_gt(v, vmax), v, vmax);
+        }
+        good[q] = v_lt(v_abs(v_sel(nan, v_set1(INFINITY), vmax)), v_set1(INFINITY));
+        mx[q] = v_sel(good[q], vmax, v_set1(0.0f));
+    }
+}
+/* exp(x_i - mx) of the 16 columns of element i as float64 vectors e[SA_CP] */
+SA_INLINE void sa_cols_exp(const float *xi, const sa_v *mx, sa_vd *e) {
+    for (int q = 0; q < SA_CQ; q++) {
+        sa_vd lo, hi;
+        sa_exp_diff_d(v_loadu(xi + q * SA_W), mx[q], &lo, &hi);
+        e[q * SA_DN] = lo;
+#if SA_DN == 2
+        e[q * SA_DN + 1] = hi;
+#else
+        (void)hi;
+#endif
+    }
+}
+/* lane-wise sa_sum16 of the partials acc[p * SA_CP + j], p = 0..15, into s[j] */
+static void sa_cols_sum16(const sa_vd *acc, sa_vd *s) {
+    for (int j = 0; j < SA_CP; j++) {
+        sa_vd a[8];
+        for (int p = 0; p < 8; p++) a[p] = vd_add(acc[p * SA_CP + j], acc[(p + 8) * SA_CP + j]);
+        for (int p = 0; p < 4; p++) a[p] = vd_add(a[p], a[p + 4]);
+        s[j] = vd_add(vd_add(a[0], a[2]), vd_add(a[1], a[3]));
+    }
+}
+SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
+#if SA_DN == 2
+    return v_from_vd(r[q * SA_DN], r[q * SA_DN + 1]);
+#else
+    return v_from_vd(r[q], r[q]);
+#endif
+}
+
+void SA_K(softmax_cols, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
+                                           size_t n) {
+    if (n == 0) return;
+    sa_v mx[SA_CQ];
+    sa_m good[SA_CQ];
+    sa_cols_max(x, xs, n, mx, good);
+    sa_vd acc[16 * SA_CP], e[SA_CP], inv[SA_CP];
+    sa_vd keep[SA_SMX_KEEP_COLS * SA_CP]; /* pass 2's e for pass 3, up to SA_SMX_KEEP_COLS */
+    const int kept = n <= SA_SMX_KEEP_COLS;
+    for (int j = 0; j < 16 * SA_CP; j++) acc[j] = vd_set1(0.0);
+    for (size_t i = 0; i < n; i++) {
+        sa_cols_exp(x + (ptrdiff_t)i * xs, mx, e);
+        sa_vd *a = acc + (i % 16) * SA_CP;
+        for (int j = 0; j < SA_CP; j++) a[j] = vd_add(a[j], e[j]);
+        if (kept)
+            for (int j = 0; j < SA_CP; j++) keep[i * SA_CP + j] = e[j];
+    }
+    sa_cols_sum16(acc, inv);
+    for (int j = 0; j < SA_CP; j++) inv[j] = vd_div(vd_set1(1.0), inv[j]);
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
+        if (kept)
+            for (int j = 0; j < SA_CP; j++) e[j] = keep[i * SA_CP + j];
+        else
+            sa_cols_exp(x + (ptrdiff_t)i * xs, mx, e);
+        for (int j = 0; j < SA_CP; j++) e[j] = vd_mul(e[j], inv[j]);
+        for (int q = 0; q < SA_CQ; q++)
+            v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,
+                     v_sel(good[q], sa_cols_join(e, q), v_set1(NAN)));
+    }
+}
+
+void SA_K(log_softmax_cols, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, float *y,
+                                             ptrdiff_t ys, size_t n) {
+    if (n == 0) return;
+    sa_v mx[SA_CQ];
+    sa_m good[SA_CQ];
+    sa_cols_max(x, xs, n, mx, good);
+    sa_vd acc[16 * SA_CP], cnt[16 * SA_CP], e[SA_CP], L[SA_CP], dmx[SA_CP];
+    for (int j = 0; j < 16 * SA_CP; j++) acc[j] = cnt[j] = vd_set1(0.0);
+    for (size_t i = 0; i < n; i++) {
+        const float *xi = x + (ptrdiff_t)i * xs;
+        sa_vd *a = acc + (i % 16) * SA_CP, *c = cnt + (i % 16) * SA_CP;
+        for (int q = 0; q < SA_CQ; q++) {
+            sa_v v = v_loadu(xi + q * SA_W);
+            sa_m at_max = v_eq(v, mx[q]);
+            sa_vd lo, hi;
+            sa_exp_diff_d(v_sel(at_max, v_set1(-INFINITY), v), mx[q], &lo, &hi);
+            sa_v one = v_sel(at_max, v_set1(1.0f), v_set1(0.0f));
+            a[q * SA_DN] = vd_add(a[q * SA_DN], lo);
+            c[q * SA_DN] = vd_add(c[q * SA_DN], vd_lo(one));
+#if SA_DN == 2
+            a[q * SA_DN + 1] = vd_add(a[q * SA_DN + 1], hi);
+            c[q * SA_DN + 1] = vd_add(c[q * SA_DN + 1], vd_hi(one));
+#else
+            (void)hi;
+#endif
+        }
+    }
+    sa_cols_sum16(acc, e);
+    sa_cols_sum16(cnt, L);
+    for (int j = 0; j < SA_CP; j++) {
+        double t[SA_DW], c[SA_DW];
+        vd_storeu(t, e[j]);
+        vd_storeu(c, L[j]);
+        for (int l = 0; l < SA_DW; l++) t[l] = log1p((c[l] - 1.0) + t[l]);
+        L[j] = vd_loadu(t);
+    }
+    for (int q = 0; q < SA_CQ; q++) {
+        dmx[q * SA_DN] = vd_lo(mx[q]);
+#if SA_DN == 2
+        dmx[q * SA_DN + 1] = vd_hi(mx[q]);
+#endif
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float *xi = x + (ptrdiff_t)i * xs;
+        __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
+        for (int q = 0; q < SA_CQ; q++) {
+            sa_v v = v_loadu(xi + q * SA_W);
+            e[q * SA_DN] = vd_sub(vd_sub(vd_lo(v), dmx[q * SA_DN]), L[q * SA_DN]);
+#if SA_DN == 2
+            e[q * SA_DN + 1] = vd_sub(vd_sub(vd_hi(v), dmx[q * SA_DN + 1]), L[q * SA_DN + 1]);
+#endif
+            v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,
+                     v_sel(good[q], sa_cols_join(e, q), v_set1(NAN)));
+        }
+    }
+}

@@ -15,6 +15,11 @@
 #include <stdint.h>
 
 typedef void (*sa_f32_kernel)(const float *x, float *y, size_t n);
+/* Column kernels of SA_ROW functions: the row function along 16 adjacent columns at once,
+ * element i of column c at x[i xs + c] / y[i ys + c] (strides in elements), n elements each;
+ * bit-identical to the row kernel on each column (f32_kernels.h, column kernels). */
+#define SA_COLS 16
+typedef void (*sa_f32_ckernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n);
 typedef void (*sa_f64_kernel)(const double *x, double *y, size_t n);
 /* Parametric kernels: y[i] = f(x[i], p[i * ps], q[i * qs]) with ps, qs in {0, 1} (0: one value
  * for every x). A one-parameter kernel ignores q; callers pass a valid pointer with qs = 0. */
@@ -71,7 +76,17 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
     void SA_F32_KERNEL(name, algo, scalar)(const float *, float *, size_t);    \
     void SA_F32_KERNEL(name, algo, avx2)(const float *, float *, size_t);      \
     void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);    \
-    void SA_F64_KERNEL(name)(const double *, double *, size_t);
+    void SA_F64_KERNEL(name)(const double *, double *, size_t);                \
+    SA_CKDECL_##kind(name, algo)
+/* an SA_ROW function also has column kernels, <name>_cols with the row kernel's algorithm */
+#define SA_CKDECL_SA_UNARY(name, algo)
+#define SA_CKDECL_SA_ROW(name, algo)                                                      \
+    void SA_F32_KERNEL(name##_cols, algo, scalar)(const float *, ptrdiff_t, float *, ptrdiff_t, \
+                                                  size_t);                                \
+    void SA_F32_KERNEL(name##_cols, algo, avx2)(const float *, ptrdiff_t, float *, ptrdiff_t, \
+                                                size_t);                                  \
+    void SA_F32_KERNEL(name##_cols, algo, avx512)(const float *, ptrdiff_t, float *, ptrdiff_t, \
+                                                  size_t);
 #define SA_PKERNEL_F32_DECL_(name, algo)                                                \
     void SA_F32_KERNEL(name, algo, scalar)(const float *, const float *, size_t,        \
                                            const float *, size_t, float *, size_t);     \
@@ -113,7 +128,8 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_FAST(name, kind, algo, bits)                                        \
     void SA_F32_KERNEL(name##_fast, algo, scalar)(const float *, float *, size_t); \
     void SA_F32_KERNEL(name##_fast, algo, avx2)(const float *, float *, size_t);   \
-    void SA_F32_KERNEL(name##_fast, algo, avx512)(const float *, float *, size_t);
+    void SA_F32_KERNEL(name##_fast, algo, avx512)(const float *, float *, size_t); \
+    SA_CKDECL_##kind(name##_fast, algo)
 #define SA_BFAST(name, algo, bits) SA_PKERNEL_F32_DECL_(name##_fast, algo)
 #define SA_F64V(name, algo)                                                   \
     void SA_F64V_KERNEL(name, algo, avx2)(const double *, double *, size_t);  \

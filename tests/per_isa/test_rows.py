@@ -97,3 +97,49 @@ def test_rows_layout_and_threads(f):
                     assert sa._core._max_team_seen() == t
     finally:
         sa._core._set_parallel_threshold(old)
+
+
+ROW_UFUNCS = [f.ufunc for f in ROWS] + [f.ufunc for f in sa.fast.functions() if f.kind == "row"]
+
+
+@pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
+def test_column_kernels_give_the_row_bits(uf):
+    """Rows that sit next to each other in memory (axis 0 of a C-ordered array) go 16 at a time
+    to column kernels; every column must come out with the bits of the same data as a
+    contiguous row: columns of 1..700 elements (kept / recomputed exp, copied / in place), a
+    remainder of columns for the tile path, special columns, in place, and threads."""
+    rng = np.random.default_rng(7)
+    inf, nan = np.inf, np.nan
+    for n, cols in ((1, 16), (2, 37), (17, 50), (256, 32), (257, 33), (700, 20)):
+        x = (rng.standard_normal((n, cols)) * rng.choice([1.0, 40.0])).astype(np.float32)
+        if n >= 4:
+            x[1, 0] = nan                 # a NaN column
+            x[2, 1] = inf                 # a +inf column
+            x[:, 2] = -inf                # an all -inf column
+            x[0, 3] = -inf                # a -inf entry
+            x[:, 4] = 0.0                 # zeros of both signs as the max
+            x[::2, 4] = -0.0
+            x[:, 5] = -3e38               # a column at the bottom of the range
+            x[3, 5] = 3e38
+        with np.errstate(all="ignore"):
+            want = uf(np.ascontiguousarray(x.T)).T
+            np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32), want.view(np.uint32))
+            a = x.copy()
+            uf(a, axis=0, out=a)
+            np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
+            old = sa._core._set_parallel_threshold(16)
+            try:
+                with sa.set_num_threads(2):
+                    np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32),
+                                                  want.view(np.uint32))
+            finally:
+                sa._core._set_parallel_threshold(old)
+
+
+@pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
+def test_long_columns_are_read_in_place(uf):
+    """Columns longer than the loops' copy limit (16384) are read by the column kernels in
+    place: same bits as the rows."""
+    x = (np.random.default_rng(8).standard_normal((16400, 17)) * 30).astype(np.float32)
+    want = uf(np.ascontiguousarray(x.T)).T
+    np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32), want.view(np.uint32))
