@@ -162,71 +162,59 @@ SA_DEF_UNARY(silu_fast, rr2_p5_rcp, sa_silu_fast_v)
 /* ====================================================================== gelu_tanh_fast
  * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
  * C3 = 0.044715 C1.
- * Algorithm (hilo_rr2_p5_rcp): v = x w, w = C1 + C3 x^2 in float, with the rounding errors of
- *   x^2 and C3 x^2 (fma), of the sum (Fast2Sum on max / min), of the product (fma) and of the
- *   constants (C1, C3 split hi + lo) gathered in a low part vl that joins the reduced exp
- *   argument: without it the rounding of v (~3 2^-24 |v|, an absolute error of the exponent)
- *   costs 2^-16 near the underflow of the result (x ~ -10.1, v ~ -89.6). Then as silu_fast
- *   with v as the sigmoid argument: e = exp(-|v|) = p 2^n, q = 1/(1 + e), y = x q (v >= 0) or
- *   (x p q) 2^n (v < 0), scaled once at the very end. x is clamped to [-30, 30] for v (|v| >
- *   1900 there: e = 0, -|v| clamped at -110) and the product uses max(x, -30), so
- *   gelu_tanh(-inf) = -0.
+ * Algorithm (rr2_p5_rcp): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
+ *   once each, C1 and C3 carry 2^-25 each: |dv| <= 4 2^-24 |v|), then as silu_fast with v as the
+ *   sigmoid argument: e = exp(-|v|) = p 2^n, q = 1/(1 + e), y = x q (v >= 0) or (x p q) 2^n
+ *   (v < 0), scaled once at the very end. x is clamped to [-30, 30] for v (|v| > 1900 there:
+ *   e = 0, -|v| clamped at -110) and the product uses max(x, -30), so gelu_tanh(-inf) = -0.
+ * Error: dv is an absolute error of the exponent, largest where the result is still normal
+ *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp, the reciprocal and the
+ *   products add ~2^-21. (It was computed as a hi + lo pair, exact to ~2^-40, until the
+ *   2^-14 bound was seen to leave room for the plain product: 11 fewer operations.)
  * Special values: gelu_tanh(+inf) = +inf, (-inf) = -0, (+-0) = +-0. */
 SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
     sa_v xc = fx_min(fx_max(x, v_set1(-30.0f)), v_set1(30.0f));
-    /* v = xc w, w = c1 + c3 xc^2, with the rounding errors of xc^2, c3 xc^2, the sum, the
-     * product and of the constants gathered in vl */
-    sa_v x2 = v_mul(xc, xc);
-    sa_v ph = v_mul(c3, x2);
-    sa_v pl = v_fma(c3, v_fma(xc, xc, v_neg(x2)), v_fma(c3, x2, v_neg(ph)));
-    sa_v w = v_add(c1, ph);
-    sa_v wl = v_add(v_add(v_sub(fx_max(ph, c1), w), fx_min(ph, c1)), pl); /* Fast2Sum */
-    wl = v_add(wl, v_fma(v_set1(0x1.49b16ap-29f), x2, v_set1(-0x1.857936p-25f)));
-    sa_v v = v_mul(xc, w);
-    sa_v vl = v_fma(xc, wl, v_fma(xc, w, v_neg(v)));
+    sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
     sa_m neg = v_lt(v, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn2(fx_max(fx_negabs(v), v_set1(-110.0f)), v_sel(neg, vl, v_neg(vl)), &n, &k);
+    sa_v p = fx_exp_pn(fx_max(fx_negabs(v), v_set1(-110.0f)), &n, &k);
     sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
     sa_v u = v_mul(fx_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_UNARY(gelu_tanh_fast, hilo_rr2_p5_rcp, sa_gelu_tanh_fast_v)
+SA_DEF_UNARY(gelu_tanh_fast, rr2_p5_rcp, sa_gelu_tanh_fast_v)
 
 /* ========================================================================== tanh_fast
- * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 9,
- * P degree 3, Q degree 4 in a^2 (minimax relative on [0, 9]: 2^-21.3; 2^-20.8 in float32
- * evaluation); a >= 9: 1 (tanh(9) = 1 - 3.0e-8, and tanh rounds to 1 from 9.01).
- * Algorithm (rat4_4_rcp): 7 fmas, the refined reciprocal of Q, two products, one select.
+ * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 6,
+ * P degree 2, Q degree 3 in a^2 (minimax relative on [0, 6], fitted for the 2^-14 bound, not
+ * for float32: 2^-17.1; 2^-17.0 in float32 evaluation); a >= 6: 1 (1 - tanh(6) = 2^-16.3).
+ * Algorithm (rat2_3_rcp): 5 fmas, the refined reciprocal of Q, two products, one select.
  * Special values: tanh(+-inf) = +-1, tanh(+-0) = +-0. */
-static const float SA_FX_TANH_P[5] = {1.0f, 0x1.120b30p-3f, 0x1.ca2d0cp-9f, 0x1.59c484p-16f,
-                                      0x1.cae004p-27f};
-static const float SA_FX_TANH_Q[5] = {1.0f, 0x1.de5ae2p-2f, 0x1.a7f834p-6f, 0x1.5886d6p-12f,
-                                      0x1.a1824cp-21f};
-#define SA_FX_TANH_X 9.0f
+static const float SA_FX_TANH_P[3] = {0x1.ffff0ap-1f, 0x1.d65880p-4f, 0x1.8d0848p-10f};
+static const float SA_FX_TANH_Q[4] = {1.0f, 0x1.cade54p-2f, 0x1.208a1ep-6f, 0x1.d80832p-15f};
+#define SA_FX_TANH_X 6.0f
 SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
-    return fx_odd_rational(x, SA_FX_TANH_P, 5, SA_FX_TANH_Q, 5, SA_FX_TANH_X);
+    return fx_odd_rational(x, SA_FX_TANH_P, 3, SA_FX_TANH_Q, 4, SA_FX_TANH_X);
 }
-SA_DEF_UNARY(tanh_fast, rat4_4_rcp, sa_tanh_fast_v)
+SA_DEF_UNARY(tanh_fast, rat2_3_rcp, sa_tanh_fast_v)
 
 /* =========================================================================== erf_fast
- * erf(x), odd: on a = |x|, the sign of x copied back. erf(a) = a P(a^2) / Q(a^2) on a < 3.92,
- * P degree 4, Q degree 5 in a^2 (minimax relative on [0, 3.92]: 2^-21.8; 2^-20.9 in float32
- * evaluation); a >= 3.92: 1 (erfc(3.92) = 3.6e-8: erf rounds to 1 there).
- * Algorithm (rat5_5_rcp): 9 fmas, the refined reciprocal of Q, two products, one select.
+ * erf(x), odd: on a = |x|, the sign of x copied back. erf(a) = a P(a^2) / Q(a^2) on a < 3.1,
+ * P degree 2, Q degree 4 in a^2 (minimax relative on [0, 3.1], fitted for the 2^-14 bound:
+ * 2^-18.1; 2^-18.0 in float32 evaluation; Q > 0 there); a >= 3.1: 1 (erfc(3.1) = 2^-16.4).
+ * Algorithm (rat2_4_rcp): 6 fmas, the refined reciprocal of Q, two products, one select.
  * Special values: erf(+-inf) = +-1, erf(+-0) = +-0. */
-static const float SA_FX_ERF_P[6] = {0x1.20dd74p+0f, 0x1.85f118p-3f, 0x1.b01ce0p-5f,
-                                     0x1.ed8ac4p-9f, 0x1.2ab8d6p-12f, 0x1.132be4p-19f};
-static const float SA_FX_ERF_Q[6] = {1.0f, 0x1.010f82p-1f, 0x1.d361ecp-4f, 0x1.ea7fa2p-7f,
-                                     0x1.30be02p-10f, 0x1.3f8bb0p-15f};
-#define SA_FX_ERF_X 3.92f
+static const float SA_FX_ERF_P[3] = {0x1.20dd34p+0f, 0x1.0f39acp-3f, 0x1.315512p-5f};
+static const float SA_FX_ERF_Q[5] = {1.0f, 0x1.cd7796p-2f, 0x1.556b34p-4f, 0x1.a71e54p-8f,
+                                     -0x1.3cf85ep-14f};
+#define SA_FX_ERF_X 3.1f
 SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
-    return fx_odd_rational(x, SA_FX_ERF_P, 6, SA_FX_ERF_Q, 6, SA_FX_ERF_X);
+    return fx_odd_rational(x, SA_FX_ERF_P, 3, SA_FX_ERF_Q, 5, SA_FX_ERF_X);
 }
-SA_DEF_UNARY(erf_fast, rat5_5_rcp, sa_erf_fast_v)
+SA_DEF_UNARY(erf_fast, rat2_4_rcp, sa_erf_fast_v)
 
 /* ========================================================================== gelu_fast
  * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
