@@ -17,6 +17,8 @@
 #define SA_F32_CORES_H
 #include "simd.h"
 #include "f32_math.h"
+#include "kernels.h" /* SA_COLS */
+#include <math.h>
 
 SA_INLINE sa_v sa_relu_v(sa_v x) { return v_sel(v_le(x, v_set1(0.0f)), v_set1(0.0f), x); }
 
@@ -279,6 +281,26 @@ SA_INLINE sa_vd sa_log1p_d(sa_vd e) {
 #undef SA_ATANH_PAIR
     sa_vd s = vd_add(q0, vd_mul(vd_add(q1, vd_mul(vd_set1(SA_ATANH_C[8]), w4)), w4));
     return vd_mul(vd_add(u, u), s);
+}
+
+/* Pass 1 of the column kernels (f32_kernels.h, f32_fast.h): over SA_COLS adjacent columns
+ * (element i of column c at x[i xs + c]), the per-lane max mx[q] of vector q (0 in the lanes of
+ * a special column) and good[q] = the column has no NaN and a finite max. Prefetches the next
+ * call's line of each row (the stride of a whole row defeats the hardware prefetchers). */
+SA_INLINE void sa_cols_max(const float *x, ptrdiff_t xs, size_t n, sa_v *mx, sa_m *good) {
+    for (int q = 0; q < SA_COLS / SA_W; q++) {
+        sa_v vmax = v_set1(-INFINITY);
+        sa_m nan = v_isnan(v_set1(0.0f));
+        for (size_t i = 0; i < n; i++) {
+            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
+            if (q == 0)
+                __builtin_prefetch(x + (ptrdiff_t)i * xs + SA_COLS, 0);
+            nan = m_or(nan, v_isnan(v));
+            vmax = v_sel(v_gt(v, vmax), v, vmax);
+        }
+        good[q] = v_lt(v_abs(v_sel(nan, v_set1(INFINITY), vmax)), v_set1(INFINITY));
+        mx[q] = v_sel(good[q], vmax, v_set1(0.0f));
+    }
 }
 
 #endif

@@ -459,18 +459,7 @@ void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, fl
     sa_v mx[CQ], inv[CQ];
     sa_m good[CQ];
     sa_vd acc[SA_W * CP], s[CP];
-    for (int q = 0; q < CQ; q++) {
-        sa_v vmax = v_set1(-INFINITY);
-        sa_m nan = v_isnan(v_set1(0.0f));
-        for (size_t i = 0; i < n; i++) {
-            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
-            if (q == 0) __builtin_prefetch(x + (ptrdiff_t)i * xs + SA_COLS, 0);
-            nan = m_or(nan, v_isnan(v));
-            vmax = v_sel(v_gt(v, vmax), v, vmax);
-        }
-        good[q] = v_lt(v_abs(v_sel(nan, v_set1(INFINITY), vmax)), v_set1(INFINITY));
-        mx[q] = v_sel(good[q], vmax, v_set1(0.0f));
-    }
+    sa_cols_max(x, xs, n, mx, good);
     for (int j = 0; j < SA_W * CP; j++) acc[j] = vd_set1(0.0);
     for (size_t i = 0; i < n; i++) {
         sa_vd *a = acc + (i % SA_W) * CP;

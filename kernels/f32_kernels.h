@@ -331,32 +331,17 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
  * same fixed-order reduction (sa_sum16, here lane-wise), the same float64 division, log1p and
  * final rounding; the max is exact in any order (and where it is a zero of either sign, the
  * results do not depend on its sign). So a column gives the bits its row gives, on every ISA;
- * tests/test_layout.py checks axis 0 against the transposed copy's last axis.
+ * tests/per_isa/test_rows.py checks axis 0 against the transposed copy's last axis.
  * Special columns as the row kernels: any NaN or +inf, or all -inf -> all NaN.
  * x == y is fine (element i is read before it is written, and only by its own step).
  * The columns of one call are one cache line of each of n rows a whole row apart, a stride the
  * hardware prefetchers do not follow: pass 1 prefetches the next 16 columns' line of each row
  * (the loops' next call), pass 3 the next output line (a prefetch never faults). */
 #define SA_CQ (SA_COLS / SA_W) /* vectors per 16 columns (SA_COLS: kernels.h) */
+/* pass 1 is sa_cols_max (f32_cores.h, shared with softmax_fast's column kernel) */
 #define SA_CP (SA_CQ * SA_DN)  /* float64 vectors per 16 columns */
 #define SA_SMX_KEEP_COLS 256   /* softmax keeps e for columns up to this long (32 KiB) */
 
-/* pass 1: per-lane max mx (0 in lanes whose column is special) and good = max finite, no NaN */
-static void sa_cols_max(const float *x, ptrdiff_t xs, size_t n, sa_v *mx, sa_m *good) {
-    for (int q = 0; q < SA_CQ; q++) {
-        sa_v vmax = v_set1(-INFINITY);
-        sa_m nan = v_isnan(v_set1(0.0f));
-        for (size_t i = 0; i < n; i++) {
-            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
-            if (q == 0) /* the next call's line of this row */
-                __builtin_prefetch(x + (ptrdiff_t)i * xs + SA_COLS, 0);
-            nan = m_or(nan, v_isnan(v));
-            vmax = v_sel(v_gt(v, vmax), v, vmax);
-        }
-        good[q] = v_lt(v_abs(v_sel(nan, v_set1(INFINITY), vmax)), v_set1(INFINITY));
-        mx[q] = v_sel(good[q], vmax, v_set1(0.0f));
-    }
-}
 /* exp(x_i - mx) of the 16 columns of element i as float64 vectors e[SA_CP] */
 SA_INLINE void sa_cols_exp(const float *xi, const sa_v *mx, sa_vd *e) {
     for (int q = 0; q < SA_CQ; q++) {
