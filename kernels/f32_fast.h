@@ -453,7 +453,8 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
  * summed in the row's order, 1/S rounded to float the same way), so a column gives the bits
  * its row gives on the same ISA. Prefetches as there. */
 void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, float *y,
-                                                ptrdiff_t ys, size_t n) {
+                                                ptrdiff_t ys, size_t n, void *keep_) {
+    float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
     enum { CQ = SA_COLS / SA_W, CP = CQ * SA_DN };
     if (n == 0) return;
     sa_v mx[CQ], inv[CQ];
@@ -465,6 +466,7 @@ void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, fl
         sa_vd *a = acc + (i % SA_W) * CP;
         for (int q = 0; q < CQ; q++) {
             sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
+            if (keep) v_storeu(keep + i * SA_COLS + q * SA_W, e);
             a[q * SA_DN] = vd_add(a[q * SA_DN], vd_lo(e));
 #if SA_DN == 2
             a[q * SA_DN + 1] = vd_add(a[q * SA_DN + 1], vd_hi(e));
@@ -485,7 +487,8 @@ void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, fl
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
         for (int q = 0; q < CQ; q++) {
-            sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
+            sa_v e = keep ? v_loadu(keep + i * SA_COLS + q * SA_W)
+                          : fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
             v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,
                      v_sel(good[q], v_mul(e, inv[q]), v_set1(NAN)));
         }

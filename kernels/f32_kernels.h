@@ -373,28 +373,29 @@ SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
 }
 
 void SA_K(softmax_cols, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
-                                           size_t n) {
+                                           size_t n, void *keep_) {
     if (n == 0) return;
     sa_v mx[SA_CQ];
     sa_m good[SA_CQ];
     sa_cols_max(x, xs, n, mx, good);
     sa_vd acc[16 * SA_CP], e[SA_CP], inv[SA_CP];
-    sa_vd keep[SA_SMX_KEEP_COLS * SA_CP]; /* pass 2's e for pass 3, up to SA_SMX_KEEP_COLS */
-    const int kept = n <= SA_SMX_KEEP_COLS;
+    sa_vd stack_keep[SA_SMX_KEEP_COLS * SA_CP]; /* pass 2's e for pass 3 without keep_ */
+    sa_vd *keep = keep_ ? (sa_vd *)keep_ : stack_keep;
+    const int kept = keep_ || n <= SA_SMX_KEEP_COLS;
     for (int j = 0; j < 16 * SA_CP; j++) acc[j] = vd_set1(0.0);
     for (size_t i = 0; i < n; i++) {
         sa_cols_exp(x + (ptrdiff_t)i * xs, mx, e);
         sa_vd *a = acc + (i % 16) * SA_CP;
         for (int j = 0; j < SA_CP; j++) a[j] = vd_add(a[j], e[j]);
         if (kept)
-            for (int j = 0; j < SA_CP; j++) keep[i * SA_CP + j] = e[j];
+            for (int j = 0; j < SA_CP; j++) vd_storeu((double *)(keep + i * SA_CP + j), e[j]);
     }
     sa_cols_sum16(acc, inv);
     for (int j = 0; j < SA_CP; j++) inv[j] = vd_div(vd_set1(1.0), inv[j]);
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
         if (kept)
-            for (int j = 0; j < SA_CP; j++) e[j] = keep[i * SA_CP + j];
+            for (int j = 0; j < SA_CP; j++) e[j] = vd_loadu((const double *)(keep + i * SA_CP + j));
         else
             sa_cols_exp(x + (ptrdiff_t)i * xs, mx, e);
         for (int j = 0; j < SA_CP; j++) e[j] = vd_mul(e[j], inv[j]);
@@ -405,7 +406,8 @@ void SA_K(softmax_cols, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *
 }
 
 void SA_K(log_softmax_cols, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, float *y,
-                                             ptrdiff_t ys, size_t n) {
+                                             ptrdiff_t ys, size_t n, void *keep) {
+    (void)keep; /* pass 3 needs no exp */
     if (n == 0) return;
     sa_v mx[SA_CQ];
     sa_m good[SA_CQ];

@@ -17,9 +17,11 @@
 typedef void (*sa_f32_kernel)(const float *x, float *y, size_t n);
 /* Column kernels of SA_ROW functions: the row function along 16 adjacent columns at once,
  * element i of column c at x[i xs + c] / y[i ys + c] (strides in elements), n elements each;
- * bit-identical to the row kernel on each column (f32_kernels.h, column kernels). */
+ * bit-identical to the row kernel on each column (f32_kernels.h, column kernels). keep is NULL
+ * or room for n x 16 doubles where a kernel may keep its exp from pass 2 for pass 3. */
 #define SA_COLS 16
-typedef void (*sa_f32_ckernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n);
+typedef void (*sa_f32_ckernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
+                               void *keep);
 typedef void (*sa_f64_kernel)(const double *x, double *y, size_t n);
 /* Parametric kernels: y[i] = f(x[i], p[i * ps], q[i * qs]) with ps, qs in {0, 1} (0: one value
  * for every x). A one-parameter kernel ignores q; callers pass a valid pointer with qs = 0. */
@@ -82,11 +84,11 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_CKDECL_SA_UNARY(name, algo)
 #define SA_CKDECL_SA_ROW(name, algo)                                                      \
     void SA_F32_KERNEL(name##_cols, algo, scalar)(const float *, ptrdiff_t, float *, ptrdiff_t, \
-                                                  size_t);                                \
+                                                  size_t, void *);                                \
     void SA_F32_KERNEL(name##_cols, algo, avx2)(const float *, ptrdiff_t, float *, ptrdiff_t, \
-                                                size_t);                                  \
+                                                size_t, void *);                                  \
     void SA_F32_KERNEL(name##_cols, algo, avx512)(const float *, ptrdiff_t, float *, ptrdiff_t, \
-                                                  size_t);
+                                                  size_t, void *);
 #define SA_PKERNEL_F32_DECL_(name, algo)                                                \
     void SA_F32_KERNEL(name, algo, scalar)(const float *, const float *, size_t,        \
                                            const float *, size_t, float *, size_t);     \

@@ -556,6 +556,8 @@ static inline void row_prefetch(const char *p, intptr_t span, int write)
  * strided read, with prefetch) and the kernel reads that; longer columns are read in place.
  * The rest of the rows take the tile path. */
 #define SA_COLS_COPY 16384
+/* and up to SA_COLS_KEEP steps they get room (n x 16 doubles) to keep pass 2's exp for pass 3 */
+#define SA_COLS_KEEP 4096
 static inline int row_cols_ok(const row_ctx *c, size_t elsize)
 {
     intptr_t e = (intptr_t)elsize;
@@ -567,7 +569,7 @@ static inline int row_cols_ok(const row_ctx *c, size_t elsize)
         row_ctx *c = (row_ctx *)p;                                                      \
         intptr_t n = c->n;                                                              \
         void (*k)(const T *, T *, size_t) = KERNEL_EXPR;                                \
-        void (*ck)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t) = CKERNEL_EXPR;        \
+        void (*ck)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t, void *) = CKERNEL_EXPR; \
         if (c->xis == (intptr_t)sizeof(T) && c->yis == (intptr_t)sizeof(T)) {          \
             for (intptr_t r = lo; r < hi; r++)                                          \
                 k((const T *)(c->x + r * c->xos), (T *)(c->y + r * c->yos), (size_t)n); \
@@ -575,6 +577,7 @@ static inline int row_cols_ok(const row_ctx *c, size_t elsize)
         }                                                                               \
         if (ck && row_cols_ok(c, sizeof(T)) && lo + SA_COLS <= hi) {                    \
             T *cb = n <= SA_COLS_COPY ? (T *)malloc((size_t)n * SA_COLS * sizeof(T)) : NULL; \
+            void *kb = n <= SA_COLS_KEEP ? malloc((size_t)n * SA_COLS * sizeof(double)) : NULL; \
             for (; lo + SA_COLS <= hi; lo += SA_COLS) {                                 \
                 const char *src = c->x + lo * c->xos;                                   \
                 if (cb) {                                                               \
@@ -585,9 +588,10 @@ static inline int row_cols_ok(const row_ctx *c, size_t elsize)
                     }                                                                   \
                 }                                                                       \
                 ck(cb ? cb : (const T *)src, cb ? SA_COLS : c->xis / (intptr_t)sizeof(T), \
-                   (T *)(c->y + lo * c->yos), c->yis / (intptr_t)sizeof(T), (size_t)n); \
+                   (T *)(c->y + lo * c->yos), c->yis / (intptr_t)sizeof(T), (size_t)n, kb); \
             }                                                                           \
             free(cb);                                                                   \
+            free(kb);                                                                   \
             if (lo == hi)                                                               \
                 return;                                                                 \
         }                                                                               \
