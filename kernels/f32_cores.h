@@ -283,12 +283,32 @@ SA_INLINE sa_vd sa_log1p_d(sa_vd e) {
     return vd_mul(vd_add(u, u), s);
 }
 
+/* The column kernels' shapes (f32_kernels.h, f32_fast.h): SA_COLS adjacent columns are SA_CQ
+ * float vectors, SA_CP float64 vectors. sa_acc_add adds float vector q into the float64
+ * accumulators acc[q SA_DN ..]; sa_cols_join rounds float64 vectors q SA_DN .. back to one
+ * float vector. */
+#define SA_CQ (SA_COLS / SA_W)
+#define SA_CP (SA_CQ * SA_DN)
+SA_INLINE void sa_acc_add(sa_vd *acc, int q, sa_v v) {
+    acc[q * SA_DN] = vd_add(acc[q * SA_DN], vd_lo(v));
+#if SA_DN == 2
+    acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], vd_hi(v));
+#endif
+}
+SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
+#if SA_DN == 2
+    return v_from_vd(r[q * SA_DN], r[q * SA_DN + 1]);
+#else
+    return v_from_vd(r[q], r[q]);
+#endif
+}
+
 /* Pass 1 of the column kernels (f32_kernels.h, f32_fast.h): over SA_COLS adjacent columns
  * (element i of column c at x[i xs + c]), the per-lane max mx[q] of vector q (0 in the lanes of
  * a special column) and good[q] = the column has no NaN and a finite max. Prefetches the next
  * call's line of each row (the stride of a whole row defeats the hardware prefetchers). */
 SA_INLINE void sa_cols_max(const float *x, ptrdiff_t xs, size_t n, sa_v *mx, sa_m *good) {
-    for (int q = 0; q < SA_COLS / SA_W; q++) {
+    for (int q = 0; q < SA_CQ; q++) {
         sa_v vmax = v_set1(-INFINITY);
         sa_m nan = v_isnan(v_set1(0.0f));
         for (size_t i = 0; i < n; i++) {

@@ -403,12 +403,6 @@ SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     sa_v p = fx_exp_pn2(dh, dl, &n, &k);
     return fx_scale(p, n, k);
 }
-SA_INLINE void fx_acc(sa_vd *acc, sa_v e) {
-    acc[0] = vd_add(acc[0], vd_lo(e));
-#if SA_DN == 2
-    acc[1] = vd_add(acc[1], vd_hi(e));
-#endif
-}
 void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
     if (n == 0) return;
     float mx = fx_row_max(x, n);
@@ -422,14 +416,14 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
     for (; i + SA_W <= n; i += SA_W) {
         sa_v e = fx_exp_diff(v_loadu(x + i), vmx);
         v_storeu(y + i, e);
-        fx_acc(acc, e);
+        sa_acc_add(acc, 0, e);
     }
     if (i < n) {
         float buf[SA_W];
         size_t r = n - i, j;
         for (j = 0; j < SA_W; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
         sa_v e = fx_exp_diff(v_loadu(buf), vmx);
-        fx_acc(acc, e);
+        sa_acc_add(acc, 0, e);
         v_storeu(buf, e);
         for (j = 0; j < r; j++) y[i + j] = buf[j];
     }
@@ -455,38 +449,29 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
 void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, float *y,
                                                 ptrdiff_t ys, size_t n, void *keep_) {
     float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
-    enum { CQ = SA_COLS / SA_W, CP = CQ * SA_DN };
     if (n == 0) return;
-    sa_v mx[CQ], inv[CQ];
-    sa_m good[CQ];
-    sa_vd acc[SA_W * CP], s[CP];
+    sa_v mx[SA_CQ], inv[SA_CQ];
+    sa_m good[SA_CQ];
+    sa_vd acc[SA_W * SA_CP], s[SA_CP];
     sa_cols_max(x, xs, n, mx, good);
-    for (int j = 0; j < SA_W * CP; j++) acc[j] = vd_set1(0.0);
+    for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
     for (size_t i = 0; i < n; i++) {
-        sa_vd *a = acc + (i % SA_W) * CP;
-        for (int q = 0; q < CQ; q++) {
+        sa_vd *a = acc + (i % SA_W) * SA_CP;
+        for (int q = 0; q < SA_CQ; q++) {
             sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
             if (keep) v_storeu(keep + i * SA_COLS + q * SA_W, e);
-            a[q * SA_DN] = vd_add(a[q * SA_DN], vd_lo(e));
-#if SA_DN == 2
-            a[q * SA_DN + 1] = vd_add(a[q * SA_DN + 1], vd_hi(e));
-#endif
+            sa_acc_add(a, q, e);
         }
     }
-    for (int j = 0; j < CP; j++) {
+    for (int j = 0; j < SA_CP; j++) {
         s[j] = vd_set1(0.0);
-        for (int p = 0; p < SA_W; p++) s[j] = vd_add(s[j], acc[p * CP + j]);
+        for (int p = 0; p < SA_W; p++) s[j] = vd_add(s[j], acc[p * SA_CP + j]);
         s[j] = vd_div(vd_set1(1.0), s[j]);
     }
-    for (int q = 0; q < CQ; q++)
-#if SA_DN == 2
-        inv[q] = v_from_vd(s[q * SA_DN], s[q * SA_DN + 1]);
-#else
-        inv[q] = v_from_vd(s[q], s[q]);
-#endif
+    for (int q = 0; q < SA_CQ; q++) inv[q] = sa_cols_join(s, q);
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
-        for (int q = 0; q < CQ; q++) {
+        for (int q = 0; q < SA_CQ; q++) {
             sa_v e = keep ? v_loadu(keep + i * SA_COLS + q * SA_W)
                           : fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
             v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,

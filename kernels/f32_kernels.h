@@ -173,12 +173,6 @@ static double sa_sum16(const double *p) {
 }
 
 #define SA_NACC (16 / SA_DW)
-SA_INLINE void sa_acc_add(sa_vd *acc, int q, sa_v v) {
-    acc[q * SA_DN] = vd_add(acc[q * SA_DN], vd_lo(v));
-#if SA_DN == 2
-    acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], vd_hi(v));
-#endif
-}
 static double sa_acc_sum(const sa_vd *acc) {
     double p[16];
     for (int j = 0; j < SA_NACC; j++) vd_storeu(p + j * SA_DW, acc[j]);
@@ -337,9 +331,7 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
  * The columns of one call are one cache line of each of n rows a whole row apart, a stride the
  * hardware prefetchers do not follow: pass 1 prefetches the next 16 columns' line of each row
  * (the loops' next call), pass 3 the next output line (a prefetch never faults). */
-#define SA_CQ (SA_COLS / SA_W) /* vectors per 16 columns (SA_COLS: kernels.h) */
-/* pass 1 is sa_cols_max (f32_cores.h, shared with softmax_fast's column kernel) */
-#define SA_CP (SA_CQ * SA_DN)  /* float64 vectors per 16 columns */
+/* pass 1 is sa_cols_max; SA_CQ, SA_CP, sa_acc_add, sa_cols_join: f32_cores.h */
 #define SA_SMX_KEEP_COLS 256   /* softmax keeps e for columns up to this long (32 KiB) */
 
 /* exp(x_i - mx) of the 16 columns of element i as float64 vectors e[SA_CP] */
@@ -363,13 +355,6 @@ static void sa_cols_sum16(const sa_vd *acc, sa_vd *s) {
         for (int p = 0; p < 4; p++) a[p] = vd_add(a[p], a[p + 4]);
         s[j] = vd_add(vd_add(a[0], a[2]), vd_add(a[1], a[3]));
     }
-}
-SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
-#if SA_DN == 2
-    return v_from_vd(r[q * SA_DN], r[q * SA_DN + 1]);
-#else
-    return v_from_vd(r[q], r[q]);
-#endif
 }
 
 void SA_K(softmax_cols, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
@@ -422,15 +407,13 @@ void SA_K(log_softmax_cols, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, floa
             sa_m at_max = v_eq(v, mx[q]);
             sa_vd lo, hi;
             sa_exp_diff_d(v_sel(at_max, v_set1(-INFINITY), v), mx[q], &lo, &hi);
-            sa_v one = v_sel(at_max, v_set1(1.0f), v_set1(0.0f));
             a[q * SA_DN] = vd_add(a[q * SA_DN], lo);
-            c[q * SA_DN] = vd_add(c[q * SA_DN], vd_lo(one));
 #if SA_DN == 2
             a[q * SA_DN + 1] = vd_add(a[q * SA_DN + 1], hi);
-            c[q * SA_DN + 1] = vd_add(c[q * SA_DN + 1], vd_hi(one));
 #else
             (void)hi;
 #endif
+            sa_acc_add(c, q, v_sel(at_max, v_set1(1.0f), v_set1(0.0f)));
         }
     }
     sa_cols_sum16(acc, e);
