@@ -37,8 +37,10 @@
  *   fx_scale_1p(a, n, k)  the same where only 1 + result matters: below 2^-126 the result
  *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
  *                      one exponent build, no two-step scaling).
- *   fx_min, fx_max     min / max (which operand a NaN gives does not matter: NaN inputs are
- *                      replaced by the driver, and no NaN arises otherwise). */
+ *   fx_min, fx_max     min / max; with a NaN operand both give the second operand on every
+ *                      ISA (x86 minps/maxps, and the scalar a < b ? a : b), which fx_row_max
+ *                      and fx_exp_diff rely on (elsewhere NaN inputs are replaced by the
+ *                      driver, and no NaN arises otherwise). */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_rcp(sa_v d) {
     __m512 r = _mm512_rcp14_ps(d);
@@ -78,22 +80,28 @@ SA_INLINE sa_v fx_negabs(sa_v x) {
 }
 
 /* exp(z) = p * 2^n for z in [-230, 88.7] (callers clamp; |z log2e| < 2^22 for the rounding):
- * n = round(z log2e) (fma + magic constant: *n as float, *k as int32), r = z - n ln2 with ln2 in
- * two constants (the first step exact, so r carries no cancellation error), p = 1 + r P(r), P
- * of degree 4 (exp of degree 5, minimax relative on |r| <= ln2/2 with the constant term fixed
- * at 1 so exp(0) = 1 exactly): 2^-22.66 relative in float32 evaluation. */
-static const float SA_FX_EXP[5] = {0x1.fffff6p-1f, 0x1.fffdc0p-2f, 0x1.555a76p-3f,
-                                   0x1.573c40p-5f, 0x1.0fa6acp-7f};
+ * n = round(z log2e) (fma + magic constant: *n as float, *k as int32), r = z - n ln2 by one fma
+ * with ln2 rounded to float (|ln2 - SA_LN2_HI| = 2^-28.96, so r is off by at most
+ * 332 2^-28.96 = 2^-20.6 absolute at the clamp -230, 2^-21.6 where n >= -159: a relative error
+ * of exp, well inside the fast tier's 2^-14), p = 1 + r P(r), P of degree 3 (exp of degree 4,
+ * minimax relative on |r| <= ln2/2 with the constant term fixed at 1 so exp(0) = 1 exactly):
+ * 2^-18.4 relative. Two fmas fewer than the accurate tier's reduction and degree 5. */
+static const float SA_FX_EXP4[4] = {0x1.fffba8p-1f, 0x1.0003f4p-1f, 0x1.57ce7ap-3f,
+                                    0x1.54143cp-5f};
 SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
     sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
     sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
-    r = v_fma(nn, v_set1(-SA_LN2_LO), r);
     sa_v p;
-    SA_HORNER(r, SA_FX_EXP, 5, p);
+    SA_HORNER(r, SA_FX_EXP4, 4, p);
     *n = nn;
     return v_fma(r, p, v_set1(1.0f));
 }
-/* the same for the argument z + zl (|zl| <= ~2^-20 |z|): zl joins the reduced argument */
+/* exp(z + zl) = p * 2^n (|zl| <= ~2^-20 |z|: zl joins the reduced argument) for the callers
+ * whose argument carries a low part (gelu_fast, geglu_fast): ln2 in two constants (the first
+ * step exact, so r carries no cancellation error), P of degree 4 (exp of degree 5): 2^-22.66
+ * relative in float32 evaluation. */
+static const float SA_FX_EXP[5] = {0x1.fffff6p-1f, 0x1.fffdc0p-2f, 0x1.555a76p-3f,
+                                   0x1.573c40p-5f, 0x1.0fa6acp-7f};
 SA_INLINE sa_v fx_exp_pn2(sa_v z, sa_v zl, sa_v *n, sa_vi *k) {
     sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
     sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
@@ -122,10 +130,11 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
 
 /* ======================================================================== sigmoid_fast
  * sigmoid(x) = 1 / (1 + e^-x).
- * Algorithm (rr2_p5_rcp): e = exp(-|x|) = p 2^n (fx_exp_pn: degree-5 polynomial, -|x| clamped
+ * Algorithm (rr1_p4_rcp): e = exp(-|x|) = p 2^n (fx_exp_pn: degree-4 polynomial, -|x| clamped
  *   at -110 where e rounds to 0), scaled once (subnormal e exact to one rounding), q = 1/(1+e)
  *   by the refined hardware reciprocal (the denominator is in [1, 2]), y = q (x >= 0) or e q.
- * Error: exp 2^-22.7, reciprocal < 2^-22, products: measured max 2^-21.? relative.
+ * Error: exp 2^-18.4 (fx_exp_pn), reciprocal < 2^-22, products: measured max 2^-18.29
+ *   relative (every float32 input, AVX-512).
  *   Below x = -87.34 (exact < FLT_MIN) e is subnormal, its rounding is absolute 2^-150.
  * Special values: sigmoid(+inf) = 1, sigmoid(-inf) = +0, sigmoid(+-0) = 0.5 exactly. */
 SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
@@ -137,11 +146,11 @@ SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
     sa_v q = fx_rcp(v_add(one, e));
     return v_sel(v_lt(x, SA_FX_ZERO), v_mul(e, q), q);
 }
-SA_DEF_UNARY(sigmoid_fast, rr2_p5_rcp, sa_sigmoid_fast_v)
+SA_DEF_UNARY(sigmoid_fast, rr1_p4_rcp, sa_sigmoid_fast_v)
 
 /* =========================================================================== silu_fast
  * silu(x) = x sigmoid(x).
- * Algorithm (rr2_p5_rcp): as sigmoid_fast, e = exp(-|x|) = p 2^n, q = 1/(1 + e); then
+ * Algorithm (rr1_p4_rcp): as sigmoid_fast, e = exp(-|x|) = p 2^n, q = 1/(1 + e); then
  *   x >= 0: y = x q;  x < 0: y = (x p q) 2^n, scaled once at the very end, so the tail keeps
  *   its relative accuracy down to the underflow of the result (exact >= FLT_MIN down to
  *   x ~ -91.8, where sigmoid(x) itself is already subnormal). x is clamped at -110 for the
@@ -157,20 +166,21 @@ SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
     sa_v u = v_mul(fx_max(x, v_set1(-110.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_UNARY(silu_fast, rr2_p5_rcp, sa_silu_fast_v)
+SA_DEF_UNARY(silu_fast, rr1_p4_rcp, sa_silu_fast_v)
 
 /* ====================================================================== gelu_tanh_fast
  * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
  * C3 = 0.044715 C1.
- * Algorithm (rr2_p5_rcp): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
+ * Algorithm (rr1_p4_rcp): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
  *   once each, C1 and C3 carry 2^-25 each: |dv| <= 4 2^-24 |v|), then as silu_fast with v as the
  *   sigmoid argument: e = exp(-|v|) = p 2^n, q = 1/(1 + e), y = x q (v >= 0) or (x p q) 2^n
  *   (v < 0), scaled once at the very end. x is clamped to [-30, 30] for v (|v| > 1900 there:
  *   e = 0, -|v| clamped at -110) and the product uses max(x, -30), so gelu_tanh(-inf) = -0.
  * Error: dv is an absolute error of the exponent, largest where the result is still normal
- *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp, the reciprocal and the
- *   products add ~2^-21. (It was computed as a hi + lo pair, exact to ~2^-40, until the
- *   2^-14 bound was seen to leave room for the plain product: 11 fewer operations.)
+ *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp 2^-18.4, the reciprocal
+ *   and the products 2^-21: measured max 2^-15.95 (every float32 input, AVX-512 and AVX2).
+ *   (v was a hi + lo pair, exact to ~2^-40, until the 2^-14 bound was seen to leave room for
+ *   the plain product: 11 fewer operations.)
  * Special values: gelu_tanh(+inf) = +inf, (-inf) = -0, (+-0) = +-0. */
 SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
@@ -185,7 +195,7 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_v u = v_mul(fx_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_UNARY(gelu_tanh_fast, rr2_p5_rcp, sa_gelu_tanh_fast_v)
+SA_DEF_UNARY(gelu_tanh_fast, rr1_p4_rcp, sa_gelu_tanh_fast_v)
 
 /* ========================================================================== tanh_fast
  * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 6,
@@ -253,7 +263,7 @@ SA_DEF_UNARY(gelu_fast, exp_rat4_5_rcp, sa_gelu_fast_v)
  * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
  *   x >  0: tanh(softplus(x)) = (1 + 2A) / (1 + 2A + 2A^2)
  *   x <= 0: tanh(softplus(x)) = A (A + 2) / (A (A + 2) + 2)
- * (all terms positive: no cancellation). Algorithm (rr2_p5_rcp): A = p 2^n (fx_exp_pn, -|x|
+ * (all terms positive: no cancellation). Algorithm (rr1_p4_rcp): A = p 2^n (fx_exp_pn, -|x|
  *   clamped at -110) scaled once for the x > 0 form; for x <= 0 the factor A = p 2^n is kept
  *   apart: y = (x p (A + 2) / (A (A + 2) + 2)) 2^n, scaled once at the end (the tail keeps its
  *   relative accuracy down to the underflow of the result, x ~ -91.8). The product uses
@@ -275,7 +285,7 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v u = v_mul(v_mul(fx_max(x, v_set1(-110.0f)), num), fx_rcp(den));
     return fx_scale(u, v_sel(pos, SA_FX_ZERO, n), sa_seli(pos, vi_set1(0), k));
 }
-SA_DEF_UNARY(mish_fast, rr2_p5_rcp, sa_mish_fast_v)
+SA_DEF_UNARY(mish_fast, rr1_p4_rcp, sa_mish_fast_v)
 
 /* ============================================================================ gated units
  * fx_mul_scale(a, m, b, n, k) = (a m b) 2^n, rounded as one product: n an integer-valued float
@@ -307,7 +317,7 @@ SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
 #endif
 /* ========================================================================= swiglu_fast
  * swiglu(a, b) = silu(a) b = a sigmoid(a) b   (b passed as the operand p).
- * Algorithm (rr2_p5_rcp_scaled): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
+ * Algorithm (rr1_p4_rcp_scaled): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
  *   q = 1/(1 + e) (e scaled with n clamped at -150 for the sum: it only matters above 2^-25),
  *   m = q (a >= 0) or p q (a < 0), then y = (a m b) 2^n (n = 0 for a >= 0), rounded as one
  *   product (fx_mul_scale): silu(a) is never rounded on its own, so a subnormal silu(a) (or a
@@ -327,7 +337,7 @@ SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_v ac = v_sel(v_lt(a, v_set1(-200.0f)), v_set1(-0.0f), a);
     return fx_mul_scale(ac, m, b, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_PARAM(swiglu_fast, rr2_p5_rcp_scaled, sa_swiglu_fast_pv)
+SA_DEF_PARAM(swiglu_fast, rr1_p4_rcp_scaled, sa_swiglu_fast_pv)
 
 /* ========================================================================== geglu_fast
  * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
@@ -361,49 +371,51 @@ SA_DEF_PARAM(geglu_fast, exp_rat4_5_rcp_scaled, sa_geglu_fast_pv)
 
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
- * Algorithm (max_rr2_p5_f64sum): pass 1 max (NaN propagates); pass 2 d = x - max as an exact
- *   TwoSum pair dh + dl (dh clamped at -110, dl dropped there: exp rounds to 0), e = exp(dh + dl)
- *   (fx_exp_pn2) scaled once into y, and summed in float64 (SA_DN partial sums per vector; the
- *   tail runs the same vector code on a copy padded with -inf, which contributes exactly 0);
- *   pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read before written).
- * Error: exp 2^-22.7, three roundings (e, 1/S, the product) and the float64 sum (n 2^-53):
- *   measured max 2^-21.? relative. Where y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
+ * Algorithm (max_rr1_p4_f64sum): pass 1 max (vmaxps, four running maxima: a NaN is passed over
+ *   here and caught by the sum); pass 2 d = x - max rounded to float (where y_i >= FLT_MIN,
+ *   d >= -87.4 and its rounding is at most 2^-18 absolute: a relative error of e, inside the
+ *   2^-14 bound), clamped at -110 (exp rounds to 0 there; the clamp keeps a NaN d),
+ *   e = exp(d) (fx_exp_pn) scaled once into y, and summed: each block of SA_FX_BLK vectors
+ *   in float (lane-wise, in order; the terms are >= 0, so <= 7 roundings of 2^-24 relative),
+ *   the block sums into float64 partials (SA_DN per vector), so pass 2 converts once per block
+ *   instead of once per vector; the tail runs the same vector code on a copy padded with -inf
+ *   (contributing exactly 0) straight into the partials; a NaN sum (a NaN in the row) gives a
+ *   row of NaN; pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read
+ *   before written).
+ * Error: d 2^-18, exp 2^-18.4, the block sums 2^-21.2, three roundings (e, 1/S, the product)
+ *   and the float64 sum (n 2^-53): measured max 2^-16.9 relative (random rows, every ISA;
+ *   tests/test_fast.py checks the bound). Where y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
+#define SA_FX_BLK 8 /* vectors per float block sum (error <= 7 2^-24: all terms >= 0) */
 static float fx_row_max(const float *x, size_t n) {
-    sa_v vmax = v_set1(-INFINITY);
-    sa_m nan = v_isnan(v_set1(0.0f));
+    /* four running maxima: one chain would wait for each vmaxps (latency 4) */
+    sa_v m0 = v_set1(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
     size_t i = 0;
-    for (; i + SA_W <= n; i += SA_W) {
-        sa_v v = v_loadu(x + i);
-        nan = m_or(nan, v_isnan(v));
-        vmax = v_sel(v_gt(v, vmax), v, vmax);
+    for (; i + 4 * SA_W <= n; i += 4 * SA_W) {
+        m0 = fx_max(v_loadu(x + i), m0);
+        m1 = fx_max(v_loadu(x + i + SA_W), m1);
+        m2 = fx_max(v_loadu(x + i + 2 * SA_W), m2);
+        m3 = fx_max(v_loadu(x + i + 3 * SA_W), m3);
     }
+    for (; i + SA_W <= n; i += SA_W) m0 = fx_max(v_loadu(x + i), m0);
+    sa_v vmax = fx_max(fx_max(m0, m1), fx_max(m2, m3));
     float buf[SA_W];
-    int anynan = m_any(nan);
     v_storeu(buf, vmax);
     float mx = -INFINITY;
     for (size_t j = 0; j < SA_W; j++) mx = buf[j] > mx ? buf[j] : mx;
-    for (; i < n; i++) {
-        if (x[i] != x[i]) anynan = 1;
-        mx = x[i] > mx ? x[i] : mx;
-    }
-    return anynan ? NAN : mx;
+    for (; i < n; i++) mx = x[i] > mx ? x[i] : mx;
+    return mx;
 }
-/* exp(x - mx) for one vector (x = -inf and x - mx < -110 give 0) */
+/* exp(x - mx) for one vector (x = -inf and x - mx < -110 give 0, NaN stays NaN: fx_max(c, d)
+ * returns d when d is NaN on every ISA) */
 SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
-    sa_v dh = v_sub(x, mx);
-    sa_v bb = v_sub(dh, x);
-    sa_v dl = v_add(v_sub(x, v_sub(dh, bb)), v_sub(v_neg(mx), bb));
-    sa_m far = v_lt(dh, v_set1(-110.0f));
-    dh = v_sel(far, v_set1(-110.0f), dh);
-    dl = v_sel(far, SA_FX_ZERO, dl);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn2(dh, dl, &n, &k);
+    sa_v p = fx_exp_pn(fx_max(v_set1(-110.0f), v_sub(x, mx)), &n, &k);
     return fx_scale(p, n, k);
 }
-void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
+void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
     if (n == 0) return;
     float mx = fx_row_max(x, n);
     if (!(mx > -INFINITY && mx < INFINITY)) {
@@ -413,10 +425,14 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
     sa_v vmx = v_set1(mx);
     sa_vd acc[2] = {vd_set1(0.0), vd_set1(0.0)};
     size_t i = 0;
-    for (; i + SA_W <= n; i += SA_W) {
-        sa_v e = fx_exp_diff(v_loadu(x + i), vmx);
-        v_storeu(y + i, e);
-        sa_acc_add(acc, 0, e);
+    while (i + SA_W <= n) {
+        sa_v fa = SA_FX_ZERO;
+        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b++, i += SA_W) {
+            sa_v e = fx_exp_diff(v_loadu(x + i), vmx);
+            v_storeu(y + i, e);
+            fa = v_add(fa, e);
+        }
+        sa_acc_add(acc, 0, fa);
     }
     if (i < n) {
         float buf[SA_W];
@@ -430,6 +446,10 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
     double parts[2 * SA_DW], S = 0.0;
     for (int h = 0; h < SA_DN; h++) vd_storeu(parts + h * SA_DW, acc[h]);
     for (int j = 0; j < SA_DN * SA_DW; j++) S += parts[j];
+    if (S != S) {
+        for (i = 0; i < n; i++) y[i] = NAN;
+        return;
+    }
     sa_v inv = v_set1((float)(1.0 / S));
     for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
     if (i < n) {
@@ -446,7 +466,7 @@ void SA_K(softmax_fast, max_rr2_p5_f64sum)(const float *x, float *y, size_t n) {
  * column (fx_exp_diff is lane-wise; element i into float64 partial i mod SA_W, the partials
  * summed in the row's order, 1/S rounded to float the same way), so a column gives the bits
  * its row gives on the same ISA. Prefetches as there. */
-void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, float *y,
+void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
                                                 ptrdiff_t ys, size_t n, void *keep_) {
     float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
     if (n == 0) return;
@@ -454,14 +474,27 @@ void SA_K(softmax_fast_cols, max_rr2_p5_f64sum)(const float *x, ptrdiff_t xs, fl
     sa_m good[SA_CQ];
     sa_vd acc[SA_W * SA_CP], s[SA_CP];
     sa_cols_max(x, xs, n, mx, good);
+    sa_v fa[SA_W * SA_CQ];
+    size_t nfull = n - n % SA_W, last = nfull / SA_W - 1; /* last: the row's last full vector */
     for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
+    for (int j = 0; j < SA_W * SA_CQ; j++) fa[j] = SA_FX_ZERO;
     for (size_t i = 0; i < n; i++) {
-        sa_vd *a = acc + (i % SA_W) * SA_CP;
+        size_t l = i % SA_W, vec = i / SA_W; /* the row kernel's lane and vector of element i */
+        sa_vd *a = acc + l * SA_CP;
+        sa_v *f = fa + l * SA_CQ;
         for (int q = 0; q < SA_CQ; q++) {
             sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
             if (keep) v_storeu(keep + i * SA_COLS + q * SA_W, e);
-            sa_acc_add(a, q, e);
+            if (i < nfull)
+                f[q] = v_add(f[q], e);
+            else
+                sa_acc_add(a, q, e); /* the row's padded tail vector goes straight in */
         }
+        if (i < nfull && (vec % SA_FX_BLK == SA_FX_BLK - 1 || vec == last))
+            for (int q = 0; q < SA_CQ; q++) {
+                sa_acc_add(a, q, f[q]);
+                f[q] = SA_FX_ZERO;
+            }
     }
     for (int j = 0; j < SA_CP; j++) {
         s[j] = vd_set1(0.0);
