@@ -582,8 +582,8 @@ static inline int row_cols_ok(const row_ctx *c, size_t elsize)
                 const char *src = c->x + lo * c->xos;                                   \
                 if (cb) {                                                               \
                     for (intptr_t j = 0; j < n; j++) {                                  \
-                        if (j + SA_ROW_AHEAD < n)                                       \
-                            __builtin_prefetch(src + (j + SA_ROW_AHEAD) * c->xis, 0);   \
+                        row_prefetch(src + (j + SA_ROW_AHEAD) * c->xis,                  \
+                                     (SA_COLS - 1) * (intptr_t)sizeof(T), 0);           \
                         memcpy(cb + j * SA_COLS, src + j * c->xis, SA_COLS * sizeof(T)); \
                     }                                                                   \
                 }                                                                       \
