@@ -246,7 +246,10 @@ def test_gated_special_values(f, isa):
 def test_row_special_values(f, isa):
     inf, nan = np.inf, np.nan
     rows = [[nan, 1.0, 2.0], [1.0, inf, 2.0], [-inf, -inf], [-inf, 1.0, 2.0, -inf], [5.0],
-            [-inf], [inf], [0.0, -0.0], [3e38, -3e38], [1.0] * 37 + [nan]]
+            [-inf], [inf], [0.0, -0.0], [3e38, -3e38], [1.0] * 37 + [nan],
+            # a NaN inside a full vector, below the row's max (the kernel's pass 1 passes it
+            # over; its sum must still give a row of NaN), and a negative one in a later block
+            [1.0] * 3 + [nan] + [2.0] * 60, [-1.0] * 150 + [-nan] + [0.5] * 49]
     with on_isa(isa):
         for row in rows:
             x = np.array(row, np.float32)
