@@ -96,21 +96,6 @@ SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
     *n = nn;
     return v_fma(r, p, v_set1(1.0f));
 }
-/* exp(z + zl) = p * 2^n (|zl| <= ~2^-20 |z|: zl joins the reduced argument) for the callers
- * whose argument carries a low part (gelu_fast, geglu_fast): ln2 in two constants (the first
- * step exact, so r carries no cancellation error), P of degree 4 (exp of degree 5): 2^-22.66
- * relative in float32 evaluation. */
-static const float SA_FX_EXP[5] = {0x1.fffff6p-1f, 0x1.fffdc0p-2f, 0x1.555a76p-3f,
-                                   0x1.573c40p-5f, 0x1.0fa6acp-7f};
-SA_INLINE sa_v fx_exp_pn2(sa_v z, sa_v zl, sa_v *n, sa_vi *k) {
-    sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
-    sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
-    r = v_add(v_fma(nn, v_set1(-SA_LN2_LO), r), zl);
-    sa_v p;
-    SA_HORNER(r, SA_FX_EXP, 5, p);
-    *n = nn;
-    return v_fma(r, p, v_set1(1.0f));
-}
 /* An odd function that saturates at 1: f(x) = sign(x) f(a), a = |x|, f(a) = a P(a^2) / Q(a^2)
  * for a < X (coefficient tables lowest degree first, np and nq entries, Horner in float),
  * 1 for a >= X (a clamped at X first, so no lane overflows). One refined reciprocal of Q, two
@@ -232,8 +217,9 @@ SA_DEF_UNARY(erf_fast, rat2_4_rcp, sa_erf_fast_v)
  * R(a) = P(a) / D(a), P degree 3, D degree 4 (minimax relative on [0, 20.5]: 2^-20.7; 2^-20.3 in
  *   float32 evaluation).
  * Algorithm (exp_rat4_5_rcp): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
- *   so gelu(x < -15) and gelu(-inf) come out -0); a^2/2 as an exact pair (fma) into the exp
- *   reduction, so the large exp argument adds no rounding error: exp(-a^2/2) = p 2^n;
+ *   so gelu(x < -15) and gelu(-inf) come out -0); h = -a^2/2 rounded once (|h| <= 87 where
+ *   the result is normal: 2^-18 absolute, a relative error of the exp inside the 2^-14 bound;
+ *   it was an exact pair until the bound was seen to leave room), exp(h) = p 2^n (fx_exp_pn);
  *   x >= 0: y = x (1 - Q), Q = (p 2^n) R;  x < 0: y = (x R p) 2^n, scaled once at the very end
  *   (the tail keeps its relative accuracy down to the underflow of the result, x ~ -13.2).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
@@ -243,11 +229,10 @@ static const float SA_FX_GELU_D[6] = {1.0f, 0x1.b15944p+0f, 0x1.3b16c4p+0f, 0x1.
                                       0x1.b92cdap-4f, 0x1.6f07b4p-7f};
 SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
     sa_v a = fx_min(v_abs(x), v_set1(15.0f));
-    sa_v ah = v_mul(a, v_set1(-0.5f));                /* -a^2/2 = h + l exactly */
-    sa_v h = v_mul(ah, a);
+    sa_v h = v_mul(v_mul(a, v_set1(-0.5f)), a);       /* -a^2/2, rounded once */
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn2(h, v_fma(ah, a, v_neg(h)), &n, &k);
+    sa_v p = fx_exp_pn(h, &n, &k);
     sa_v P, D;
     SA_HORNER(a, SA_FX_GELU_P, 5, P);
     SA_HORNER(a, SA_FX_GELU_D, 6, D);
@@ -342,7 +327,8 @@ SA_DEF_PARAM(swiglu_fast, rr1_p4_rcp_scaled, sa_swiglu_fast_pv)
 /* ========================================================================== geglu_fast
  * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
  * Algorithm (exp_rat4_5_rcp_scaled): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
- *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2/2 an exact pair, n down to -303), R(a) the
+ *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2/2 rounded once: 2^-17 absolute at 20.5,
+ *   n down to -303, fx_exp_pn), R(a) the
  *   same rational, Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at -200) or R p
  *   (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0), rounded as one product
  *   (fx_mul_scale: subnormal gelu(a) times a large b keeps its relative accuracy; genuine
@@ -352,11 +338,10 @@ SA_DEF_PARAM(swiglu_fast, rr1_p4_rcp_scaled, sa_swiglu_fast_pv)
 SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
     sa_v ac = fx_min(v_abs(a), v_set1(20.5f));
-    sa_v ah = v_mul(ac, v_set1(-0.5f));               /* -a^2/2 = h + l exactly */
-    sa_v h = v_mul(ah, ac);
+    sa_v h = v_mul(v_mul(ac, v_set1(-0.5f)), ac);     /* -a^2/2, rounded once */
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn2(h, v_fma(ah, ac, v_neg(h)), &n, &k);
+    sa_v p = fx_exp_pn(h, &n, &k);
     sa_v P, D;
     SA_HORNER(ac, SA_FX_GELU_P, 5, P);
     SA_HORNER(ac, SA_FX_GELU_D, 6, D);
