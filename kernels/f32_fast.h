@@ -448,9 +448,11 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
- * column (fx_exp_diff is lane-wise; element i into float64 partial i mod SA_W, the partials
- * summed in the row's order, 1/S rounded to float the same way), so a column gives the bits
- * its row gives on the same ISA. Prefetches as there. */
+ * column (fx_exp_diff is lane-wise; element i into a float block sum for lane i mod SA_W,
+ * flushed into that lane's float64 partial where the row's block of SA_FX_BLK vectors ends, the
+ * tail's elements straight into the partials; the partials summed in the row's order, 1/S
+ * rounded to float the same way), so a column gives the bits its row gives on the same ISA.
+ * Prefetches as there. */
 void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
                                                 ptrdiff_t ys, size_t n, void *keep_) {
     float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
