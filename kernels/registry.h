@@ -240,12 +240,12 @@ SA_FAST(sigmoid,     SA_UNARY, rr1_p4_rcp,    14)
 SA_FAST(tanh,        SA_UNARY, rat2_3_rcp,    14)
 SA_FAST(silu,        SA_UNARY, rr1_p4_rcp,    14)
 SA_FAST(erf,         SA_UNARY, rat2_4_rcp,    14)
-SA_FAST(gelu,        SA_UNARY, exp_rat4_5_rcp, 14)
+SA_FAST(gelu,        SA_UNARY, exp_rat3_4_rcp, 14)
 SA_FAST(gelu_tanh,   SA_UNARY, rr1_p4_rcp,    14)
 SA_FAST(mish,        SA_UNARY, rr1_p4_rcp,    14)
 SA_FAST(softmax,     SA_ROW,   max_rr1_p4_f64sum, 14)
 SA_BFAST(swiglu,               rr1_p4_rcp_scaled, 14)
-SA_BFAST(geglu,                exp_rat4_5_rcp_scaled, 14)
+SA_BFAST(geglu,                exp_rat3_4_rcp_scaled, 14)
 
 #ifdef SA_FAST_LOCAL_
 #undef SA_FAST
