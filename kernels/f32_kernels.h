@@ -332,7 +332,6 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
  * hardware prefetchers do not follow: pass 1 prefetches the next 16 columns' line of each row
  * (the loops' next call), pass 3 the next output line (a prefetch never faults). */
 /* pass 1 is sa_cols_max; SA_CQ, SA_CP, sa_acc_add, sa_cols_join: f32_cores.h */
-#define SA_SMX_KEEP_COLS 256   /* softmax keeps e for columns up to this long (32 KiB) */
 
 /* exp(x_i - mx) of the 16 columns of element i as float64 vectors e[SA_CP] */
 SA_INLINE void sa_cols_exp(const float *xi, const sa_v *mx, sa_vd *e) {
@@ -364,9 +363,8 @@ void SA_K(softmax_cols, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *
     sa_m good[SA_CQ];
     sa_cols_max(x, xs, n, mx, good);
     sa_vd acc[16 * SA_CP], e[SA_CP], inv[SA_CP];
-    sa_vd stack_keep[SA_SMX_KEEP_COLS * SA_CP]; /* pass 2's e for pass 3 without keep_ */
-    sa_vd *keep = keep_ ? (sa_vd *)keep_ : stack_keep;
-    const int kept = keep_ || n <= SA_SMX_KEEP_COLS;
+    sa_vd *keep = (sa_vd *)keep_; /* the loops' room for pass 2's e, or NULL: recompute it */
+    const int kept = keep != NULL;
     for (int j = 0; j < 16 * SA_CP; j++) acc[j] = vd_set1(0.0);
     for (size_t i = 0; i < n; i++) {
         sa_cols_exp(x + (ptrdiff_t)i * xs, mx, e);
