@@ -77,6 +77,7 @@ SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return _mm512_add_pd(a, b); }
 SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm512_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm512_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
+SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return _mm512_fmadd_pd(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm512_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm512_max_pd(a, b); }
 SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
@@ -137,6 +138,7 @@ SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return _mm256_add_pd(a, b); }
 SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm256_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm256_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
+SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return _mm256_fmadd_pd(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm256_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm256_max_pd(a, b); }
 SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
@@ -195,6 +197,7 @@ SA_INLINE sa_vd vd_add(sa_vd a, sa_vd b) { return a + b; }
 SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return a - b; }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return a * b; }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
+SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return fma(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return a < b ? a : b; }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return a > b ? a : b; }
 SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
