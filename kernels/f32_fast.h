@@ -411,12 +411,18 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
     sa_v vmx = v_set1(mx);
     sa_vd acc[2] = {vd_set1(0.0), vd_set1(0.0)};
     size_t i = 0;
+    /* x is loaded one vector ahead of the store (f32_driver.h: y 16 bytes past x modulo 4 KiB
+     * would otherwise make every load wait for the store before it); the last full vector
+     * "loads ahead" its own position, which is harmless */
+    sa_v cur = n >= SA_W ? v_loadu(x) : SA_FX_ZERO;
     while (i + SA_W <= n) {
         sa_v fa = SA_FX_ZERO;
         for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b++, i += SA_W) {
-            sa_v e = fx_exp_diff(v_loadu(x + i), vmx);
+            sa_v nxt = v_loadu(x + (i + 2 * SA_W <= n ? i + SA_W : i));
+            sa_v e = fx_exp_diff(cur, vmx);
             v_storeu(y + i, e);
             fa = v_add(fa, e);
+            cur = nxt;
         }
         sa_acc_add(acc, 0, fa);
     }
