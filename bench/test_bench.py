@@ -27,6 +27,20 @@ def test_float32_out(benchmark, f, n):
     benchmark(f.ufunc, x, *ops, out=out)
 
 
+@pytest.mark.parametrize("f", [f for f in FUNCS if f.kind == "unary"],
+                         ids=[f.ufunc.__name__ for f in FUNCS if f.kind == "unary"])
+def test_float32_out_16_bytes_past_input_mod_4k(benchmark, f):
+    """1M elements, the output 16 bytes past the input modulo 4 KiB: the layout of two arrays
+    malloc'd one after the other from the heap (4 KiB aliasing, see the README)."""
+    n = 1 << 20
+    pair = np.zeros(2 * n + 4096 + 16, np.float32)
+    x, out = pair[:n], pair[n + 4096 + 4:2 * n + 4096 + 4]
+    x[:] = np.random.default_rng(0).standard_normal(n) * 3
+    benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(), n=n,
+                                layout="out 16 bytes past x mod 4 KiB")
+    benchmark(f.ufunc, x, out=out)
+
+
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("g", GRADS, ids=[g.name for g in GRADS])
 def test_backward_float32_out(benchmark, g, n):
