@@ -303,6 +303,54 @@ SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
 #endif
 }
 
+/* The max of a row x[0..n), NaN if any element is NaN; exact, so the order does not matter.
+ * Four running maxima (one chain would wait for each vmaxps) and a NaN mask beside them, one
+ * horizontal tree at the end (v_hmax): the row's max is on the critical path of a softmax row
+ * (pass 2 waits for it), so no scalar loop over the lanes here. */
+static inline float sa_row_max(const float *x, size_t n) {
+    sa_v m0 = v_set1(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
+    sa_m nan = v_isnan(m0);
+    size_t i = 0;
+    for (; i + 4 * SA_W <= n; i += 4 * SA_W) {
+        sa_v a = v_loadu(x + i), b = v_loadu(x + i + SA_W);
+        sa_v c = v_loadu(x + i + 2 * SA_W), d = v_loadu(x + i + 3 * SA_W);
+        nan = m_or(nan, m_or(m_or(v_isnan(a), v_isnan(b)), m_or(v_isnan(c), v_isnan(d))));
+        m0 = v_max(a, m0), m1 = v_max(b, m1), m2 = v_max(c, m2), m3 = v_max(d, m3);
+    }
+    for (; i + SA_W <= n; i += SA_W) {
+        sa_v a = v_loadu(x + i);
+        nan = m_or(nan, v_isnan(a));
+        m0 = v_max(a, m0);
+    }
+    float mx = v_hmax(v_max(v_max(m0, m1), v_max(m2, m3)));
+    int bad = m_any(nan);
+    for (; i < n; i++) {
+        bad |= x[i] != x[i];
+        mx = x[i] > mx ? x[i] : mx;
+    }
+    return bad ? NAN : mx;
+}
+
+/* The 16 float64 partial sums of a row kernel (element i into partial i mod 16), reduced in
+ * one fixed order: the same on every ISA. */
+static inline double sa_sum16(const double *p) {
+    double a[8];
+    for (int j = 0; j < 8; j++) a[j] = p[j] + p[j + 8];
+    for (int j = 0; j < 4; j++) a[j] = a[j] + a[j + 4];
+    return (a[0] + a[2]) + (a[1] + a[3]);
+}
+
+#define SA_NACC (16 / SA_DW)
+static inline double sa_acc_sum(const sa_vd *acc) {
+    double p[16];
+    for (int j = 0; j < SA_NACC; j++) vd_storeu(p + j * SA_DW, acc[j]);
+    return sa_sum16(p);
+}
+
+static inline void sa_fill_nan(float *y, size_t n) {
+    for (size_t i = 0; i < n; i++) y[i] = NAN;
+}
+
 /* Pass 1 of the column kernels (f32_kernels.h, f32_fast.h): over SA_COLS adjacent columns
  * (element i of column c at x[i xs + c]), the per-lane max mx[q] of vector q (0 in the lanes of
  * a special column) and good[q] = the column has no NaN and a finite max. Prefetches the next

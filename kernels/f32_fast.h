@@ -37,10 +37,9 @@
  *   fx_scale_1p(a, n, k)  the same where only 1 + result matters: below 2^-126 the result
  *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
  *                      one exponent build, no two-step scaling).
- *   fx_min, fx_max     min / max; with a NaN operand both give the second operand on every
- *                      ISA (x86 minps/maxps, and the scalar a < b ? a : b), which fx_row_max
- *                      and fx_exp_diff rely on (elsewhere NaN inputs are replaced by the
- *                      driver, and no NaN arises otherwise). */
+ *   (v_min, v_max from simd.h: with a NaN operand both give the second operand on every
+ *                      ISA, which fx_exp_diff relies on; elsewhere NaN inputs are replaced by
+ *                      the driver, and no NaN arises otherwise.) */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_rcp(sa_v d) {
     __m512 r = _mm512_rcp14_ps(d);
@@ -48,8 +47,6 @@ SA_INLINE sa_v fx_rcp(sa_v d) {
 }
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
-SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return _mm512_min_ps(a, b); }
-SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return _mm512_max_ps(a, b); }
 #elif defined(SA_TARGET_AVX2)
 SA_INLINE sa_v fx_rcp(sa_v d) {
     __m256 one = _mm256_set1_ps(1.0f), r = _mm256_rcp_ps(d);
@@ -61,8 +58,6 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
     return v_mul(a, v_pow2i(_mm256_max_epi32(k, _mm256_set1_epi32(-126))));
 }
-SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return _mm256_min_ps(a, b); }
-SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return _mm256_max_ps(a, b); }
 #else
 SA_INLINE sa_v fx_rcp(sa_v d) { return 1.0f / d; }
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
@@ -70,8 +65,6 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
     return v_mul(a, v_pow2i(k < -126 ? -126 : k));
 }
-SA_INLINE sa_v fx_min(sa_v a, sa_v b) { return a < b ? a : b; }
-SA_INLINE sa_v fx_max(sa_v a, sa_v b) { return a > b ? a : b; }
 #endif
 
 /* -|x| (sets the sign bit) */
@@ -102,7 +95,7 @@ SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
  * products, one select (tanh_fast, erf_fast). */
 SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_, int nq, float X) {
     sa_v a = v_abs(x);
-    sa_v ac = fx_min(a, v_set1(X));
+    sa_v ac = v_min(a, v_set1(X));
     sa_v s = v_mul(ac, ac);
     sa_v P, Q;
     SA_HORNER(s, P_, np, P);
@@ -126,7 +119,7 @@ SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v p = fx_exp_pn(v_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
     sa_v e = fx_scale(p, n, k);
     sa_v q = fx_rcp(v_add(one, e));
     return v_sel(v_lt(x, SA_FX_ZERO), v_mul(e, q), q);
@@ -146,9 +139,9 @@ SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
     sa_m neg = v_lt(x, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v p = fx_exp_pn(v_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
     sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
-    sa_v u = v_mul(fx_max(x, v_set1(-110.0f)), v_mul(v_sel(neg, p, one), q));
+    sa_v u = v_mul(v_max(x, v_set1(-110.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
 SA_DEF_UNARY(silu_fast, rr1_p4_rcp, sa_silu_fast_v)
@@ -170,14 +163,14 @@ SA_DEF_UNARY(silu_fast, rr1_p4_rcp, sa_silu_fast_v)
 SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
-    sa_v xc = fx_min(fx_max(x, v_set1(-30.0f)), v_set1(30.0f));
+    sa_v xc = v_min(v_max(x, v_set1(-30.0f)), v_set1(30.0f));
     sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
     sa_m neg = v_lt(v, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_max(fx_negabs(v), v_set1(-110.0f)), &n, &k);
+    sa_v p = fx_exp_pn(v_max(fx_negabs(v), v_set1(-110.0f)), &n, &k);
     sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
-    sa_v u = v_mul(fx_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
+    sa_v u = v_mul(v_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
 SA_DEF_UNARY(gelu_tanh_fast, rr1_p4_rcp, sa_gelu_tanh_fast_v)
@@ -229,7 +222,7 @@ static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba272p-2f, 0x1.fe80f6
 static const float SA_FX_GELU_D[5] = {1.0f, 0x1.8a1180p+0f, 0x1.f49462p-1f, 0x1.3fc60ep-2f,
                                       0x1.774ba8p-5f};
 SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
-    sa_v a = fx_min(v_abs(x), v_set1(15.0f));
+    sa_v a = v_min(v_abs(x), v_set1(15.0f));
     sa_v h = v_mul(v_mul(a, v_set1(-0.5f)), a);       /* -a^2/2, rounded once */
     sa_v n;
     sa_vi k;
@@ -240,7 +233,7 @@ SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
     sa_v R = v_mul(P, fx_rcp(D));
     sa_m neg = v_lt(x, SA_FX_ZERO);
     sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), v_mul(fx_scale_1p(p, n, k), R)));
-    sa_v u = v_mul(fx_max(x, v_set1(-15.0f)), m);
+    sa_v u = v_mul(v_max(x, v_set1(-15.0f)), m);
     return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
 SA_DEF_UNARY(gelu_fast, exp_rat3_4_rcp, sa_gelu_fast_v)
@@ -260,7 +253,7 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_m pos = v_gt(x, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v p = fx_exp_pn(v_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
     sa_v A = fx_scale_1p(p, n, k);
     sa_v a2 = v_add(A, two);
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
@@ -268,7 +261,7 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
     sa_v num = v_sel(pos, npos, v_mul(p, a2));
     sa_v den = v_sel(pos, dpos, dneg);
-    sa_v u = v_mul(v_mul(fx_max(x, v_set1(-110.0f)), num), fx_rcp(den));
+    sa_v u = v_mul(v_mul(v_max(x, v_set1(-110.0f)), num), fx_rcp(den));
     return fx_scale(u, v_sel(pos, SA_FX_ZERO, n), sa_seli(pos, vi_set1(0), k));
 }
 SA_DEF_UNARY(mish_fast, rr1_p4_rcp, sa_mish_fast_v)
@@ -317,7 +310,7 @@ SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_m neg = v_lt(a, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_max(fx_negabs(a), v_set1(-200.0f)), &n, &k);
+    sa_v p = fx_exp_pn(v_max(fx_negabs(a), v_set1(-200.0f)), &n, &k);
     sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
     sa_v m = v_mul(v_sel(neg, p, one), q);
     sa_v ac = v_sel(v_lt(a, v_set1(-200.0f)), v_set1(-0.0f), a);
@@ -338,7 +331,7 @@ SA_DEF_PARAM(swiglu_fast, rr1_p4_rcp_scaled, sa_swiglu_fast_pv)
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
 SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    sa_v ac = fx_min(v_abs(a), v_set1(20.5f));
+    sa_v ac = v_min(v_abs(a), v_set1(20.5f));
     sa_v h = v_mul(v_mul(ac, v_set1(-0.5f)), ac);     /* -a^2/2, rounded once */
     sa_v n;
     sa_vi k;
@@ -350,64 +343,43 @@ SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_v Q = v_mul(fx_scale_1p(p, n, k), R);
     sa_m neg = v_lt(a, SA_FX_ZERO);
     sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), Q));
-    return fx_mul_scale(fx_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
+    return fx_mul_scale(v_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
                           sa_seli(neg, k, vi_set1(0)));
 }
 SA_DEF_PARAM(geglu_fast, exp_rat3_4_rcp_scaled, sa_geglu_fast_pv)
 
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
- * Algorithm (max_rr1_p4_f64sum): pass 1 max (vmaxps, four running maxima: a NaN is passed over
- *   here and caught by the sum); pass 2 d = x - max rounded to float (where y_i >= FLT_MIN,
+ * Algorithm (max_rr1_p4_f64sum): pass 1 max (sa_row_max: four running maxima, one horizontal
+ *   tree; NaN if the row has one, which makes a row of NaN); pass 2 d = x - max rounded to float (where y_i >= FLT_MIN,
  *   d >= -87.4 and its rounding is at most 2^-18 absolute: a relative error of e, inside the
  *   2^-14 bound), clamped at -110 (exp rounds to 0 there; the clamp keeps a NaN d),
  *   e = exp(d) (fx_exp_pn) scaled once into y, and summed: each block of SA_FX_BLK vectors
- *   in float (lane-wise, in order; the terms are >= 0, so <= 7 roundings of 2^-24 relative),
+ *   in float (lane-wise, even and odd vectors in two chains joined at the end; the terms are
+ *   >= 0, so <= 4 roundings of 2^-24 relative),
  *   the block sums into float64 partials (SA_DN per vector), so pass 2 converts once per block
  *   instead of once per vector; the tail runs the same vector code on a copy padded with -inf
- *   (contributing exactly 0) straight into the partials; a NaN sum (a NaN in the row) gives a
- *   row of NaN; pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read
+ *   (contributing exactly 0) straight into the partials, which are summed in a tree (vd_hsum;
+ *   the row's reductions are on its critical path, so no scalar loops); pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read
  *   before written).
- * Error: d 2^-18, exp 2^-18.4, the block sums 2^-21.2, three roundings (e, 1/S, the product)
+ * Error: d 2^-18, exp 2^-18.4, the block sums 2^-22, three roundings (e, 1/S, the product)
  *   and the float64 sum (n 2^-53): measured max 2^-16.9 relative (random rows, every ISA;
  *   tests/test_fast.py checks the bound). Where y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
-#define SA_FX_BLK 8 /* vectors per float block sum (error <= 7 2^-24: all terms >= 0) */
-static float fx_row_max(const float *x, size_t n) {
-    /* four running maxima: one chain would wait for each vmaxps (latency 4) */
-    sa_v m0 = v_set1(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
-    size_t i = 0;
-    for (; i + 4 * SA_W <= n; i += 4 * SA_W) {
-        m0 = fx_max(v_loadu(x + i), m0);
-        m1 = fx_max(v_loadu(x + i + SA_W), m1);
-        m2 = fx_max(v_loadu(x + i + 2 * SA_W), m2);
-        m3 = fx_max(v_loadu(x + i + 3 * SA_W), m3);
-    }
-    for (; i + SA_W <= n; i += SA_W) m0 = fx_max(v_loadu(x + i), m0);
-    sa_v vmax = fx_max(fx_max(m0, m1), fx_max(m2, m3));
-    float buf[SA_W];
-    v_storeu(buf, vmax);
-    float mx = -INFINITY;
-    for (size_t j = 0; j < SA_W; j++) mx = buf[j] > mx ? buf[j] : mx;
-    for (; i < n; i++) mx = x[i] > mx ? x[i] : mx;
-    return mx;
-}
-/* exp(x - mx) for one vector (x = -inf and x - mx < -110 give 0, NaN stays NaN: fx_max(c, d)
+#define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
+/* exp(x - mx) for one vector (x = -inf and x - mx < -110 give 0, NaN stays NaN: v_max(c, d)
  * returns d when d is NaN on every ISA) */
 SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_max(v_set1(-110.0f), v_sub(x, mx)), &n, &k);
+    sa_v p = fx_exp_pn(v_max(v_set1(-110.0f), v_sub(x, mx)), &n, &k);
     return fx_scale(p, n, k);
 }
 void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
     if (n == 0) return;
-    float mx = fx_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) {
-        for (size_t i = 0; i < n; i++) y[i] = NAN;
-        return;
-    }
+    float mx = sa_row_max(x, n);
+    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
     sa_v vmx = v_set1(mx);
     sa_vd acc[2] = {vd_set1(0.0), vd_set1(0.0)};
     size_t i = 0;
@@ -416,15 +388,15 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
      * "loads ahead" its own position, which is harmless */
     sa_v cur = n >= SA_W ? v_loadu(x) : SA_FX_ZERO;
     while (i + SA_W <= n) {
-        sa_v fa = SA_FX_ZERO;
+        sa_v fa[2] = {SA_FX_ZERO, SA_FX_ZERO}; /* two chains: half the adds' latency */
         for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b++, i += SA_W) {
             sa_v nxt = v_loadu(x + (i + 2 * SA_W <= n ? i + SA_W : i));
             sa_v e = fx_exp_diff(cur, vmx);
             v_storeu(y + i, e);
-            fa = v_add(fa, e);
+            fa[b & 1] = v_add(fa[b & 1], e);
             cur = nxt;
         }
-        sa_acc_add(acc, 0, fa);
+        sa_acc_add(acc, 0, v_add(fa[0], fa[1]));
     }
     if (i < n) {
         float buf[SA_W];
@@ -435,13 +407,11 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
         v_storeu(buf, e);
         for (j = 0; j < r; j++) y[i + j] = buf[j];
     }
-    double parts[2 * SA_DW], S = 0.0;
-    for (int h = 0; h < SA_DN; h++) vd_storeu(parts + h * SA_DW, acc[h]);
-    for (int j = 0; j < SA_DN * SA_DW; j++) S += parts[j];
-    if (S != S) {
-        for (i = 0; i < n; i++) y[i] = NAN;
-        return;
-    }
+#if SA_DN == 2
+    double S = vd_hsum(vd_add(acc[0], acc[1]));
+#else
+    double S = vd_hsum(acc[0]);
+#endif
     sa_v inv = v_set1((float)(1.0 / S));
     for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
     if (i < n) {
@@ -455,9 +425,10 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
- * column (fx_exp_diff is lane-wise; element i into a float block sum for lane i mod SA_W,
- * flushed into that lane's float64 partial where the row's block of SA_FX_BLK vectors ends, the
- * tail's elements straight into the partials; the partials summed in the row's order, 1/S
+ * column (fx_exp_diff is lane-wise; element i into a float block sum for lane i mod SA_W and
+ * the parity of its vector, the two joined and flushed into that lane's float64 partial where
+ * the row's block of SA_FX_BLK vectors ends, the tail's elements straight into the partials;
+ * the partials summed in the row's tree order, 1/S
  * rounded to float the same way), so a column gives the bits its row gives on the same ISA.
  * Prefetches as there. */
 void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
@@ -468,14 +439,14 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
     sa_m good[SA_CQ];
     sa_vd acc[SA_W * SA_CP], s[SA_CP];
     sa_cols_max(x, xs, n, mx, good);
-    sa_v fa[SA_W * SA_CQ];
+    sa_v fa[2 * SA_W * SA_CQ]; /* per row lane, its even and odd vectors' block sums */
     size_t nfull = n - n % SA_W, last = nfull / SA_W - 1; /* last: the row's last full vector */
     for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
-    for (int j = 0; j < SA_W * SA_CQ; j++) fa[j] = SA_FX_ZERO;
+    for (int j = 0; j < 2 * SA_W * SA_CQ; j++) fa[j] = SA_FX_ZERO;
     for (size_t i = 0; i < n; i++) {
         size_t l = i % SA_W, vec = i / SA_W; /* the row kernel's lane and vector of element i */
         sa_vd *a = acc + l * SA_CP;
-        sa_v *f = fa + l * SA_CQ;
+        sa_v *f = fa + (2 * l + (vec & 1)) * SA_CQ, *f0 = fa + 2 * l * SA_CQ;
         for (int q = 0; q < SA_CQ; q++) {
             sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
             if (keep) v_storeu(keep + i * SA_COLS + q * SA_W, e);
@@ -486,14 +457,17 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
         }
         if (i < nfull && (vec % SA_FX_BLK == SA_FX_BLK - 1 || vec == last))
             for (int q = 0; q < SA_CQ; q++) {
-                sa_acc_add(a, q, f[q]);
-                f[q] = SA_FX_ZERO;
+                sa_acc_add(a, q, v_add(f0[q], f0[SA_CQ + q]));
+                f0[q] = f0[SA_CQ + q] = SA_FX_ZERO;
             }
     }
     for (int j = 0; j < SA_CP; j++) {
-        s[j] = vd_set1(0.0);
-        for (int p = 0; p < SA_W; p++) s[j] = vd_add(s[j], acc[p * SA_CP + j]);
-        s[j] = vd_div(vd_set1(1.0), s[j]);
+        /* the row's lanes summed as vd_hsum(acc[0] + acc[1]) sums them: lane p + lane p + w
+         * for w = SA_W / 2, SA_W / 4, .., 1 */
+        for (int w = SA_W / 2; w >= 1; w /= 2)
+            for (int p = 0; p < w; p++)
+                acc[p * SA_CP + j] = vd_add(acc[p * SA_CP + j], acc[(p + w) * SA_CP + j]);
+        s[j] = vd_div(vd_set1(1.0), acc[j]);
     }
     for (int q = 0; q < SA_CQ; q++) inv[q] = sa_cols_join(s, q);
     for (size_t i = 0; i < n; i++) {

@@ -226,44 +226,6 @@ SA_DEF_GRAD2(reglu_backward, select_mul_f64, sa_reglu_bwd_v)
 #define SA_G_ELIM 240.0f /* exp argument range [-ELIM, 0] (sa_exp_core_lim allows <= 240) */
 #define SA_G_FAR 300.0f  /* elements below max - FAR: x - max is not formed */
 
-static float sa_g_row_max(const float *x, size_t n) {
-    sa_v vmax = v_set1(-INFINITY);
-    int nan = 0;
-    size_t i = 0;
-    for (; i + SA_W <= n; i += SA_W) {
-        sa_v v = v_loadu(x + i);
-        nan |= m_any(v_isnan(v));
-        vmax = v_sel(v_gt(v, vmax), v, vmax);
-    }
-    float buf[SA_W];
-    v_storeu(buf, vmax);
-    float mx = -INFINITY;
-    for (size_t j = 0; j < SA_W; j++) mx = buf[j] > mx ? buf[j] : mx;
-    for (; i < n; i++) {
-        if (x[i] != x[i]) nan = 1;
-        mx = x[i] > mx ? x[i] : mx;
-    }
-    return nan ? NAN : mx;
-}
-
-static double sa_g_sum16(const double *p) {
-    double a[8];
-    for (int j = 0; j < 8; j++) a[j] = p[j] + p[j + 8];
-    for (int j = 0; j < 4; j++) a[j] = a[j] + a[j + 4];
-    return (a[0] + a[2]) + (a[1] + a[3]);
-}
-
-#define SA_G_NACC (16 / SA_DW)
-static double sa_g_acc_sum(const sa_vd *acc) {
-    double p[16];
-    for (int j = 0; j < SA_G_NACC; j++) vd_storeu(p + j * SA_DW, acc[j]);
-    return sa_g_sum16(p);
-}
-
-static void sa_g_fill_nan(float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] = NAN;
-}
-
 SA_INLINE sa_v sa_g_canon_nan(sa_v r) { return v_sel(v_isnan(r), v_set1(NAN), r); }
 
 /* (m + mlo) 2^k of the exp core for the argument dh + dl, in float64 halves e[h]; zero lanes
@@ -347,11 +309,11 @@ void SA_K(softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float *x, 
                                                float *scratch, size_t n) {
     (void)scratch;
     if (n == 0) return;
-    float mx = sa_g_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) { sa_g_fill_nan(dx, n); return; }
+    float mx = sa_row_max(x, n);
+    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(dx, n); return; }
     sa_v vmx = v_set1(mx), vfar = v_set1(mx - SA_G_FAR);
-    sa_vd accS[SA_G_NACC], accT[SA_G_NACC];
-    for (int j = 0; j < SA_G_NACC; j++) accS[j] = accT[j] = vd_set1(0.0);
+    sa_vd accS[SA_NACC], accT[SA_NACC];
+    for (int j = 0; j < SA_NACC; j++) accS[j] = accT[j] = vd_set1(0.0);
     SA_G_BLOCKS(n, x, dy, -INFINITY, {
         sa_vd e[2];
         sa_g_exp_diff(V, vmx, vfar, e);
@@ -360,7 +322,7 @@ void SA_K(softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float *x, 
             SA_G_ACC(accT, h) = vd_add(SA_G_ACC(accT, h), vd_mul(e[h], sa_vdh(D, h)));
         }
     })
-    double S = sa_g_acc_sum(accS), T = sa_g_acc_sum(accT);
+    double S = sa_acc_sum(accS), T = sa_acc_sum(accT);
     sa_vd vS = vd_set1(S), vs = vd_set1(T / S);
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
@@ -388,13 +350,13 @@ void SA_K(softmax_backward_from_output, f64sum)(const float *dy, const float *y,
                                                 float *scratch, size_t n) {
     (void)scratch;
     if (n == 0) return;
-    sa_vd accT[SA_G_NACC];
-    for (int j = 0; j < SA_G_NACC; j++) accT[j] = vd_set1(0.0);
+    sa_vd accT[SA_NACC];
+    for (int j = 0; j < SA_NACC; j++) accT[j] = vd_set1(0.0);
     SA_G_BLOCKS(n, y, dy, 0.0f, {
         for (int h = 0; h < SA_DN; h++)
             SA_G_ACC(accT, h) = vd_add(SA_G_ACC(accT, h), vd_mul(sa_vdh(V, h), sa_vdh(D, h)));
     })
-    sa_vd vs = vd_set1(sa_g_acc_sum(accT));
+    sa_vd vs = vd_set1(sa_acc_sum(accT));
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
         sa_v v = sa_g_load(y + i, r, 0.0f), d = sa_g_load(dy + i, r, 0.0f);
@@ -421,11 +383,11 @@ void SA_K(log_softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float 
                                                    float *scratch, size_t n) {
     (void)scratch;
     if (n == 0) return;
-    float mx = sa_g_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) { sa_g_fill_nan(dx, n); return; }
+    float mx = sa_row_max(x, n);
+    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(dx, n); return; }
     sa_v vmx = v_set1(mx), vfar = v_set1(mx - SA_G_FAR);
-    sa_vd accS[SA_G_NACC], accG[SA_G_NACC];
-    for (int j = 0; j < SA_G_NACC; j++) accS[j] = accG[j] = vd_set1(0.0);
+    sa_vd accS[SA_NACC], accG[SA_NACC];
+    for (int j = 0; j < SA_NACC; j++) accS[j] = accG[j] = vd_set1(0.0);
     SA_G_BLOCKS(n, x, dy, -INFINITY, {
         sa_vd e[2];
         sa_g_exp_diff(V, vmx, vfar, e);
@@ -434,7 +396,7 @@ void SA_K(log_softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float 
             SA_G_ACC(accG, h) = vd_add(SA_G_ACC(accG, h), sa_vdh(D, h));
         }
     })
-    sa_vd vS = vd_set1(sa_g_acc_sum(accS)), vG = vd_set1(sa_g_acc_sum(accG));
+    sa_vd vS = vd_set1(sa_acc_sum(accS)), vG = vd_set1(sa_acc_sum(accG));
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
         sa_v v = sa_g_load(x + i, r, -INFINITY), d = sa_g_load(dy + i, r, 0.0f);
@@ -462,14 +424,14 @@ void SA_K(log_softmax_backward_from_output, rr2_p7_f64sum)(const float *dy, cons
                                                            float *dx, float *scratch, size_t n) {
     (void)scratch;
     if (n == 0) return;
-    sa_vd accG[SA_G_NACC];
-    for (int j = 0; j < SA_G_NACC; j++) accG[j] = vd_set1(0.0);
+    sa_vd accG[SA_NACC];
+    for (int j = 0; j < SA_NACC; j++) accG[j] = vd_set1(0.0);
     SA_G_BLOCKS(n, y, dy, 0.0f, {
         (void)V;
         for (int h = 0; h < SA_DN; h++)
             SA_G_ACC(accG, h) = vd_add(SA_G_ACC(accG, h), sa_vdh(D, h));
     })
-    sa_vd vG = vd_set1(sa_g_acc_sum(accG));
+    sa_vd vG = vd_set1(sa_acc_sum(accG));
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
         sa_v v = sa_g_load(y + i, r, -INFINITY), d = sa_g_load(dy + i, r, 0.0f);

@@ -124,26 +124,7 @@ SA_DEF_UNARY(gelu, p9_erfc_p10, sa_gelu_v)
 SA_DEF_UNARY(gelu_tanh, hilo_rr2_p7_div, sa_gelu_tanh_v)
 
 /* ========================================================================= row kernels */
-/* pass 1: max over the row; returns NaN if any element is NaN. Exact, order-independent. */
-static float sa_row_max(const float *x, size_t n) {
-    sa_v vmax = v_set1(-INFINITY);
-    int nan = 0;
-    size_t i = 0;
-    for (; i + SA_W <= n; i += SA_W) {
-        sa_v v = v_loadu(x + i);
-        nan |= m_any(v_isnan(v));
-        vmax = v_sel(v_gt(v, vmax), v, vmax);
-    }
-    float buf[SA_W];
-    v_storeu(buf, vmax);
-    float mx = -INFINITY;
-    for (size_t j = 0; j < SA_W; j++) mx = buf[j] > mx ? buf[j] : mx;
-    for (; i < n; i++) {
-        if (x[i] != x[i]) nan = 1;
-        mx = x[i] > mx ? x[i] : mx;
-    }
-    return nan ? NAN : mx;
-}
+/* pass 1 of every row kernel: sa_row_max (f32_cores.h) */
 
 /* exp(x - mx) as float64 parts (lanes 0..SA_DW-1 in *lo, the rest in *hi): the exact value
  * (m + mlo) * 2^k of the exp core (m + mlo fits in a double, the scaling by 2^k1 * 2^k2 is
@@ -162,25 +143,6 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
     sa_v p1 = v_pow2i(k1), p2 = v_pow2i(vi_sub(k, k1));
     *lo = vd_mul(vd_mul(vd_add(vd_lo(m), vd_lo(mlo)), vd_lo(p1)), vd_lo(p2));
     *hi = vd_mul(vd_mul(vd_add(vd_hi(m), vd_hi(mlo)), vd_hi(p1)), vd_hi(p2));
-}
-
-/* fixed-order reduction of the 16 partial sums (same on every ISA) */
-static double sa_sum16(const double *p) {
-    double a[8];
-    for (int j = 0; j < 8; j++) a[j] = p[j] + p[j + 8];
-    for (int j = 0; j < 4; j++) a[j] = a[j] + a[j + 4];
-    return (a[0] + a[2]) + (a[1] + a[3]);
-}
-
-#define SA_NACC (16 / SA_DW)
-static double sa_acc_sum(const sa_vd *acc) {
-    double p[16];
-    for (int j = 0; j < SA_NACC; j++) vd_storeu(p + j * SA_DW, acc[j]);
-    return sa_sum16(p);
-}
-
-static void sa_fill_nan(float *y, size_t n) {
-    for (size_t i = 0; i < n; i++) y[i] = NAN;
 }
 
 /* ============================================================================ softmax

@@ -12,8 +12,12 @@
  * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane. Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
  * vd_min(a, b) = a < b ? a : b and vd_max(a, b) = a > b ? a : b (x86 minpd / maxpd: b when
- * either is NaN, so vd_min(constant, v) keeps a NaN v). vd_pow2i(k, h) = 2^k exactly as float64
- * for the int32 lanes of half h, k in [-1022, 1023] (the exponent field built from k).
+ * either is NaN, so vd_min(constant, v) keeps a NaN v); v_min / v_max the same for float
+ * vectors. vd_pow2i(k, h) = 2^k exactly as float64 for the int32 lanes of half h, k in
+ * [-1022, 1023] (the exponent field built from k).
+ * Horizontal: v_hmax(a) the largest lane (exact, in a tree of maxps: a NaN lane may come out or
+ * be passed over, so callers that care track NaN themselves); vd_hsum(a) the sum of the lanes
+ * in a tree, halves first (its order, and so its rounding, depends on SA_DW).
  */
 #ifndef SA_SIMD_H
 #define SA_SIMD_H
@@ -62,6 +66,15 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return (sa_m)(a & b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return (sa_m)(a | b); }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm512_mask_blend_ps(m, b, a); }
+SA_INLINE sa_v v_min(sa_v a, sa_v b) { return _mm512_min_ps(a, b); }
+SA_INLINE sa_v v_max(sa_v a, sa_v b) { return _mm512_max_ps(a, b); }
+SA_INLINE float v_hmax(sa_v a) {
+    __m256 h = _mm256_max_ps(_mm512_castps512_ps256(a),
+                             _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
+    __m128 q = _mm_max_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    q = _mm_max_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_max_ss(q, _mm_movehdup_ps(q)));
+}
 /* float64 parts */
 SA_INLINE sa_vd vd_lo(sa_v a) { return _mm512_cvtps_pd(_mm512_castps512_ps256(a)); }
 SA_INLINE sa_vd vd_hi(sa_v a) {
@@ -80,6 +93,11 @@ SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
 SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return _mm512_fmadd_pd(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm512_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm512_max_pd(a, b); }
+SA_INLINE double vd_hsum(sa_vd a) {
+    __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(a), _mm512_extractf64x4_pd(a, 1));
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
 SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
     __m256i kh = h ? _mm512_extracti64x4_epi64(k, 1) : _mm512_castsi512_si256(k);
     __m512i e = _mm512_add_epi64(_mm512_cvtepi32_epi64(kh), _mm512_set1_epi64(1023));
@@ -127,6 +145,13 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return _mm256_and_ps(a, b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return _mm256_or_ps(a, b); }
 SA_INLINE int m_any(sa_m a) { return _mm256_movemask_ps(a) != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm256_blendv_ps(b, a, m); }
+SA_INLINE sa_v v_min(sa_v a, sa_v b) { return _mm256_min_ps(a, b); }
+SA_INLINE sa_v v_max(sa_v a, sa_v b) { return _mm256_max_ps(a, b); }
+SA_INLINE float v_hmax(sa_v a) {
+    __m128 q = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    q = _mm_max_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_max_ss(q, _mm_movehdup_ps(q)));
+}
 SA_INLINE sa_vd vd_lo(sa_v a) { return _mm256_cvtps_pd(_mm256_castps256_ps128(a)); }
 SA_INLINE sa_vd vd_hi(sa_v a) { return _mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)); }
 SA_INLINE sa_v v_from_vd(sa_vd lo, sa_vd hi) {
@@ -141,6 +166,10 @@ SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
 SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return _mm256_fmadd_pd(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm256_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm256_max_pd(a, b); }
+SA_INLINE double vd_hsum(sa_vd a) {
+    __m128d q = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(q, _mm_unpackhi_pd(q, q)));
+}
 SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
     __m128i kh = h ? _mm256_extracti128_si256(k, 1) : _mm256_castsi256_si128(k);
     __m256i e = _mm256_add_epi64(_mm256_cvtepi32_epi64(kh), _mm256_set1_epi64x(1023));
@@ -189,6 +218,9 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return a & b; }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return a | b; }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return m ? a : b; }
+SA_INLINE sa_v v_min(sa_v a, sa_v b) { return a < b ? a : b; }
+SA_INLINE sa_v v_max(sa_v a, sa_v b) { return a > b ? a : b; }
+SA_INLINE float v_hmax(sa_v a) { return a; }
 SA_INLINE sa_vd vd_lo(sa_v a) { return (double)a; }
 SA_INLINE sa_vd vd_hi(sa_v a) { (void)a; return 0.0; }
 SA_INLINE sa_v v_from_vd(sa_vd lo, sa_vd hi) { (void)hi; return (float)lo; }
@@ -200,6 +232,7 @@ SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
 SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return fma(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return a < b ? a : b; }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return a > b ? a : b; }
+SA_INLINE double vd_hsum(sa_vd a) { return a; }
 SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
     (void)h;
     uint64_t u = (uint64_t)(int64_t)(k + 1023) << 52;
