@@ -117,9 +117,10 @@ SA_DEF_PARAM(reglu, select_mul, sa_pw_reglu_v)
  *   division's bit for bit; budget 0.5.
  * Special values: hardsigmoid(+-0) = 0.5, x <= -3 and -inf -> +0, x >= 3 and +inf -> 1,
  *   NaN -> NaN. Never overflows (clamped first, no flag from discarded lanes). */
+#define SA_PW_C6 0x1.5555555555555p-3 /* float64(1/6), hardsigmoid's and hardswish's C6 */
 SA_INLINE sa_vd sa_pw_hsig_d(sa_vd c)
 {
-    const sa_vd c6 = vd_set1(0x1.5555555555555p-3); /* float64(1/6) */
+    const sa_vd c6 = vd_set1(SA_PW_C6);
     sa_vd s = vd_add(c, vd_set1(3.0));
     sa_vd t0 = vd_mul(s, c6);
     sa_vd r = vd_fma(t0, vd_set1(-6.0), s);
@@ -153,7 +154,7 @@ SA_DEF_UNARY(hardsigmoid, f64_mul_fma, sa_pw_hardsigmoid_v)
  *   for finite x); x >= 3 -> x, +inf -> +inf; NaN -> NaN. Never overflows. */
 SA_INLINE sa_vd sa_pw_hswish_d(sa_vd c)
 {
-    const sa_vd c6 = vd_set1(0x1.5555555555555p-3); /* float64(1/6) */
+    const sa_vd c6 = vd_set1(SA_PW_C6);
     return vd_mul(vd_mul(c, vd_add(c, vd_set1(3.0))), c6);
 }
 SA_INLINE sa_v sa_pw_hardswish_v(sa_v x)

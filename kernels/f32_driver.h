@@ -22,6 +22,11 @@
 #include "simd.h"
 #include "kernels.h"
 
+/* The full vector the row passes load one step ahead of vector i (the header's 4 KiB
+ * aliasing): the next one, or vector i itself again at the last full vector (a valid load,
+ * before its own store). */
+SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + SA_W : i; }
+
 #define SA_K_(name, algo, isa) SA_F32_KERNEL(name, algo, isa)
 #define SA_K(name, algo) SA_K_(name, algo, SA_ISA_SUFFIX)
 

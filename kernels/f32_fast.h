@@ -216,6 +216,8 @@ SA_DEF_UNARY(erf_fast, rat2_4_rcp, sa_erf_fast_v)
  *   it was an exact pair until the bound was seen to leave room), exp(h) = p 2^n (fx_exp_pn);
  *   x >= 0: y = x (1 - Q), Q = (p 2^n) R;  x < 0: y = (x R p) 2^n, scaled once at the very end
  *   (the tail keeps its relative accuracy down to the underflow of the result, x ~ -13.2).
+ * Error: R 2^-20.16, the exp 2^-18.4 plus h's rounding (2^-18 absolute), the reciprocal and
+ *   the products: measured max 2^-17.03 relative (every float32 input, AVX-512 and AVX2).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
 static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba272p-2f, 0x1.fe80f6p-4f,
                                       0x1.2b6cbcp-6f};
@@ -383,14 +385,13 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
     sa_v vmx = v_set1(mx);
     sa_vd acc[2] = {vd_set1(0.0), vd_set1(0.0)};
     size_t i = 0;
-    /* x is loaded one vector ahead of the store (f32_driver.h: y 16 bytes past x modulo 4 KiB
-     * would otherwise make every load wait for the store before it); the last full vector
-     * "loads ahead" its own position, which is harmless */
+    /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: y 16 bytes past x
+     * modulo 4 KiB would otherwise make every load wait for the store before it) */
     sa_v cur = n >= SA_W ? v_loadu(x) : SA_FX_ZERO;
     while (i + SA_W <= n) {
         sa_v fa[2] = {SA_FX_ZERO, SA_FX_ZERO}; /* two chains: half the adds' latency */
         for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b++, i += SA_W) {
-            sa_v nxt = v_loadu(x + (i + 2 * SA_W <= n ? i + SA_W : i));
+            sa_v nxt = v_loadu(x + sa_ahead(i, n));
             sa_v e = fx_exp_diff(cur, vmx);
             v_storeu(y + i, e);
             fa[b & 1] = v_add(fa[b & 1], e);

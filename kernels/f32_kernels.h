@@ -262,11 +262,11 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
     sa_vd L = vd_set1(log1p((c - 1.0) + T));
     sa_vd dmx = vd_set1((double)mx);
     i = 0;
-    /* x loaded one vector ahead of the store, as in f32_driver.h (4 KiB aliasing) */
+    /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
     sa_v cur = n >= SA_W ? v_loadu(x) : zero;
     for (; i + SA_W <= n; i += SA_W) {
         sa_v v = cur;
-        cur = v_loadu(x + (i + 2 * SA_W <= n ? i + SA_W : i));
+        cur = v_loadu(x + sa_ahead(i, n));
         v_storeu(y + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx), L),
                                   vd_sub(vd_sub(vd_hi(v), dmx), L)));
     }
