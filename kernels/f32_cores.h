@@ -331,6 +331,12 @@ static inline float sa_row_max(const float *x, size_t n) {
     return bad ? NAN : mx;
 }
 
+/* Vector x[o .. o + SA_W) of a row of n elements, its lanes at or beyond n filled with fill
+ * (the tail of a row kernel's groups of 16; o may be past n: then every lane is fill). */
+SA_INLINE sa_v sa_load_pad(const float *x, size_t o, size_t n, float fill) {
+    return o + SA_W <= n ? v_loadu(x + o) : v_loadu_part(x + o, o < n ? n - o : 0, fill);
+}
+
 /* The 16 float64 partial sums of a row kernel (element i into partial i mod 16), reduced in
  * one fixed order: the same on every ISA. */
 static inline double sa_sum16(const double *p) {

@@ -6,8 +6,10 @@
  *   SA_DEF_UNARY(name, algo, fn)   fn(sa_v x)                -> sa_f32_kernel
  *   SA_DEF_PARAM(name, algo, fn)   fn(sa_v x, sa_v p, sa_v q) -> sa_f32_pkernel
  *
- * The driver runs full vectors, then the n % SA_W tail through the same vector function on a
- * padded copy (x padded with 1.0, parameters with their first value or 1.0), so a result never
+ * The driver runs full vectors, then the n % SA_W tail through the same vector function, its
+ * missing lanes padded by masked loads and stores (v_loadu_part / v_storeu_part: x padded with
+ * 1.0, parameters with their first value or 1.0; a scalar copy into a buffer cost more than a
+ * short call's whole kernel), so a result never
  * depends on the element's position; nothing outside [0, n) is read or written; y may alias x
  * (in place). Every full vector is loaded one step ahead, before the previous result is stored:
  * an output that sits 16 bytes past the input modulo 4 KiB (two arrays malloc'd one after the
@@ -54,13 +56,8 @@ SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y)
             v_storeu(y + i, name##_nan_v(cur_));                              \
             i += SA_W;                                                        \
         }                                                                     \
-        if (i < n) {                                                          \
-            float buf_[SA_W];                                                 \
-            size_t r_ = n - i, j_;                                            \
-            for (j_ = 0; j_ < SA_W; j_++) buf_[j_] = j_ < r_ ? x[i + j_] : 1.0f; \
-            v_storeu(buf_, name##_nan_v(v_loadu(buf_)));                      \
-            for (j_ = 0; j_ < r_; j_++) y[i + j_] = buf_[j_];                 \
-        }                                                                     \
+        if (i < n) /* the tail: its lanes padded with 1 */                    \
+            v_storeu_part(y + i, name##_nan_v(v_loadu_part(x + i, n - i, 1.0f)), n - i); \
     }
 
 SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
@@ -86,16 +83,11 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
             v_storeu(y + i, name##_nan_v(cx_, cp_, cq_));                                  \
             i += SA_W;                                                                     \
         }                                                                                  \
-        if (i < n) {                                                                       \
-            float bx_[SA_W], bp_[SA_W], bq_[SA_W];                                         \
-            size_t r_ = n - i, j_;                                                         \
-            for (j_ = 0; j_ < SA_W; j_++) {                                                \
-                bx_[j_] = j_ < r_ ? x[i + j_] : 1.0f;                                      \
-                bp_[j_] = ps ? (j_ < r_ ? p[i + j_] : 1.0f) : p[0];                        \
-                bq_[j_] = qs ? (j_ < r_ ? q[i + j_] : 1.0f) : q[0];                        \
-            }                                                                              \
-            v_storeu(bx_, name##_nan_v(v_loadu(bx_), v_loadu(bp_), v_loadu(bq_)));         \
-            for (j_ = 0; j_ < r_; j_++) y[i + j_] = bx_[j_];                               \
+        if (i < n) { /* the tail: its lanes padded with 1 */                               \
+            size_t r_ = n - i;                                                             \
+            sa_v tp_ = ps ? v_loadu_part(p + i, r_, 1.0f) : p1_;                           \
+            sa_v tq_ = qs ? v_loadu_part(q + i, r_, 1.0f) : q1_;                           \
+            v_storeu_part(y + i, name##_nan_v(v_loadu_part(x + i, r_, 1.0f), tp_, tq_), r_); \
         }                                                                                  \
     }
 
@@ -107,8 +99,8 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  * gname is the gradient's name (sigmoid_backward, elu_backward_from_output, ...). NaN operands
  * come back as themselves, quieted, with a fixed precedence x, dy, p, q (so the bits never depend
  * on the compiler's operand order, as in sa_keep_nan); fn only sees the NaN-free meaning. The
- * tail runs through fn on a padded copy (dy padded with 0, x with 1, parameters with their
- * first value). Every vector is loaded before anything is stored: dx / dp may alias dy or x. */
+ * tail runs through fn with its missing lanes padded (dy with 0, x with 1, parameters with
+ * their first value). Every vector is loaded before anything is stored: dx / dp may alias dy or x. */
 SA_INLINE sa_v sa_quiet(sa_v a) { return v_asfloat(vi_or(v_asint(a), vi_set1(0x00400000))); }
 SA_INLINE sa_v sa_grad_nan(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v r)
 {
@@ -143,22 +135,14 @@ SA_INLINE sa_v sa_grad_nan(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v r)
             }                                                                                   \
             i += SA_W;                                                                          \
         }                                                                                       \
-        if (i < n) {                                                                            \
-            float bd_[SA_W], bx_[SA_W], bp_[SA_W], bq_[SA_W];                                   \
-            size_t r_ = n - i, j_;                                                              \
-            for (j_ = 0; j_ < SA_W; j_++) {                                                     \
-                bd_[j_] = j_ < r_ ? dy[i + j_] : 0.0f;                                          \
-                bx_[j_] = j_ < r_ ? x[i + j_] : 1.0f;                                           \
-                bp_[j_] = ps ? (j_ < r_ ? p[i + j_] : p[i]) : p[0];                             \
-                bq_[j_] = qs ? (j_ < r_ ? q[i + j_] : q[i]) : q[0];                             \
-            }                                                                                   \
-            sa_v dxv_ = STEP(v_loadu(bd_), v_loadu(bx_), v_loadu(bp_), v_loadu(bq_), &dpv_);    \
-            v_storeu(bd_, dxv_);                                                                \
-            if (HAS_DP) v_storeu(bx_, dpv_);                                                    \
-            for (j_ = 0; j_ < r_; j_++) {                                                       \
-                dx[i + j_] = bd_[j_];                                                           \
-                if (HAS_DP) dp[i + j_] = bx_[j_];                                               \
-            }                                                                                   \
+        if (i < n) { /* the tail: dy padded with 0, x with 1, parameters with p[i], q[i] */   \
+            size_t r_ = n - i;                                                                  \
+            sa_v tp_ = ps ? v_loadu_part(p + i, r_, p[i]) : p1_;                                \
+            sa_v tq_ = qs ? v_loadu_part(q + i, r_, q[i]) : q1_;                                \
+            sa_v dxv_ = STEP(v_loadu_part(dy + i, r_, 0.0f), v_loadu_part(x + i, r_, 1.0f),     \
+                             tp_, tq_, &dpv_);                                                  \
+            v_storeu_part(dx + i, dxv_, r_);                                                    \
+            if (HAS_DP) v_storeu_part(dp + i, dpv_, r_);                                        \
         }                                                                                       \
     }
 

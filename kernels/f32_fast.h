@@ -360,7 +360,7 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_rcp_scaled, sa_geglu_fast_pv)
  *   in float (lane-wise, even and odd vectors in two chains joined at the end; the terms are
  *   >= 0, so <= 4 roundings of 2^-24 relative),
  *   the block sums into float64 partials (SA_DN per vector), so pass 2 converts once per block
- *   instead of once per vector; the tail runs the same vector code on a copy padded with -inf
+ *   instead of once per vector; the tail runs the same vector code with its missing lanes zeroed
  *   (contributing exactly 0) straight into the partials, which are summed in a tree (vd_hsum;
  *   the row's reductions are on its critical path, so no scalar loops); pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read
  *   before written).
@@ -400,13 +400,12 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
         sa_acc_add(acc, 0, v_add(fa[0], fa[1]));
     }
     if (i < n) {
-        float buf[SA_W];
-        size_t r = n - i, j;
-        for (j = 0; j < SA_W; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
-        sa_v e = fx_exp_diff(v_loadu(buf), vmx);
+        /* the tail: missing lanes padded with the max (exp(0) = 1, where -inf would underflow
+         * and cost a microcode assist), then zeroed for the sum */
+        size_t r = n - i;
+        sa_v e = v_sel(m_first(r), fx_exp_diff(v_loadu_part(x + i, r, mx), vmx), SA_FX_ZERO);
         sa_acc_add(acc, 0, e);
-        v_storeu(buf, e);
-        for (j = 0; j < r; j++) y[i + j] = buf[j];
+        v_storeu_part(y + i, e, r);
     }
 #if SA_DN == 2
     double S = vd_hsum(vd_add(acc[0], acc[1]));
@@ -415,13 +414,7 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
 #endif
     sa_v inv = v_set1((float)(1.0 / S));
     for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
-    if (i < n) {
-        float buf[SA_W];
-        size_t r = n - i, j;
-        for (j = 0; j < SA_W; j++) buf[j] = j < r ? y[i + j] : 0.0f;
-        v_storeu(buf, v_mul(v_loadu(buf), inv));
-        for (j = 0; j < r; j++) y[i + j] = buf[j];
-    }
+    if (i < n) v_storeu_part(y + i, v_mul(v_loadu_part(y + i, n - i, 0.0f), inv), n - i);
 }
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),

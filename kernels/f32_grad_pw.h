@@ -258,35 +258,20 @@ SA_INLINE void sa_g_exp_diff(sa_v x, sa_v mx, sa_v far, sa_vd e[2]) {
  * padded lane computes 0: x or log-probability -inf, probability 0, dy 0; never a lane whose
  * discarded result could overflow). */
 SA_INLINE sa_v sa_g_load(const float *a, size_t r, float pad) {
-    if (r == SA_W) return v_loadu(a);
-    float b[SA_W];
-    for (size_t j = 0; j < SA_W; j++) b[j] = j < r ? a[j] : pad;
-    return v_loadu(b);
+    return r == SA_W ? v_loadu(a) : v_loadu_part(a, r, pad);
 }
 SA_INLINE void sa_g_store(float *a, size_t r, sa_v v) {
-    if (r == SA_W) { v_storeu(a, v); return; }
-    float b[SA_W];
-    v_storeu(b, v);
-    for (size_t j = 0; j < r; j++) a[j] = b[j];
+    if (r == SA_W) v_storeu(a, v);
+    else v_storeu_part(a, v, r);
 }
 
 /* Pass over blocks of 16 elements (the tail padded with v = vpad, dy = 0): acc1 += f1, acc2 +=
  * f2 per partial. The body is a macro so each kernel inlines its own terms. */
 #define SA_G_BLOCKS(n, v, dy, vpad, BODY)                                                     \
     for (size_t i_ = 0; i_ < (n); i_ += 16) {                                                 \
-        const float *pv_ = (v) + i_, *pd_ = (dy) + i_;                                        \
-        float bv_[16], bd_[16];                                                               \
-        if (i_ + 16 > (n)) {                                                                  \
-            size_t r_ = (n) - i_;                                                             \
-            for (size_t j_ = 0; j_ < 16; j_++) {                                              \
-                bv_[j_] = j_ < r_ ? pv_[j_] : (vpad);                                         \
-                bd_[j_] = j_ < r_ ? pd_[j_] : 0.0f;                                           \
-            }                                                                                 \
-            pv_ = bv_;                                                                        \
-            pd_ = bd_;                                                                        \
-        }                                                                                     \
         for (int q_ = 0; q_ < 16 / SA_W; q_++) {                                              \
-            sa_v V = v_loadu(pv_ + q_ * SA_W), D = v_loadu(pd_ + q_ * SA_W);                  \
+            size_t o_ = i_ + q_ * SA_W;                                                       \
+            sa_v V = sa_load_pad((v), o_, (n), (vpad)), D = sa_load_pad((dy), o_, (n), 0.0f); \
             BODY                                                                              \
         }                                                                                     \
     }

@@ -167,19 +167,12 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
     sa_vd acc[SA_NACC], elo, ehi;
     for (int j = 0; j < SA_NACC; j++) acc[j] = vd_set1(0.0);
     size_t i = 0;
-    float buf[16];
     double keep[SA_SMX_KEEP + 16]; /* pass 2's e for pass 3 (rows up to SA_SMX_KEEP) */
     const int kept = n <= SA_SMX_KEEP;
     /* pass 2: S = sum of exp(x - max), float64 partials i mod 16 (y is not written: x may be y) */
     for (; i < n; i += 16) {
-        const float *p = x + i;
-        if (i + 16 > n) {
-            size_t r = n - i;
-            for (size_t j = 0; j < 16; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
-            p = buf;
-        }
         for (int q = 0; q < 16 / SA_W; q++) {
-            sa_exp_diff_d(v_loadu(p + q * SA_W), vmx, &elo, &ehi);
+            sa_exp_diff_d(sa_load_pad(x, i + q * SA_W, n, -INFINITY), vmx, &elo, &ehi);
             acc[q * SA_DN] = vd_add(acc[q * SA_DN], elo);
 #if SA_DN == 2
             acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], ehi);
@@ -201,20 +194,11 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
 #if SA_DN == 2
             ehi = vd_loadu(keep + i + SA_DW);
 #endif
-        } else {
-            const float *p = x + i;
-            if (r < SA_W) {
-                for (size_t j = 0; j < SA_W; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
-                p = buf;
-            }
-            sa_exp_diff_d(v_loadu(p), vmx, &elo, &ehi);
-        }
+        } else
+            sa_exp_diff_d(sa_load_pad(x, i, n, -INFINITY), vmx, &elo, &ehi);
         sa_v out = v_from_vd(vd_mul(elo, S), vd_mul(ehi, S));
         if (r == SA_W) v_storeu(y + i, out);
-        else {
-            v_storeu(buf, out);
-            for (size_t j = 0; j < r; j++) y[i + j] = buf[j];
-        }
+        else v_storeu_part(y + i, out, r);
     }
 }
 
@@ -236,18 +220,11 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
     sa_vd acc[SA_NACC], cnt[SA_NACC];
     for (int j = 0; j < SA_NACC; j++) acc[j] = cnt[j] = vd_set1(0.0);
     size_t i = 0;
-    float buf[16];
     for (; i < n; i += 16) {
-        const float *p = x + i;
-        if (i + 16 > n) {
-            size_t r = n - i;
-            for (size_t j = 0; j < 16; j++) buf[j] = j < r ? x[i + j] : -INFINITY;
-            p = buf;
-        }
         for (int q = 0; q < 16 / SA_W; q++) {
             /* T in float64 from the unrounded (m + mlo)·2^k: for the max element y = -log1p(T)
              * inherits T's relative error, so float32-rounded terms would cost 0.5 ULP. */
-            sa_v v = v_loadu(p + q * SA_W);
+            sa_v v = sa_load_pad(x, i + q * SA_W, n, -INFINITY);
             sa_m at_max = v_eq(v, vmx);
             sa_vd elo, ehi;
             sa_exp_diff_d(v_sel(at_max, v_set1(-INFINITY), v), vmx, &elo, &ehi);
@@ -271,13 +248,9 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
                                   vd_sub(vd_sub(vd_hi(v), dmx), L)));
     }
     if (i < n) {
-        float b2[SA_W];
-        size_t r = n - i;
-        for (size_t j = 0; j < SA_W; j++) b2[j] = j < r ? x[i + j] : 0.0f;
-        sa_v v = v_loadu(b2);
-        v_storeu(b2, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx), L),
-                               vd_sub(vd_sub(vd_hi(v), dmx), L)));
-        for (size_t j = 0; j < r; j++) y[i + j] = b2[j];
+        sa_v v = v_loadu_part(x + i, n - i, 0.0f);
+        v_storeu_part(y + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx), L),
+                                       vd_sub(vd_sub(vd_hi(v), dmx), L)), n - i);
     }
 }
 

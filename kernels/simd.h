@@ -15,6 +15,11 @@
  * either is NaN, so vd_min(constant, v) keeps a NaN v); v_min / v_max the same for float
  * vectors. vd_pow2i(k, h) = 2^k exactly as float64 for the int32 lanes of half h, k in
  * [-1022, 1023] (the exponent field built from k).
+ * Partial vectors (the tails): m_first(r) the mask of lanes 0..r-1 (r <= SA_W);
+ * v_loadu_part(p, r, fill) loads p[0..r) into those lanes and fill into the others, and
+ * v_storeu_part(p, a, r) stores only those lanes; the other lanes' memory is never touched
+ * (masked loads and stores: no fault beyond the end of an array, no store-forwarding stall of a
+ * scalar copy into a buffer).
  * Horizontal: v_hmax(a) the largest lane (exact, in a tree of maxps: a NaN lane may come out or
  * be passed over, so callers that care track NaN themselves); vd_hsum(a) the sum of the lanes
  * in a tree, halves first (its order, and so its rounding, depends on SA_DW).
@@ -66,6 +71,11 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return (sa_m)(a & b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return (sa_m)(a | b); }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm512_mask_blend_ps(m, b, a); }
+SA_INLINE sa_m m_first(size_t r) { return (sa_m)((1u << r) - 1u); }
+SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) {
+    return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), m_first(r), p);
+}
+SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r) { _mm512_mask_storeu_ps(p, m_first(r), a); }
 SA_INLINE sa_v v_min(sa_v a, sa_v b) { return _mm512_min_ps(a, b); }
 SA_INLINE sa_v v_max(sa_v a, sa_v b) { return _mm512_max_ps(a, b); }
 SA_INLINE float v_hmax(sa_v a) {
@@ -145,6 +155,15 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return _mm256_and_ps(a, b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return _mm256_or_ps(a, b); }
 SA_INLINE int m_any(sa_m a) { return _mm256_movemask_ps(a) != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm256_blendv_ps(b, a, m); }
+SA_INLINE __m256i sa_first_i(size_t r) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+SA_INLINE sa_m m_first(size_t r) { return _mm256_castsi256_ps(sa_first_i(r)); }
+SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) {
+    __m256i m = sa_first_i(r);
+    return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+}
+SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r) { _mm256_maskstore_ps(p, sa_first_i(r), a); }
 SA_INLINE sa_v v_min(sa_v a, sa_v b) { return _mm256_min_ps(a, b); }
 SA_INLINE sa_v v_max(sa_v a, sa_v b) { return _mm256_max_ps(a, b); }
 SA_INLINE float v_hmax(sa_v a) {
@@ -218,6 +237,9 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return a & b; }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return a | b; }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return m ? a : b; }
+SA_INLINE sa_m m_first(size_t r) { return r > 0; }
+SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) { return r ? *p : fill; }
+SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r) { if (r) *p = a; }
 SA_INLINE sa_v v_min(sa_v a, sa_v b) { return a < b ? a : b; }
 SA_INLINE sa_v v_max(sa_v a, sa_v b) { return a > b ? a : b; }
 SA_INLINE float v_hmax(sa_v a) { return a; }
