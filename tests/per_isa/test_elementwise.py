@@ -127,9 +127,14 @@ def test_layout_gives_identical_bits(f, dtype):
             return o[idx] if np.ndim(o) else o
         want = _call(f, base, ops)
         assert want.dtype == dtype
+        guard = np.full(SIZES[-1] + 32, dtype(7.0))
         for n in SIZES:     # every size: position and tail handling never change a value
-            np.testing.assert_array_equal(
-                _call(f, base[:n], [sl(o, slice(0, n)) for o in ops]).view(u), want[:n].view(u))
+            on = [sl(o, slice(0, n)) for o in ops]
+            np.testing.assert_array_equal(_call(f, base[:n], on).view(u), want[:n].view(u))
+            guard[:] = 7.0  # the (masked) tail writes its n % width lanes and nothing else
+            _call(f, base[:n], on, out=guard[16:16 + n])
+            np.testing.assert_array_equal(guard[16:16 + n].view(u), want[:n].view(u))
+            assert (guard[:16] == 7).all() and (guard[16 + n:] == 7).all(), n
         for s in [-4, -3, -2, -1, 1, 2, 3, 4]:   # strides -4..4 on both sides
             for n in (0, 1, 7, 33, 257, 1000):
                 idx = slice(None, None, s)

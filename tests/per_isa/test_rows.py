@@ -102,6 +102,32 @@ def test_rows_layout_and_threads(f):
 ROW_UFUNCS = [f.ufunc for f in ROWS] + [f.ufunc for f in sa.fast.functions() if f.kind == "row"]
 
 
+GRAD_ROWS = [g.ufunc for g in sa.gradients() if g.kind == "grad_row"]
+
+
+@pytest.mark.parametrize("uf", ROW_UFUNCS + GRAD_ROWS,
+                         ids=[u.__name__ for u in ROW_UFUNCS + GRAD_ROWS])
+def test_row_tails_write_the_row_and_nothing_else(uf):
+    """Every row length 1..48 (all tail widths of every ISA) and a few longer ones: the row's
+    result lands in its out= window, bit for bit the result of the same row inside a batch, in
+    place too, and the 16 elements on each side of the window keep their values (the tails
+    are masked vector loads and stores)."""
+    rng = np.random.default_rng(11)
+    for n in list(range(1, 49)) + [100, 1000, 1001]:
+        ins = [(rng.standard_normal(n) * 4).astype(np.float32) for _ in range(uf.nin)]
+        batch = [np.stack([a[::-1], a, a * 0.5]) for a in ins]
+        want = uf(*batch)[1].view(np.uint32)
+        buf = np.full(n + 32, 7.0, np.float32)
+        uf(*ins, out=buf[16:16 + n])
+        np.testing.assert_array_equal(buf[16:16 + n].view(np.uint32), want)
+        assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), n
+        buf[:] = 7.0
+        buf[16:16 + n] = ins[-1]
+        uf(*ins[:-1], buf[16:16 + n], out=buf[16:16 + n])
+        np.testing.assert_array_equal(buf[16:16 + n].view(np.uint32), want)
+        assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), n
+
+
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_column_kernels_give_the_row_bits(uf):
     """Rows that sit next to each other in memory (axis 0 of a C-ordered array) go 16 at a time
