@@ -1,6 +1,7 @@
 """`python -m simdact accuracy`: runs, reports every ISA with identical output hashes, writes
 JSON, and its figures agree with an independent numpy measurement."""
 import json
+import os
 import subprocess
 import sys
 
@@ -41,3 +42,15 @@ def test_engine_agrees_with_numpy_measurement():
     assert rec["n_finite"] == fin.sum()
     assert abs(rec["max_err"] - err.max()) < 1e-3
     assert abs(rec["sum_err"] / rec["n_finite"] - err.mean()) < 1e-4
+
+
+def test_row_sweep_hash_is_the_same_in_every_process():
+    """The committed exhaustive.json carries a hash of the row sweep's outputs; sweeping the same
+    kernels again must give the same value (Python's hash() of bytes is salted per process)."""
+    code = ("from simdact import _accuracy as a; import simdact as sa; "
+            "f = [g for g in sa.functions() if g.name == 'softmax'][0]; "
+            "print(a.rows_f32(f, ['scalar'])[0]['hash'])")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+                           ).stdout.strip() for seed in ("1", "2")}
+    assert len(outs) == 1 and len(next(iter(outs))) == 16, outs

@@ -18,6 +18,7 @@ Peers: PyTorch's and ONNX Runtime's float32 CPU kernels on the same sweep, when 
 
 The exit status is 1 when any measured error exceeds the function's registry budget.
 """
+import hashlib
 import json
 import sys
 import time
@@ -211,7 +212,10 @@ def rows_f32(f, isas):
                 err = ulp_err(y, r, np.float32, -126, 23)
                 if err.max() > worst:
                     worst, at = float(err.max()), x.shape[-1]
-                h = (h * 1000003 + hash(y.tobytes())) & (2 ** 64 - 1)
+                # a digest, not hash(): str/bytes hashes are salted per process, and the
+                # committed JSON must not change when the same kernels are swept again
+                d = int.from_bytes(hashlib.blake2b(y.tobytes(), digest_size=8).digest(), "little")
+                h = (h * 1000003 + d) & (2 ** 64 - 1)
             out.append(dict(function=f.name, operands=[], isa=isa, dtype="float32",
                             points=int(sum(r.size for r in rows)), max_ulp=worst,
                             at=f"row length {at}", budget=f.ulp_f32, hash=f"{h:016x}",
