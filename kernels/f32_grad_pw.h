@@ -254,12 +254,9 @@ SA_INLINE void sa_g_exp_diff(sa_v x, sa_v mx, sa_v far, sa_vd e[2]) {
     sa_g_exp_d(dh, dl, v_eq(x, v_set1(-INFINITY)), e);
 }
 
-/* Load SA_W elements at a of which r (<= SA_W) are valid, padding with `pad` (chosen so that a
- * padded lane computes 0: x or log-probability -inf, probability 0, dy 0; never a lane whose
- * discarded result could overflow). */
-SA_INLINE sa_v sa_g_load(const float *a, size_t r, float pad) {
-    return r == SA_W ? v_loadu(a) : v_loadu_part(a, r, pad);
-}
+/* Partial vectors of the tails: loads by sa_load_pad (f32_cores.h), with a pad chosen so that
+ * a padded lane computes 0 (x or log-probability -inf, probability 0, dy 0; never a lane whose
+ * discarded result could overflow); stores of the r (<= SA_W) valid lanes: */
 SA_INLINE void sa_g_store(float *a, size_t r, sa_v v) {
     if (r == SA_W) v_storeu(a, v);
     else v_storeu_part(a, v, r);
@@ -311,7 +308,7 @@ void SA_K(softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float *x, 
     sa_vd vS = vd_set1(S), vs = vd_set1(T / S);
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
-        sa_v v = sa_g_load(x + i, r, -INFINITY), d = sa_g_load(dy + i, r, 0.0f);
+        sa_v v = sa_load_pad(x, i, n, -INFINITY), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd e[2], o[2];
         sa_g_exp_diff(v, vmx, vfar, e);
         for (int h = 0; h < SA_DN; h++)
@@ -344,7 +341,7 @@ void SA_K(softmax_backward_from_output, f64sum)(const float *dy, const float *y,
     sa_vd vs = vd_set1(sa_acc_sum(accT));
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
-        sa_v v = sa_g_load(y + i, r, 0.0f), d = sa_g_load(dy + i, r, 0.0f);
+        sa_v v = sa_load_pad(y, i, n, 0.0f), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd o[2];
         for (int h = 0; h < SA_DN; h++)
             o[h] = vd_mul(sa_vdh(v, h), vd_sub(sa_vdh(d, h), vs));
@@ -384,7 +381,7 @@ void SA_K(log_softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float 
     sa_vd vS = vd_set1(sa_acc_sum(accS)), vG = vd_set1(sa_acc_sum(accG));
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
-        sa_v v = sa_g_load(x + i, r, -INFINITY), d = sa_g_load(dy + i, r, 0.0f);
+        sa_v v = sa_load_pad(x, i, n, -INFINITY), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd e[2], o[2];
         sa_g_exp_diff(v, vmx, vfar, e);
         for (int h = 0; h < SA_DN; h++)
@@ -419,7 +416,7 @@ void SA_K(log_softmax_backward_from_output, rr2_p7_f64sum)(const float *dy, cons
     sa_vd vG = vd_set1(sa_acc_sum(accG));
     for (size_t i = 0; i < n; i += SA_W) {
         size_t r = n - i < SA_W ? n - i : SA_W;
-        sa_v v = sa_g_load(y + i, r, -INFINITY), d = sa_g_load(dy + i, r, 0.0f);
+        sa_v v = sa_load_pad(y, i, n, -INFINITY), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd e[2], o[2];
         sa_g_exp_d(v, v_set1(0.0f), v_eq(v, v_set1(-INFINITY)), e);
         /* +inf: exp = inf (the core saw a clamped argument) */
