@@ -334,7 +334,13 @@ static inline float sa_row_max(const float *x, size_t n) {
 /* Vector x[o .. o + SA_W) of a row of n elements, its lanes at or beyond n filled with fill
  * (the tail of a row kernel's groups of 16; o may be past n: then every lane is fill). */
 SA_INLINE sa_v sa_load_pad(const float *x, size_t o, size_t n, float fill) {
-    return o + SA_W <= n ? v_loadu(x + o) : v_loadu_part(x + o, o < n ? n - o : 0, fill);
+    if (o + SA_W <= n) return v_loadu(x + o);
+    return o < n ? v_loadu_part(x + o, n - o, fill) : v_set1(fill);
+}
+/* Store the first r (1 <= r <= SA_W) lanes of v at a: a whole vector, or masked at a tail. */
+SA_INLINE void sa_store_part(float *a, size_t r, sa_v v) {
+    if (r == SA_W) v_storeu(a, v);
+    else v_storeu_part(a, v, r);
 }
 
 /* The 16 float64 partial sums of a row kernel (element i into partial i mod 16), reduced in

@@ -353,17 +353,17 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_rcp_scaled, sa_geglu_fast_pv)
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
  * Algorithm (max_rr1_p4_f64sum): pass 1 max (sa_row_max: four running maxima, one horizontal
- *   tree; NaN if the row has one, which makes a row of NaN); pass 2 d = x - max rounded to float (where y_i >= FLT_MIN,
- *   d >= -87.4 and its rounding is at most 2^-18 absolute: a relative error of e, inside the
- *   2^-14 bound), clamped at -110 (exp rounds to 0 there; the clamp keeps a NaN d),
- *   e = exp(d) (fx_exp_pn) scaled once into y, and summed: each block of SA_FX_BLK vectors
- *   in float (lane-wise, even and odd vectors in two chains joined at the end; the terms are
- *   >= 0, so <= 4 roundings of 2^-24 relative),
- *   the block sums into float64 partials (SA_DN per vector), so pass 2 converts once per block
- *   instead of once per vector; the tail runs the same vector code with its missing lanes zeroed
- *   (contributing exactly 0) straight into the partials, which are summed in a tree (vd_hsum;
- *   the row's reductions are on its critical path, so no scalar loops); pass 3 y_i = e_i * (float)(1 / S). x == y is fine (each element is read
- *   before written).
+ *   tree; NaN if the row has one, which makes a row of NaN); pass 2 d = x - max rounded to
+ *   float (where y_i >= FLT_MIN, d >= -87.4 and its rounding is at most 2^-18 absolute: a
+ *   relative error of e, inside the 2^-14 bound), clamped at -110 (exp rounds to 0 there; the
+ *   clamp keeps a NaN d), e = exp(d) (fx_exp_pn) scaled once into y, and summed: each block of
+ *   SA_FX_BLK vectors in float (lane-wise, even and odd vectors in two chains joined at the
+ *   end; the terms are >= 0, so <= 4 roundings of 2^-24 relative), the block sums into
+ *   float64 partials (SA_DN per vector), so pass 2 converts once per block instead of once per
+ *   vector; the tail runs the same vector code with its missing lanes zeroed (contributing
+ *   exactly 0) straight into the partials, which are summed in a tree (vd_hsum: the row's
+ *   reductions are on its critical path, so no scalar loops); pass 3 y_i = e_i * (float)(1/S).
+ *   x == y is fine (each element is read before written).
  * Error: d 2^-18, exp 2^-18.4, the block sums 2^-22, three roundings (e, 1/S, the product)
  *   and the float64 sum (n 2^-53): measured max 2^-16.9 relative (random rows, every ISA;
  *   tests/test_fast.py checks the bound). Where y_i >= FLT_MIN, e_i >= FLT_MIN is normal.

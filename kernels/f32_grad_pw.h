@@ -254,13 +254,9 @@ SA_INLINE void sa_g_exp_diff(sa_v x, sa_v mx, sa_v far, sa_vd e[2]) {
     sa_g_exp_d(dh, dl, v_eq(x, v_set1(-INFINITY)), e);
 }
 
-/* Partial vectors of the tails: loads by sa_load_pad (f32_cores.h), with a pad chosen so that
+/* Partial vectors of the tails (f32_cores.h): loads by sa_load_pad, with a pad chosen so that
  * a padded lane computes 0 (x or log-probability -inf, probability 0, dy 0; never a lane whose
- * discarded result could overflow); stores of the r (<= SA_W) valid lanes: */
-SA_INLINE void sa_g_store(float *a, size_t r, sa_v v) {
-    if (r == SA_W) v_storeu(a, v);
-    else v_storeu_part(a, v, r);
-}
+ * discarded result could overflow); stores of the r (<= SA_W) valid lanes by sa_store_part. */
 
 /* Pass over blocks of 16 elements (the tail padded with v = vpad, dy = 0): acc1 += f1, acc2 +=
  * f2 per partial. The body is a macro so each kernel inlines its own terms. */
@@ -313,7 +309,7 @@ void SA_K(softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float *x, 
         sa_g_exp_diff(v, vmx, vfar, e);
         for (int h = 0; h < SA_DN; h++)
             o[h] = vd_mul(vd_div(e[h], vS), vd_sub(sa_vdh(d, h), vs));
-        sa_g_store(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
+        sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
 }
 
@@ -345,7 +341,7 @@ void SA_K(softmax_backward_from_output, f64sum)(const float *dy, const float *y,
         sa_vd o[2];
         for (int h = 0; h < SA_DN; h++)
             o[h] = vd_mul(sa_vdh(v, h), vd_sub(sa_vdh(d, h), vs));
-        sa_g_store(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
+        sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
 }
 
@@ -386,7 +382,7 @@ void SA_K(log_softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float 
         sa_g_exp_diff(v, vmx, vfar, e);
         for (int h = 0; h < SA_DN; h++)
             o[h] = vd_sub(sa_vdh(d, h), vd_mul(vd_div(e[h], vS), vG));
-        sa_g_store(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
+        sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
 }
 
@@ -423,6 +419,6 @@ void SA_K(log_softmax_backward_from_output, rr2_p7_f64sum)(const float *dy, cons
         sa_v pinf = v_sel(v_eq(v, v_set1(INFINITY)), v_set1(INFINITY), v_set1(1.0f));
         for (int h = 0; h < SA_DN; h++)
             o[h] = vd_sub(sa_vdh(d, h), vd_mul(vd_mul(e[h], sa_vdh(pinf, h)), vG));
-        sa_g_store(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
+        sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
 }

@@ -6,7 +6,8 @@
  *
  * Common to every kernel:
  *   - y[i] depends on x[i] only (unary) or on the row (row kernels), never on the position:
- *     the n % SA_W tail runs the same vector code on a padded copy in a local buffer;
+ *     the n % SA_W tail runs the same vector code, padded in registers by masked loads and
+ *     stores (simd.h: v_loadu_part / v_storeu_part);
  *     nothing outside [0, n) is read or written; x == y (in place) is allowed.
  *   - no per-element branches: regions are blended with masks.
  *   - errors are in float32 ULPs of a float64 reference: |y - ref| / 2^(max(e(ref),-126)-23),
@@ -127,8 +128,11 @@ SA_DEF_UNARY(gelu_tanh, hilo_rr2_p7_div, sa_gelu_tanh_v)
 /* pass 1 of every row kernel: sa_row_max (f32_cores.h) */
 
 /* exp(x - mx) as float64 parts (lanes 0..SA_DW-1 in *lo, the rest in *hi): the exact value
- * (m + mlo) * 2^k of the exp core (m + mlo fits in a double, the scaling by 2^k1 * 2^k2 is
- * exact in float64), 0 where x - mx < -110 (incl. x = -inf). */
+ * (m + mlo) * 2^k of the exp core (m + mlo fits in a double; k in [-182, 0] keeps the product
+ * by sa_scale_d's float64 2^k normal, so exact), 0 where x - mx < -110 (incl. x = -inf).
+ * Conversions and extracts run on one port of the CPU and bound the accurate row kernels:
+ * scaling in float64 by a 2^k built from k's bits takes 2 of them per half, the float 2^k1 and
+ * 2^k2 factors it replaced took 4 (same bits: both products are exact). */
 SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
     sa_v dh = v_sub(x, mx);
     sa_v bb = v_sub(dh, x);
@@ -139,10 +143,8 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
     sa_m z = v_lt(dh, v_set1(-110.0f));
     m = v_sel(z, v_set1(0.0f), m);
     mlo = v_sel(z, v_set1(0.0f), mlo);
-    sa_vi k1 = vi_sra(k, 1);
-    sa_v p1 = v_pow2i(k1), p2 = v_pow2i(vi_sub(k, k1));
-    *lo = vd_mul(vd_mul(vd_add(vd_lo(m), vd_lo(mlo)), vd_lo(p1)), vd_lo(p2));
-    *hi = vd_mul(vd_mul(vd_add(vd_hi(m), vd_hi(mlo)), vd_hi(p1)), vd_hi(p2));
+    *lo = sa_scale_d(vd_add(vd_lo(m), vd_lo(mlo)), k, 0);
+    *hi = sa_scale_d(vd_add(vd_hi(m), vd_hi(mlo)), k, 1);
 }
 
 /* ============================================================================ softmax
@@ -196,9 +198,7 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
 #endif
         } else
             sa_exp_diff_d(sa_load_pad(x, i, n, -INFINITY), vmx, &elo, &ehi);
-        sa_v out = v_from_vd(vd_mul(elo, S), vd_mul(ehi, S));
-        if (r == SA_W) v_storeu(y + i, out);
-        else v_storeu_part(y + i, out, r);
+        sa_store_part(y + i, r, v_from_vd(vd_mul(elo, S), vd_mul(ehi, S)));
     }
 }
 

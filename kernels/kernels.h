@@ -3,7 +3,8 @@
  * Every kernel is contiguous-in, contiguous-out: y[i] = f(x[i]) for i < n (SA_UNARY), or one
  * row y[0..n) = f(x[0..n)) (SA_ROW). x == y (in place) is allowed; partial overlap is not
  * (NumPy copies overlapping operands before calling a loop). Kernels never read or write
- * outside [0, n): the tail goes through the same vector code on a padded copy.
+ * outside [0, n): the tail goes through the same vector code, padded by masked loads and
+ * stores.
  *
  * Kernels may leave any floating-point exception flag raised: the loops save the caller's
  * flags before and restore them after (see loops.c), reporting only a genuine overflow.
