@@ -207,19 +207,20 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
  * Max error measured (ulp_sweep, all three ISAs identical): 0.958 ULP (same rows); budget 1.0.
  * Algorithm (max_rr2_p7_log1p): pass 1 max; pass 2 over the elements below the max,
  *   T = sum exp(x_j - max) (TwoSum difference, exp as in softmax, float64 partial sums i mod 16,
- *   fixed-order reduction), and c = count of elements equal to the max (also float64
- *   partials); L = log(c + T) = log1p((c - 1) + T) (libm, float64), so the max elements do
- *   not cancel; pass 3 y = ((double)x_i - max) - L in float64, rounded once.
+ *   fixed-order reduction), and c = count of elements equal to the max (an integer count of
+ *   the compare masks: exact, as are the column kernel's float64 partial sums of 1s, so both
+ *   give the same c); L = log(c + T) = log1p((c - 1) + T) (libm, float64), so the max
+ *   elements do not cancel; pass 3 y = ((double)x_i - max) - L in float64, rounded once.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
 void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
     if (n == 0) return;
     float mx = sa_row_max(x, n);
     if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    sa_v vmx = v_set1(mx), zero = v_set1(0.0f), one = v_set1(1.0f);
-    sa_vd acc[SA_NACC], cnt[SA_NACC];
-    for (int j = 0; j < SA_NACC; j++) acc[j] = cnt[j] = vd_set1(0.0);
-    size_t i = 0;
+    sa_v vmx = v_set1(mx), zero = v_set1(0.0f);
+    sa_vd acc[SA_NACC];
+    for (int j = 0; j < SA_NACC; j++) acc[j] = vd_set1(0.0);
+    size_t i = 0, cnt = 0;
     for (; i < n; i += 16) {
         for (int q = 0; q < 16 / SA_W; q++) {
             /* T in float64 from the unrounded (m + mlo)·2^k: for the max element y = -log1p(T)
@@ -232,10 +233,10 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
 #if SA_DN == 2
             acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], ehi);
 #endif
-            sa_acc_add(cnt, q, v_sel(at_max, one, zero));
+            cnt += (size_t)m_count(at_max);
         }
     }
-    double T = sa_acc_sum(acc), c = sa_acc_sum(cnt);
+    double T = sa_acc_sum(acc), c = (double)cnt;
     sa_vd L = vd_set1(log1p((c - 1.0) + T));
     sa_vd dmx = vd_set1((double)mx);
     i = 0;

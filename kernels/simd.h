@@ -9,7 +9,8 @@
  *   sa_m   lane mask                     sa_vd  float64 vector (SA_DW lanes); a float vector
  *                                               has SA_DN float64 parts (lo, and hi if SA_DN==2)
  *
- * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane. Compares are ordered
+ * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane; m_any(m) whether a lane is
+ * set, m_count(m) how many (an int: a scalar count, no vector work). Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
  * vd_min(a, b) = a < b ? a : b and vd_max(a, b) = a > b ? a : b (x86 minpd / maxpd: b when
  * either is NaN, so vd_min(constant, v) keeps a NaN v); v_min / v_max the same for float
@@ -70,6 +71,7 @@ SA_INLINE sa_m v_isnan(sa_v a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); 
 SA_INLINE sa_m m_and(sa_m a, sa_m b) { return (sa_m)(a & b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return (sa_m)(a | b); }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
+SA_INLINE int m_count(sa_m a) { return __builtin_popcount((unsigned)a); }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm512_mask_blend_ps(m, b, a); }
 SA_INLINE sa_m m_first(size_t r) { return (sa_m)((1u << r) - 1u); }
 SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) {
@@ -154,6 +156,7 @@ SA_INLINE sa_m v_isnan(sa_v a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 SA_INLINE sa_m m_and(sa_m a, sa_m b) { return _mm256_and_ps(a, b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return _mm256_or_ps(a, b); }
 SA_INLINE int m_any(sa_m a) { return _mm256_movemask_ps(a) != 0; }
+SA_INLINE int m_count(sa_m a) { return __builtin_popcount((unsigned)_mm256_movemask_ps(a)); }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm256_blendv_ps(b, a, m); }
 SA_INLINE __m256i sa_first_i(size_t r) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -236,6 +239,7 @@ SA_INLINE sa_m v_isnan(sa_v a) { return a != a; }
 SA_INLINE sa_m m_and(sa_m a, sa_m b) { return a & b; }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return a | b; }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
+SA_INLINE int m_count(sa_m a) { return a != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return m ? a : b; }
 SA_INLINE sa_m m_first(size_t r) { return r > 0; }
 SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) { return r ? *p : fill; }
