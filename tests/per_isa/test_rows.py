@@ -117,15 +117,14 @@ def test_row_tails_write_the_row_and_nothing_else(uf):
         ins = [(rng.standard_normal(n) * 4).astype(np.float32) for _ in range(uf.nin)]
         batch = [np.stack([a[::-1], a, a * 0.5]) for a in ins]
         want = uf(*batch)[1].view(np.uint32)
-        buf = np.full(n + 32, 7.0, np.float32)
-        uf(*ins, out=buf[16:16 + n])
-        np.testing.assert_array_equal(buf[16:16 + n].view(np.uint32), want)
-        assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), n
-        buf[:] = 7.0
-        buf[16:16 + n] = ins[-1]
-        uf(*ins[:-1], buf[16:16 + n], out=buf[16:16 + n])
-        np.testing.assert_array_equal(buf[16:16 + n].view(np.uint32), want)
-        assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), n
+        for in_place in (False, True):
+            buf = np.full(n + 32, 7.0, np.float32)
+            win = buf[16:16 + n]
+            if in_place:  # the last operand is the output
+                win[:] = ins[-1]
+            uf(*ins[:-1], win if in_place else ins[-1], out=win)
+            np.testing.assert_array_equal(win.view(np.uint32), want)
+            assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), (n, in_place)
 
 
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
