@@ -195,6 +195,28 @@ SA_INLINE sa_vd sa_vdh(sa_v a, int h) { return h ? vd_hi(a) : vd_lo(a); }
  * +-600): 2^k built as a float64 exponent field (vd_pow2i), one multiply, exact while the
  * result stays in the float64 normal range */
 SA_INLINE sa_vd sa_scale_d(sa_vd d, sa_vi k, int h) { return vd_mul(d, vd_pow2i(k, h)); }
+/* x - y as an exact TwoSum pair: returns the rounded difference, *lo its error */
+SA_INLINE sa_v sa_two_diff(sa_v x, sa_v y, sa_v *lo)
+{
+    sa_v d = v_sub(x, y), bb = v_sub(d, x);
+    *lo = v_add(v_sub(x, v_sub(d, bb)), v_sub(v_neg(y), bb));
+    return d;
+}
+/* exp(dh + dl) as the exact float64 value (m + mlo) 2^k of the exp core (argument clamped to
+ * [-lim, lim], lim <= 240), in halves e[0..SA_DN); lanes of `zero` give exactly 0. The scaling
+ * is exact (k >= -347 keeps the product normal). The softmax rows and their gradients share it:
+ * conversions and extracts run on one port of the CPU and bound those kernels, and this takes
+ * 2 per half (a float 2^k1 2^k2 pair, converted, took 4; the same bits, both products exact). */
+SA_INLINE void sa_exp_pair_d(sa_v dh, sa_v dl, float lim, sa_m zero, sa_vd e[2])
+{
+    sa_vi k;
+    sa_v mlo;
+    sa_v m = sa_exp_core_lim(dh, dl, lim, &k, &mlo);
+    m = v_sel(zero, v_set1(0.0f), m);
+    mlo = v_sel(zero, v_set1(0.0f), mlo);
+    for (int h = 0; h < SA_DN; h++)
+        e[h] = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
+}
 /* integer k selected from a or b by a float mask */
 SA_INLINE sa_vi sa_seli(sa_m m, sa_vi a, sa_vi b) {
     return v_asint(v_sel(m, v_asfloat(a), v_asfloat(b)));

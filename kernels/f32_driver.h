@@ -7,17 +7,16 @@
  *   SA_DEF_PARAM(name, algo, fn)   fn(sa_v x, sa_v p, sa_v q) -> sa_f32_pkernel
  *
  * The driver runs full vectors, then the n % SA_W tail through the same vector function, its
- * missing lanes padded by masked loads and stores (v_loadu_part / v_storeu_part: x padded with
- * 1.0, parameters with their first value or 1.0; a scalar copy into a buffer cost more than a
- * short call's whole kernel), so a result never
- * depends on the element's position; nothing outside [0, n) is read or written; y may alias x
- * (in place). Every full vector is loaded one step ahead, before the previous result is stored:
- * an output that sits 16 bytes past the input modulo 4 KiB (two arrays malloc'd one after the
- * other, 4 MiB apart) otherwise makes each load wait for the store just before it (the CPU
- * matches loads to stores on address bits 0-11): silu_fast at 1M went from 0.45 to 1.5
- * ns/element there. Parameter operands come with an element stride of 1 (an array as long as
- * x) or 0 (one value for every x); a kernel with one parameter ignores q, which the loops pass
- * as a valid pointer with stride 0.
+ * missing lanes padded by masked loads and stores (v_loadu_part / v_storeu_part: x padded with 1.0,
+ * parameters with their first value or 1.0; a scalar copy into a buffer cost more than a short
+ * call's whole kernel), so a result never depends on the element's position; nothing outside [0, n)
+ * is read or written; y may alias x (in place). Every full vector is loaded one step ahead, before
+ * the previous result is stored: an output that sits 16 bytes past the input modulo 4 KiB (two
+ * arrays malloc'd one after the other, 4 MiB apart) otherwise makes each load wait for the store
+ * just before it (the CPU matches loads to stores on address bits 0-11): silu_fast at 1M went from
+ * 0.45 to 1.5 ns/element there. Parameter operands come with an element stride of 1 (an array as
+ * long as x) or 0 (one value for every x); a kernel with one parameter ignores q, which the loops
+ * pass as a valid pointer with stride 0.
  */
 #ifndef SA_F32_DRIVER_H
 #define SA_F32_DRIVER_H
@@ -100,7 +99,8 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  * come back as themselves, quieted, with a fixed precedence x, dy, p, q (so the bits never depend
  * on the compiler's operand order, as in sa_keep_nan); fn only sees the NaN-free meaning. The
  * tail runs through fn with its missing lanes padded (dy with 0, x with 1, parameters with
- * their first value). Every vector is loaded before anything is stored: dx / dp may alias dy or x. */
+ * their first value). Every vector is loaded before anything is stored: dx / dp may alias dy
+ * or x. */
 SA_INLINE sa_v sa_quiet(sa_v a) { return v_asfloat(vi_or(v_asint(a), vi_set1(0x00400000))); }
 SA_INLINE sa_v sa_grad_nan(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v r)
 {

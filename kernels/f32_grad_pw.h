@@ -228,30 +228,16 @@ SA_DEF_GRAD2(reglu_backward, select_mul_f64, sa_reglu_bwd_v)
 
 SA_INLINE sa_v sa_g_canon_nan(sa_v r) { return v_sel(v_isnan(r), v_set1(NAN), r); }
 
-/* (m + mlo) 2^k of the exp core for the argument dh + dl, in float64 halves e[h]; zero lanes
- * get exactly 0 (float64 scaling is exact: k >= -347). */
-SA_INLINE void sa_g_exp_d(sa_v dh, sa_v dl, sa_m zero, sa_vd e[2]) {
-    sa_vi k;
-    sa_v mlo;
-    sa_v m = sa_exp_core_lim(dh, dl, SA_G_ELIM, &k, &mlo);
-    m = v_sel(zero, v_set1(0.0f), m);
-    mlo = v_sel(zero, v_set1(0.0f), mlo);
-    for (int h = 0; h < SA_DN; h++)
-        e[h] = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
-}
-
 /* exp(x - mx) in float64 (mx the finite row max, far = mx - SA_G_FAR rounded): the difference
  * as an exact TwoSum pair dh + dl (for elements above `far`, |x - mx| < ~370: no overflow). */
 SA_INLINE void sa_g_exp_diff(sa_v x, sa_v mx, sa_v far, sa_vd e[2]) {
     const sa_v zero = v_set1(0.0f);
     sa_m lo = v_lt(x, far);
     sa_v xs = v_sel(lo, mx, x);
-    sa_v dh = v_sub(xs, mx);
-    sa_v bb = v_sub(dh, xs);
-    sa_v dl = v_add(v_sub(xs, v_sub(dh, bb)), v_sub(v_neg(mx), bb));
+    sa_v dl, dh = sa_two_diff(xs, mx, &dl);
     dh = v_sel(lo, v_set1(-SA_G_ELIM), dh);
     dl = v_sel(lo, zero, dl);
-    sa_g_exp_d(dh, dl, v_eq(x, v_set1(-INFINITY)), e);
+    sa_exp_pair_d(dh, dl, SA_G_ELIM, v_eq(x, v_set1(-INFINITY)), e);
 }
 
 /* Partial vectors of the tails (f32_cores.h): loads by sa_load_pad, with a pad chosen so that
@@ -414,7 +400,7 @@ void SA_K(log_softmax_backward_from_output, rr2_p7_f64sum)(const float *dy, cons
         size_t r = n - i < SA_W ? n - i : SA_W;
         sa_v v = sa_load_pad(y, i, n, -INFINITY), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd e[2], o[2];
-        sa_g_exp_d(v, v_set1(0.0f), v_eq(v, v_set1(-INFINITY)), e);
+        sa_exp_pair_d(v, v_set1(0.0f), SA_G_ELIM, v_eq(v, v_set1(-INFINITY)), e);
         /* +inf: exp = inf (the core saw a clamped argument) */
         sa_v pinf = v_sel(v_eq(v, v_set1(INFINITY)), v_set1(INFINITY), v_set1(1.0f));
         for (int h = 0; h < SA_DN; h++)

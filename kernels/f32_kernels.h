@@ -127,24 +127,15 @@ SA_DEF_UNARY(gelu_tanh, hilo_rr2_p7_div, sa_gelu_tanh_v)
 /* ========================================================================= row kernels */
 /* pass 1 of every row kernel: sa_row_max (f32_cores.h) */
 
-/* exp(x - mx) as float64 parts (lanes 0..SA_DW-1 in *lo, the rest in *hi): the exact value
- * (m + mlo) * 2^k of the exp core (m + mlo fits in a double; k in [-182, 0] keeps the product
- * by sa_scale_d's float64 2^k normal, so exact), 0 where x - mx < -110 (incl. x = -inf).
- * Conversions and extracts run on one port of the CPU and bound the accurate row kernels:
- * scaling in float64 by a 2^k built from k's bits takes 2 of them per half, the float 2^k1 and
- * 2^k2 factors it replaced took 4 (same bits: both products are exact). */
+/* exp(x - mx) as float64 parts (lanes 0..SA_DW-1 in *lo, the rest in *hi; *hi unused with one
+ * half): sa_exp_pair_d (f32_cores.h) on the TwoSum difference, 0 where x - mx < -110 (incl.
+ * x = -inf); k in [-182, 0]. */
 SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
-    sa_v dh = v_sub(x, mx);
-    sa_v bb = v_sub(dh, x);
-    sa_v dl = v_add(v_sub(x, v_sub(dh, bb)), v_sub(v_neg(mx), bb));
-    sa_vi k;
-    sa_v mlo;
-    sa_v m = sa_exp_core(dh, dl, &k, &mlo);
-    sa_m z = v_lt(dh, v_set1(-110.0f));
-    m = v_sel(z, v_set1(0.0f), m);
-    mlo = v_sel(z, v_set1(0.0f), mlo);
-    *lo = sa_scale_d(vd_add(vd_lo(m), vd_lo(mlo)), k, 0);
-    *hi = sa_scale_d(vd_add(vd_hi(m), vd_hi(mlo)), k, 1);
+    sa_v dl, dh = sa_two_diff(x, mx, &dl);
+    sa_vd e[2];
+    sa_exp_pair_d(dh, dl, 126.0f, v_lt(dh, v_set1(-110.0f)), e);
+    *lo = e[0];
+    *hi = e[SA_DN - 1];
 }
 
 /* ============================================================================ softmax

@@ -77,7 +77,10 @@ SA_INLINE sa_m m_first(size_t r) { return (sa_m)((1u << r) - 1u); }
 SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) {
     return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), m_first(r), p);
 }
-SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r) { _mm512_mask_storeu_ps(p, m_first(r), a); }
+SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r)
+{
+    _mm512_mask_storeu_ps(p, m_first(r), a);
+}
 SA_INLINE sa_v v_min(sa_v a, sa_v b) { return _mm512_min_ps(a, b); }
 SA_INLINE sa_v v_max(sa_v a, sa_v b) { return _mm512_max_ps(a, b); }
 SA_INLINE float v_hmax(sa_v a) {
@@ -166,7 +169,10 @@ SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) {
     __m256i m = sa_first_i(r);
     return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
 }
-SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r) { _mm256_maskstore_ps(p, sa_first_i(r), a); }
+SA_INLINE void v_storeu_part(float *p, sa_v a, size_t r)
+{
+    _mm256_maskstore_ps(p, sa_first_i(r), a);
+}
 SA_INLINE sa_v v_min(sa_v a, sa_v b) { return _mm256_min_ps(a, b); }
 SA_INLINE sa_v v_max(sa_v a, sa_v b) { return _mm256_max_ps(a, b); }
 SA_INLINE float v_hmax(sa_v a) {
@@ -275,7 +281,10 @@ SA_INLINE sa_vd vd_loadu(const double *p) { return *p; }
 /* ------------------------------------------------------------ ISA-independent helpers */
 SA_INLINE sa_v v_and_bits(sa_v a, sa_vi m) { return v_asfloat(vi_and(v_asint(a), m)); }
 SA_INLINE sa_v v_abs(sa_v a) { return v_and_bits(a, vi_set1(0x7fffffff)); }
-SA_INLINE sa_v v_neg(sa_v a) { return v_asfloat(vi_xor(v_asint(a), vi_set1((int32_t)0x80000000u))); }
+SA_INLINE sa_v v_neg(sa_v a)
+{
+    return v_asfloat(vi_xor(v_asint(a), vi_set1((int32_t)0x80000000u)));
+}
 /* sign bit of s copied onto the non-negative a */
 SA_INLINE sa_v v_copysign_pos(sa_v a, sa_v s) {
     return v_asfloat(vi_or(v_asint(a), vi_and(v_asint(s), vi_set1((int32_t)0x80000000u))));
