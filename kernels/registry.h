@@ -115,7 +115,7 @@ SA_FN(gelu_tanh,   SA_UNARY, hilo_rr2_p7_div,   0.78, 2.0, 0, "gelu_tanh(x) = x/
 SA_FN(softmax,     SA_ROW,   max_rr2_p7_f64sum, 0.7, 2.0, 0, "softmax(x)_i = exp(x_i - max x) / sum_j exp(x_j - max x), over the last axis")
 SA_FN(log_softmax, SA_ROW,   max_rr2_p7_log1p,  1.0, 2.0, 1, "log_softmax(x)_i = x_i - max x - log(sum_j exp(x_j - max x)), over the last axis")
 /* the catalogue: functions without parameters */
-SA_FN(hardsigmoid, SA_UNARY, f64_mul_fma,       0.5, 1.0, 0, "hardsigmoid(x) = 0 for x <= -3, 1 for x >= 3, else x/6 + 1/2")
+SA_FN(hardsigmoid, SA_UNARY, pair_rem,          0.5, 1.0, 0, "hardsigmoid(x) = 0 for x <= -3, 1 for x >= 3, else x/6 + 1/2")
 SA_FN(hardswish,   SA_UNARY, f64_mul,           0.51, 1.0, 0, "hardswish(x) = x * hardsigmoid(x) = x (x + 3) / 6 on (-3, 3)")
 SA_FN(relu6,       SA_UNARY, select,            0.0, 0.0, 0, "relu6(x) = min(max(x, 0), 6)")
 SA_FN(softsign,    SA_UNARY, pair_div_rcp,      0.51, 1.0, 0, "softsign(x) = x / (1 + |x|)")

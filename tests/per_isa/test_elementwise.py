@@ -248,3 +248,23 @@ def test_threads_never_change_a_bit(f):
                     assert sa._core._max_team_seen() == t
     finally:
         sa._core._set_parallel_threshold(old)
+
+
+def test_hardsigmoid_ties_round_to_even():
+    """hardsigmoid is correctly rounded, exact float midpoints included: x = 3 o 2^k (o odd)
+    makes (x + 3) / 6 = (o 2^k + 1) / 2 exact in float64, and for many of them a float32
+    midpoint, which must round to the neighbour with an even last bit (a kernel that multiplies
+    by a rounded 1/6 without correcting breaks these ties one way)."""
+    o = np.arange(1, 1 << 16, 2, dtype=np.float64)
+    x = np.concatenate([o * 3.0 * 2.0 ** k for k in range(-30, -1)])
+    x = np.concatenate([x, -x])
+    x = x[np.abs(x) < 3.0]
+    x = x[x.astype(np.float32).astype(np.float64) == x].astype(np.float32)
+    v = (x.astype(np.float64) + 3.0) / 6.0          # exact: o 2^k + 1 fits in 53 bits
+    f = v.astype(np.float32)
+    g = np.nextafter(f, np.where(v > f, np.float32(2), np.float32(-1)).astype(np.float32))
+    tie = (f.astype(np.float64) != v) & ((f.astype(np.float64) + g.astype(np.float64)) / 2 == v)
+    assert tie.sum() > 10000
+    lo, hi = np.minimum(f, g)[tie], np.maximum(f, g)[tie]
+    want = np.where(lo.view(np.uint32) % 2 == 0, lo, hi)
+    np.testing.assert_array_equal(sa.hardsigmoid(x[tie]).view(np.uint32), want.view(np.uint32))
