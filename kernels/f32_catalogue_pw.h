@@ -100,8 +100,8 @@ SA_DEF_PARAM(reglu, select_mul, sa_pw_reglu_v)
 /* ========================================================================= hardsigmoid
  * hardsigmoid(x) = 0 if x <= -3, 1 if x >= 3, else x/6 + 1/2  (torch.nn.functional.hardsigmoid;
  *   torch rounds (x + 3) and the division separately, this kernel rounds once).
- * Algorithm (pair_rem): float32 only, no float64 part (the conversions to and from float64 set
- *   the speed on this CPU). c = clamp(x, -3, 3); s + sl = c + 3 exactly (Fast2Sum, |3| >= |c|);
+ * Algorithm (pair_rem): float32 only, no float64 part (conversions to and from float64 set
+ *   the speed on a Zen 4). c = clamp(x, -3, 3); s + sl = c + 3 exactly (Fast2Sum, |3| >= |c|);
  *   q = s C6 with C6 = float(1/6) (within one ulp of s/6); the remainder r = (s - 6 q) + sl:
  *   s - 6 q is exact (one fma: q is within an ulp of s/6, so the difference fits in 24 bits),
  *   adding sl rounds at most once, at 2^-24 of r; d = fma(r, C6, r C6L) ~ r/6 with C6 + C6L =
@@ -118,16 +118,22 @@ SA_DEF_PARAM(reglu, select_mul, sa_pw_reglu_v)
  *   budget 0.5.
  * Special values: hardsigmoid(+-0) = 0.5, x <= -3 and -inf -> +0, x >= 3 and +inf -> 1,
  *   NaN -> NaN. Never overflows (clamped first, no flag from discarded lanes). */
-#define SA_PW_C6 0x1.5555555555555p-3 /* float64(1/6), hardswish's C6 */
-SA_INLINE sa_v sa_pw_hardsigmoid_v(sa_v x)
+/* (c + 3)/6 as q + d for c in [-3, 3] (hardsigmoid's algorithm above, also used by hardswish):
+ * returns q, *d the correction */
+SA_INLINE sa_v sa_pw_sixth(sa_v c, sa_v *d)
 {
-    const sa_v c6 = v_set1(0x1.555556p-3f), c6l = v_set1(-0x1.555556p-28f), three = v_set1(3.0f);
-    sa_v c = v_clamp(x, -3.0f, 3.0f);
+    const sa_v c6 = v_set1(0x1.555556p-3f), three = v_set1(3.0f);
     sa_v s = v_add(c, three);
     sa_v sl = v_sub(c, v_sub(s, three));
     sa_v q = v_mul(s, c6);
     sa_v r = v_add(v_fma(v_set1(-6.0f), q, s), sl);
-    return v_add(q, v_fma(r, c6, v_mul(r, c6l)));
+    *d = v_fma(r, c6, v_mul(r, v_set1(-0x1.555556p-28f)));
+    return q;
+}
+SA_INLINE sa_v sa_pw_hardsigmoid_v(sa_v x)
+{
+    sa_v d, q = sa_pw_sixth(v_clamp(x, -3.0f, 3.0f), &d);
+    return v_add(q, d);
 }
 SA_DEF_UNARY(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
 
@@ -135,33 +141,28 @@ SA_DEF_UNARY(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
  * hardswish(x) = x * hardsigmoid(x) = 0 if x <= -3, x if x >= 3, else x (x + 3) / 6
  *   (torch.nn.functional.hardswish; torch rounds three times and gives NaN at -inf and inf
  *   beyond 5.7e37 because it forms 6x; this kernel follows the mathematical formula).
- * Algorithm (f64_mul): c = clamp(x, -3, 3); y = float(c * (c + 3) * C6) in float64 with
- *   C6 = float64(1/6) (relative error 2^-56). Three float64 roundings plus C6 give a relative
- *   error < 2^-51.3 before the final float rounding: max error 0.5 + 2^-27 ULP, correctly
- *   rounded except where the exact value lies within 2^-51.3 (relative) of a float midpoint
- *   (e.g. the exact ties x/2 of odd subnormal x > 0, where x^2/6 breaks the tie upwards).
- *   Near x = -3 there is no cancellation: c + 3 is exact in float64. x > 3 -> x.
- * Max error measured (catalogue_pw_sweep, all ISAs identical): 0.5 ULP (an exact midpoint,
- *   x = 0x1.f98p-6), every sampled result equal to the rounded long double reference;
- *   budget 0.51 (proved bound 0.5 + 2^-27; not exhaustively checked).
+ * Algorithm (pair_rem_mul): float32 only, as hardsigmoid (the float64 form it replaces, float(c
+ *   (c + 3) C6_64), spent its time converting). c = clamp(x, -3, 3); s + sl = c + 3 exactly;
+ *   q = s C6, r = fma(-6, q, s) + sl, d = fma(r, C6, r C6L): q + d = (c + 3)/6 to about 2^-46
+ *   relative (hardsigmoid's pieces, before its final add); y = fma(c, q, c d), one rounding
+ *   of c q plus a product below 2^-23 of it rounded at 2^-24 of itself. Relative error
+ *   before the final rounding < 2^-45: max error 0.5 + 2^-21 ULP. Where the result is
+ *   subnormal (|c| ~ 2^-125) c d underflows to 0 and y = c/2 rounded; the exact value
+ *   c/2 + c^2/6 differs from it by far less than an ulp (at an odd c the tie c/2 goes to even
+ *   where c^2/6 would break it: 0.5 ULP plus about 2^-125 ULP). Near x = -3 there is no
+ *   cancellation: s = c + 3 is exact. x > 3 -> x.
+ * Max error measured (every float32 input against a long double reference, C harness; and
+ *   catalogue_pw_sweep, all ISAs identical): 0.50000006 ULP (x = 0x1.ee30b4p-17); differs
+ *   from the float64 form on 13 inputs; budget 0.51.
  * Special values: hardswish(+-0) = +-0; x <= -3 and -inf -> -0 (x * 0, the sign torch gives
  *   for finite x); x >= 3 -> x, +inf -> +inf; NaN -> NaN. Never overflows. */
-SA_INLINE sa_vd sa_pw_hswish_d(sa_vd c)
-{
-    const sa_vd c6 = vd_set1(SA_PW_C6);
-    return vd_mul(vd_mul(c, vd_add(c, vd_set1(3.0))), c6);
-}
 SA_INLINE sa_v sa_pw_hardswish_v(sa_v x)
 {
     sa_v c = v_clamp(x, -3.0f, 3.0f);
-#if SA_DN == 2
-    sa_v r = v_from_vd(sa_pw_hswish_d(vd_lo(c)), sa_pw_hswish_d(vd_hi(c)));
-#else
-    sa_v r = v_from_vd(sa_pw_hswish_d(vd_lo(c)), vd_set1(0.0));
-#endif
-    return v_sel(v_gt(x, v_set1(3.0f)), x, r);
+    sa_v d, q = sa_pw_sixth(c, &d);
+    return v_sel(v_gt(x, v_set1(3.0f)), x, v_fma(c, q, v_mul(c, d)));
 }
-SA_DEF_UNARY(hardswish, f64_mul, sa_pw_hardswish_v)
+SA_DEF_UNARY(hardswish, pair_rem_mul, sa_pw_hardswish_v)
 
 /* =============================================================================== relu6
  * relu6(x) = min(max(x, 0), 6) = hardtanh(x, 0, 6)  (torch.nn.functional.relu6).

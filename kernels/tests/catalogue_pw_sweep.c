@@ -66,10 +66,10 @@ PK_DECL(leaky_relu, select_mul)
 PK_DECL(prelu, select_mul)
 PK_DECL(hardtanh, select)
 PK_DECL(reglu, select_mul)
-UK_DECL(hardsigmoid, f64_div)
-UK_DECL(hardswish, f64_mul)
+UK_DECL(hardsigmoid, pair_rem)
+UK_DECL(hardswish, pair_rem_mul)
 UK_DECL(relu6, select)
-UK_DECL(softsign, pair_div)
+UK_DECL(softsign, pair_div_rcp)
 
 typedef long double LD;
 /* ------------------------------------------------------------------ references */
@@ -123,10 +123,10 @@ static fn_t fns[] = {
     {"prelu", 1, PKS(prelu, select_mul), SA_F64_KERNEL(prelu), {0}, 0, r_leaky, 0.5, 0.5, 1},
     {"hardtanh", 2, PKS(hardtanh, select), SA_F64_KERNEL(hardtanh), {0}, 0, r_hardtanh, 0, 0, 0},
     {"reglu", 1, PKS(reglu, select_mul), SA_F64_KERNEL(reglu), {0}, 0, r_reglu, 0.5, 0.5, 1},
-    {"hardsigmoid", 0, {0}, 0, PKS(hardsigmoid, f64_div), SA_F64_KERNEL(hardsigmoid), r_hardsigmoid, 0.5, 0.51, 0},
-    {"hardswish", 0, {0}, 0, PKS(hardswish, f64_mul), SA_F64_KERNEL(hardswish), r_hardswish, 0.51, 0.51, 0},
+    {"hardsigmoid", 0, {0}, 0, PKS(hardsigmoid, pair_rem), SA_F64_KERNEL(hardsigmoid), r_hardsigmoid, 0.5, 0.51, 0},
+    {"hardswish", 0, {0}, 0, PKS(hardswish, pair_rem_mul), SA_F64_KERNEL(hardswish), r_hardswish, 0.51, 0.51, 0},
     {"relu6", 0, {0}, 0, PKS(relu6, select), SA_F64_KERNEL(relu6), r_relu6, 0, 0, 0},
-    {"softsign", 0, {0}, 0, PKS(softsign, pair_div), SA_F64_KERNEL(softsign), r_softsign, 0.51, 0.51, 0},
+    {"softsign", 0, {0}, 0, PKS(softsign, pair_div_rcp), SA_F64_KERNEL(softsign), r_softsign, 0.51, 0.51, 0},
 };
 #define NFN ((int)(sizeof fns / sizeof fns[0]))
 
