@@ -72,8 +72,7 @@ SA_DEF_PARAM(prelu, select_mul, sa_pw_leaky_v)
  *   min < 0 < max -> -0; +-inf -> max / min. Never overflows. */
 SA_INLINE sa_v sa_pw_hardtanh_v(sa_v x, sa_v lo, sa_v hi)
 {
-    sa_v t = v_sel(v_gt(x, lo), x, lo);
-    sa_v r = v_sel(v_lt(t, hi), t, hi);
+    sa_v t = v_max(x, lo), r = v_min(t, hi); /* x > lo ? x : lo, t < hi ? t : hi */
     return v_sel(v_isnan(t), t, r);
 }
 SA_DEF_PARAM(hardtanh, select, sa_pw_hardtanh_v)
@@ -172,9 +171,7 @@ SA_DEF_UNARY(hardswish, pair_rem_mul, sa_pw_hardswish_v)
  *   subnormals pass through. */
 SA_INLINE sa_v sa_pw_relu6_v(sa_v x)
 {
-    const sa_v zero = v_set1(0.0f), six = v_set1(6.0f);
-    sa_v t = v_sel(v_gt(x, zero), x, zero);
-    return v_sel(v_lt(t, six), t, six);
+    return v_min(v_max(x, v_set1(0.0f)), v_set1(6.0f)); /* x > 0 ? x : +0, t < 6 ? t : 6 */
 }
 SA_DEF_UNARY(relu6, select, sa_pw_relu6_v)
 

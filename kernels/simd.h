@@ -307,9 +307,10 @@ SA_INLINE sa_v v_ldexp(sa_v a, sa_vi k) {
     sa_vi k2 = vi_sub(k, k1);
     return v_mul(v_mul(a, v_pow2i(k1)), v_pow2i(k2));
 }
-/* clamp keeping NaN (selects on ordered compares never replace a NaN) */
+/* clamp keeping NaN: (a < lo ? lo : a), then (a > hi ? hi : a), each one max / min with the
+ * bound first (v_max(lo, a) = lo > a ? lo : a gives the second operand, a, for a NaN a and for
+ * equal zeros, as the select did; one instruction instead of a compare and a blend) */
 SA_INLINE sa_v v_clamp(sa_v a, float lo, float hi) {
-    a = v_sel(v_lt(a, v_set1(lo)), v_set1(lo), a);
-    return v_sel(v_gt(a, v_set1(hi)), v_set1(hi), a);
+    return v_min(v_set1(hi), v_max(v_set1(lo), a));
 }
 #endif
