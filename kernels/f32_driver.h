@@ -38,7 +38,7 @@ SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + S
  * raise a spurious overflow flag for |x| >= 2^127. */
 SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y)
 {
-    return v_sel(v_isnan(x), v_asfloat(vi_or(v_asint(x), vi_set1(0x00400000))), y);
+    return v_nan_or(x, y);
 }
 
 #define SA_DEF_UNARY(name, algo, fn)                                          \
@@ -101,13 +101,9 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  * tail runs through fn with its missing lanes padded (dy with 0, x with 1, parameters with
  * their first value). Every vector is loaded before anything is stored: dx / dp may alias dy
  * or x. */
-SA_INLINE sa_v sa_quiet(sa_v a) { return v_asfloat(vi_or(v_asint(a), vi_set1(0x00400000))); }
 SA_INLINE sa_v sa_grad_nan(sa_v dy, sa_v x, sa_v p, sa_v q, sa_v r)
 {
-    r = v_sel(v_isnan(q), sa_quiet(q), r);
-    r = v_sel(v_isnan(p), sa_quiet(p), r);
-    r = v_sel(v_isnan(dy), sa_quiet(dy), r);
-    return v_sel(v_isnan(x), sa_quiet(x), r);
+    return v_nan_or(x, v_nan_or(dy, v_nan_or(p, v_nan_or(q, r))));
 }
 
 #define SA_GRAD_BODY_(gname, algo, STEP, HAS_DP)                                                \

@@ -9,6 +9,7 @@
  *   sa_m   lane mask                     sa_vd  float64 vector (SA_DW lanes); a float vector
  *                                               has SA_DN float64 parts (lo, and hi if SA_DN==2)
  *
+ * v_fnms(a, b, c) = -(a b) - c with one rounding (the negated fma).
  * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane; m_any(m) whether a lane is
  * set, m_count(m) how many (an int: a scalar count, no vector work). Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
@@ -52,6 +53,7 @@ SA_INLINE sa_v v_sub(sa_v a, sa_v b) { return _mm512_sub_ps(a, b); }
 SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return _mm512_mul_ps(a, b); }
 SA_INLINE sa_v v_div(sa_v a, sa_v b) { return _mm512_div_ps(a, b); }
 SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return _mm512_fmadd_ps(a, b, c); }
+SA_INLINE sa_v v_fnms(sa_v a, sa_v b, sa_v c) { return _mm512_fnmsub_ps(a, b, c); }
 SA_INLINE sa_vi v_asint(sa_v a) { return _mm512_castps_si512(a); }
 SA_INLINE sa_v v_asfloat(sa_vi a) { return _mm512_castsi512_ps(a); }
 SA_INLINE sa_vi vi_set1(int32_t a) { return _mm512_set1_epi32(a); }
@@ -140,6 +142,7 @@ SA_INLINE sa_v v_sub(sa_v a, sa_v b) { return _mm256_sub_ps(a, b); }
 SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return _mm256_mul_ps(a, b); }
 SA_INLINE sa_v v_div(sa_v a, sa_v b) { return _mm256_div_ps(a, b); }
 SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return _mm256_fmadd_ps(a, b, c); }
+SA_INLINE sa_v v_fnms(sa_v a, sa_v b, sa_v c) { return _mm256_fnmsub_ps(a, b, c); }
 SA_INLINE sa_vi v_asint(sa_v a) { return _mm256_castps_si256(a); }
 SA_INLINE sa_v v_asfloat(sa_vi a) { return _mm256_castsi256_ps(a); }
 SA_INLINE sa_vi vi_set1(int32_t a) { return _mm256_set1_epi32(a); }
@@ -225,6 +228,7 @@ SA_INLINE sa_v v_sub(sa_v a, sa_v b) { return a - b; }
 SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return a * b; }
 SA_INLINE sa_v v_div(sa_v a, sa_v b) { return a / b; }
 SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return fmaf(a, b, c); }
+SA_INLINE sa_v v_fnms(sa_v a, sa_v b, sa_v c) { return fmaf(-a, b, -c); }
 SA_INLINE sa_vi v_asint(sa_v a) { int32_t i; memcpy(&i, &a, 4); return i; }
 SA_INLINE sa_v v_asfloat(sa_vi a) { float f; memcpy(&f, &a, 4); return f; }
 SA_INLINE sa_vi vi_set1(int32_t a) { return a; }
@@ -279,6 +283,19 @@ SA_INLINE sa_vd vd_loadu(const double *p) { return *p; }
 #endif
 
 /* ------------------------------------------------------------ ISA-independent helpers */
+/* v_nan_or(x, y): x with its quiet bit set where x is NaN (sign and payload kept: the bits
+ * x + x gives on x86), y elsewhere. On AVX-512 one vfixupimmps: its table answers 2 ("x
+ * quieted") for the classes QNaN and SNaN of x (nibbles 0 and 1) and 0 ("keep y") for every
+ * other class, in place of a compare, an or and a blend. */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v v_nan_or(sa_v x, sa_v y) {
+    return _mm512_fixupimm_ps(y, x, _mm512_set1_epi32(0x22), 0);
+}
+#else
+SA_INLINE sa_v v_nan_or(sa_v x, sa_v y) {
+    return v_sel(v_isnan(x), v_asfloat(vi_or(v_asint(x), vi_set1(0x00400000))), y);
+}
+#endif
 SA_INLINE sa_v v_and_bits(sa_v a, sa_vi m) { return v_asfloat(vi_and(v_asint(a), m)); }
 SA_INLINE sa_v v_abs(sa_v a) { return v_and_bits(a, vi_set1(0x7fffffff)); }
 SA_INLINE sa_v v_neg(sa_v a)
