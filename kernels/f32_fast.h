@@ -9,9 +9,18 @@
  * (the loops restore the caller's flags). Same rules as the accurate kernels otherwise (no
  * per-element branches, position independent, -ffp-contract=off with explicit FMAs).
  *
- * Unlike the accurate kernels these may differ between ISAs: the reciprocal is the hardware
- * approximation plus one Newton step (AVX-512 vrcp14ps, AVX2 vrcpps; an IEEE division in the
- * scalar build) and the scaling by 2^n is vscalefps on AVX-512. The bound holds on each ISA.
+ * Unlike the accurate kernels these may differ between ISAs: the scaling by 2^n is vscalefps on
+ * AVX-512 (and the gated units' product differs, fx_mul_scale). The bound holds on each ISA.
+ *
+ * Every quotient is one IEEE division (v_div), not a hardware reciprocal refined by Newton
+ * steps: on Zen 4 vdivps issues every 6 cycles (zmm) on the divider, beside the two FMA pipes
+ * these kernels are bound by, while vrcp14ps and its Newton step took three slots of those
+ * pipes and the product a fourth (AVX2's vrcpps needed two steps). For the same reason the
+ * helpers below are one instruction where AVX-512 has one (vrangeps for -min(|x|, c),
+ * vfixupimmps for the NaN pass-through in f32_driver.h). Measured in cycles per 16 elements
+ * in L1 on that CPU, AVX-512: sigmoid 13.1 -> 11.0, tanh 13.1 -> 11.0, silu 16.4 -> 12.2,
+ * gelu 24.9 -> 20.4, gelu_tanh 22.4 -> 17.2, mish 21.6 -> 17.5; AVX2: sigmoid 28.6 -> 21.0,
+ * tanh 18.5 -> 12.7.
  *
  * Errors quoted in the contracts are max |y - exact| / |exact| (log2) over |exact| >= FLT_MIN,
  * measured against the float64 kernels on every float32 input (2^32) on AVX-512, AVX2 and the
@@ -25,11 +34,6 @@
 #include <math.h>
 
 /* ============================================================= ISA-specific primitives
- *   fx_rcp(d)          1/d for normal d with a normal reciprocal, relative error < 2^-22:
- *                      the hardware estimate refined by Newton steps r + r (1 - d r), one
- *                      on AVX-512 (vrcp14ps, 2^-14), two on AVX2 (vrcpps, 1.5 2^-12); the
- *                      scalar build divides. Exact for powers of two (1/(1 + 1) = 0.5 and
- *                      1/1 = 1: sigmoid(0) and sigmoid(+inf) come out exact).
  *   fx_scale(a, n, k)  a * 2^n, n the integer-valued float and k the same integer as int32,
  *                      k in [-252, 254], rounded once (subnormal and zero results exact as
  *                      a single rounding of the product): vscalefps on AVX-512, elsewhere the
@@ -41,25 +45,15 @@
  *                      ISA, which fx_exp_diff relies on; elsewhere NaN inputs are replaced by
  *                      the driver, and no NaN arises otherwise.) */
 #if defined(SA_TARGET_AVX512)
-SA_INLINE sa_v fx_rcp(sa_v d) {
-    __m512 r = _mm512_rcp14_ps(d);
-    return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(1.0f)), r);
-}
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 #elif defined(SA_TARGET_AVX2)
-SA_INLINE sa_v fx_rcp(sa_v d) {
-    __m256 one = _mm256_set1_ps(1.0f), r = _mm256_rcp_ps(d);
-    r = _mm256_fmadd_ps(r, _mm256_fnmadd_ps(d, r, one), r);
-    return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(d, r, one), r);
-}
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
     return v_mul(a, v_pow2i(_mm256_max_epi32(k, _mm256_set1_epi32(-126))));
 }
 #else
-SA_INLINE sa_v fx_rcp(sa_v d) { return 1.0f / d; }
 SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
@@ -67,10 +61,18 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
 }
 #endif
 
-/* -|x| (sets the sign bit) */
-SA_INLINE sa_v fx_negabs(sa_v x) {
-    return v_asfloat(vi_or(v_asint(x), vi_set1((int32_t)0x80000000u)));
+/* -min(|x|, c) for c > 0 (the exp argument of the sigmoid family, clamped where exp rounds
+ * to 0): one vrangeps on AVX-512 (imm 0x0E: the operand of smaller magnitude, sign bit set),
+ * elsewhere the sign bit set, then max with -c. */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v fx_negabs_min(sa_v x, float c) { return _mm512_range_ps(x, _mm512_set1_ps(c), 0x0E); }
+SA_INLINE sa_v fx_abs_min(sa_v x, float c) { return _mm512_range_ps(x, _mm512_set1_ps(c), 0x0A); }
+#else
+SA_INLINE sa_v fx_abs_min(sa_v x, float c) { return v_min(v_abs(x), v_set1(c)); }
+SA_INLINE sa_v fx_negabs_min(sa_v x, float c) {
+    return v_max(v_asfloat(vi_or(v_asint(x), vi_set1((int32_t)0x80000000u))), v_set1(-c));
 }
+#endif
 
 /* exp(z) = p * 2^n for z in [-230, 88.7] (callers clamp; |z log2e| < 2^22 for the rounding):
  * n = round(z log2e) (fma + magic constant: *n as float, *k as int32), r = z - n ln2 by one fma
@@ -79,8 +81,11 @@ SA_INLINE sa_v fx_negabs(sa_v x) {
  * of exp, well inside the fast tier's 2^-14), p = 1 + r P(r), P of degree 3 (exp of degree 4,
  * minimax relative on |r| <= ln2/2 with the constant term fixed at 1 so exp(0) = 1 exactly):
  * 2^-18.4 relative. Two fmas fewer than the accurate tier's reduction and degree 5. */
-static const float SA_FX_EXP4[4] = {0x1.fffba8p-1f, 0x1.0003f4p-1f, 0x1.57ce7ap-3f,
-                                    0x1.54143cp-5f};
+#define SA_FX_E0 0x1.fffba8p-1f
+#define SA_FX_E1 0x1.0003f4p-1f
+#define SA_FX_E2 0x1.57ce7ap-3f
+#define SA_FX_E3 0x1.54143cp-5f
+static const float SA_FX_EXP4[4] = {SA_FX_E0, SA_FX_E1, SA_FX_E2, SA_FX_E3};
 SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
     sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
     sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
@@ -89,74 +94,89 @@ SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
     *n = nn;
     return v_fma(r, p, v_set1(1.0f));
 }
+/* exp(-s/2) for s = a^2 >= 0: the same p, n, k as fx_exp_pn(-s/2) without forming -s/2.
+ * n = round(s (-log2e/2)) (the constant is exact), 2r = -(n 2 LN2_HI) - s by one fnmsub (twice
+ * fx_exp_pn's r, exactly), and the Horner steps in 2r with the coefficients scaled by
+ * 2^-(j+1) (exact): each step is fx_exp_pn's scaled by a power of two, so p is the same float.
+ * (For s below 2^-126 both round p to 1.) One multiplication fewer (gelu_fast, geglu_fast). */
+static const float SA_FX_EXP4_HALF[4] = {SA_FX_E0 / 2, SA_FX_E1 / 4, SA_FX_E2 / 8, SA_FX_E3 / 16};
+SA_INLINE sa_v fx_exp_halfneg_pn(sa_v s, sa_v *n, sa_vi *k) {
+    sa_v nn = v_round_fma(s, v_set1(-0.5f * SA_LOG2E), k);
+    sa_v r2 = v_fnms(nn, v_set1(2.0f * SA_LN2_HI), s);
+    sa_v p;
+    SA_HORNER(r2, SA_FX_EXP4_HALF, 4, p);
+    *n = nn;
+    return v_fma(r2, p, v_set1(1.0f));
+}
 /* An odd function that saturates at 1: f(x) = sign(x) f(a), a = |x|, f(a) = a P(a^2) / Q(a^2)
  * for a < X (coefficient tables lowest degree first, np and nq entries, Horner in float),
- * 1 for a >= X (a clamped at X first, so no lane overflows). One refined reciprocal of Q, two
- * products, one select (tanh_fast, erf_fast). */
+ * 1 for a >= X (a clamped at X first, so no lane overflows). One quotient, one
+ * product, one select (tanh_fast, erf_fast). */
 SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_, int nq, float X) {
-    sa_v a = v_abs(x);
-    sa_v ac = v_min(a, v_set1(X));
+    sa_v ac = fx_abs_min(x, X);
     sa_v s = v_mul(ac, ac);
     sa_v P, Q;
     SA_HORNER(s, P_, np, P);
     SA_HORNER(s, Q_, nq, Q);
-    sa_v y = v_mul(v_mul(ac, P), fx_rcp(Q));
-    y = v_sel(v_ge(a, v_set1(X)), v_set1(1.0f), y);
+    sa_v y = v_div(v_mul(ac, P), Q);
+    y = v_sel(v_ge(ac, v_set1(X)), v_set1(1.0f), y);
     return v_copysign_pos(y, x);
 }
 #define SA_FX_ZERO v_set1(0.0f)
 
 /* ======================================================================== sigmoid_fast
  * sigmoid(x) = 1 / (1 + e^-x).
- * Algorithm (rr1_p4_rcp): e = exp(-|x|) = p 2^n (fx_exp_pn: degree-4 polynomial, -|x| clamped
- *   at -110 where e rounds to 0), scaled once (subnormal e exact to one rounding), q = 1/(1+e)
- *   by the refined hardware reciprocal (the denominator is in [1, 2]), y = q (x >= 0) or e q.
- * Error: exp 2^-18.4 (fx_exp_pn), reciprocal < 2^-22, products: measured max 2^-18.29
- *   relative (every float32 input, AVX-512).
+ * Algorithm (rr1_p4_div): e = exp(-|x|) = p 2^n (fx_exp_pn: degree-4 polynomial, -|x| clamped
+ *   at -110 where e rounds to 0), scaled once (subnormal e exact to one rounding), then one
+ *   quotient y = 1/(1 + e) (x >= 0) or e/(1 + e) (x < 0) (the denominator is in [1, 2]).
+ * Error: exp 2^-18.4 (fx_exp_pn), the quotient 2^-24: measured max 2^-18.29
+ *   relative (every float32 input, AVX-512, AVX2 and scalar).
  *   Below x = -87.34 (exact < FLT_MIN) e is subnormal, its rounding is absolute 2^-150.
  * Special values: sigmoid(+inf) = 1, sigmoid(-inf) = +0, sigmoid(+-0) = 0.5 exactly. */
 SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(v_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
+    sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
     sa_v e = fx_scale(p, n, k);
-    sa_v q = fx_rcp(v_add(one, e));
-    return v_sel(v_lt(x, SA_FX_ZERO), v_mul(e, q), q);
+    return v_div(v_sel(v_lt(x, SA_FX_ZERO), e, one), v_add(one, e));
 }
-SA_DEF_UNARY(sigmoid_fast, rr1_p4_rcp, sa_sigmoid_fast_v)
+SA_DEF_UNARY(sigmoid_fast, rr1_p4_div, sa_sigmoid_fast_v)
 
 /* =========================================================================== silu_fast
  * silu(x) = x sigmoid(x).
- * Algorithm (rr1_p4_rcp): as sigmoid_fast, e = exp(-|x|) = p 2^n, q = 1/(1 + e); then
- *   x >= 0: y = x q;  x < 0: y = (x p q) 2^n, scaled once at the very end, so the tail keeps
- *   its relative accuracy down to the underflow of the result (exact >= FLT_MIN down to
- *   x ~ -91.8, where sigmoid(x) itself is already subnormal). x is clamped at -110 for the
- *   product: (-110 p q) 2^-159 rounds to -0, so silu(-inf) = -0 with no inf * 0.
+ * Algorithm (rr1_p4_div): as sigmoid_fast, e = exp(-|x|) = p 2^n scaled once, then one quotient
+ *   y = x/(1 + e) (x >= 0) or (x e)/(1 + e) (x < 0). Where the result is still normal (down to
+ *   x ~ -91.8) e may be subnormal, but e >= 2^-126/110 there, so its rounding (2^-150
+ *   absolute) is at most 2^-17.2 relative: inside the bound without the old separate 2^n
+ *   factor and second scaling (2 scalefs and 2 selects fewer). x is clamped at -110 for the
+ *   product: e rounds to 0 there, so silu(-inf) = -0 with no inf * 0.
+ * Error: measured max 2^-16.87 relative at x = -91.84 (e's subnormal rounding), every float32
+ *   input, AVX-512, AVX2 and scalar.
  * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
 SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     sa_m neg = v_lt(x, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(v_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
-    sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
-    sa_v u = v_mul(v_max(x, v_set1(-110.0f)), v_mul(v_sel(neg, p, one), q));
-    return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+    sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
+    sa_v e = fx_scale(p, n, k);
+    return v_div(v_mul(v_max(x, v_set1(-110.0f)), v_sel(neg, e, one)), v_add(one, e));
 }
-SA_DEF_UNARY(silu_fast, rr1_p4_rcp, sa_silu_fast_v)
+SA_DEF_UNARY(silu_fast, rr1_p4_div, sa_silu_fast_v)
 
 /* ====================================================================== gelu_tanh_fast
  * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
  * C3 = 0.044715 C1.
- * Algorithm (rr1_p4_rcp): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
+ * Algorithm (rr1_p4_div): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
  *   once each, C1 and C3 carry 2^-25 each: |dv| <= 4 2^-24 |v|), then as silu_fast with v as the
- *   sigmoid argument: e = exp(-|v|) = p 2^n, q = 1/(1 + e), y = x q (v >= 0) or (x p q) 2^n
- *   (v < 0), scaled once at the very end. x is clamped to [-30, 30] for v (|v| > 1900 there:
- *   e = 0, -|v| clamped at -110) and the product uses max(x, -30), so gelu_tanh(-inf) = -0.
+ *   sigmoid argument: e = exp(-|v|) = p 2^n scaled once, y = x/(1 + e) (v >= 0) or
+ *   (x e)/(1 + e) (v < 0) (e subnormal only where |x| <= 10.2: 2^-19.6 relative at most). x is
+ *   clamped to [-30, 30] for v (|v| > 1900 there: e = 0, -|v| clamped at -110) and the product
+ *   uses max(x, -30), so gelu_tanh(-inf) = -0.
  * Error: dv is an absolute error of the exponent, largest where the result is still normal
- *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp 2^-18.4, the reciprocal
- *   and the products 2^-21: measured max 2^-15.95 (every float32 input, AVX-512 and AVX2).
+ *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp 2^-18.4, the quotient and
+ *   the product: measured max 2^-15.95 (every float32 input, AVX-512, AVX2 and scalar).
  *   (v was a hi + lo pair, exact to ~2^-40, until the 2^-14 bound was seen to leave room for
  *   the plain product: 11 fewer operations.)
  * Special values: gelu_tanh(+inf) = +inf, (-inf) = -0, (+-0) = +-0. */
@@ -168,18 +188,18 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_m neg = v_lt(v, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(v_max(fx_negabs(v), v_set1(-110.0f)), &n, &k);
-    sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
-    sa_v u = v_mul(v_max(x, v_set1(-30.0f)), v_mul(v_sel(neg, p, one), q));
-    return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+    sa_v p = fx_exp_pn(fx_negabs_min(v, 110.0f), &n, &k);
+    sa_v e = fx_scale(p, n, k);
+    return v_div(v_mul(v_max(x, v_set1(-30.0f)), v_sel(neg, e, one)), v_add(one, e));
 }
-SA_DEF_UNARY(gelu_tanh_fast, rr1_p4_rcp, sa_gelu_tanh_fast_v)
+SA_DEF_UNARY(gelu_tanh_fast, rr1_p4_div, sa_gelu_tanh_fast_v)
 
 /* ========================================================================== tanh_fast
  * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 6,
  * P degree 2, Q degree 3 in a^2 (minimax relative on [0, 6], fitted for the 2^-14 bound, not
  * for float32: 2^-17.1; 2^-17.0 in float32 evaluation); a >= 6: 1 (1 - tanh(6) = 2^-16.3).
- * Algorithm (rat2_3_rcp): 5 fmas, the refined reciprocal of Q, two products, one select.
+ * Algorithm (rat2_3_div): 5 fmas, one product, one quotient, one select. Measured max
+ *   2^-16.31 relative at x = 6 (every float32 input, AVX-512, AVX2 and scalar).
  * Special values: tanh(+-inf) = +-1, tanh(+-0) = +-0. */
 static const float SA_FX_TANH_P[3] = {0x1.ffff0ap-1f, 0x1.d65880p-4f, 0x1.8d0848p-10f};
 static const float SA_FX_TANH_Q[4] = {1.0f, 0x1.cade54p-2f, 0x1.208a1ep-6f, 0x1.d80832p-15f};
@@ -187,13 +207,14 @@ static const float SA_FX_TANH_Q[4] = {1.0f, 0x1.cade54p-2f, 0x1.208a1ep-6f, 0x1.
 SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
     return fx_odd_rational(x, SA_FX_TANH_P, 3, SA_FX_TANH_Q, 4, SA_FX_TANH_X);
 }
-SA_DEF_UNARY(tanh_fast, rat2_3_rcp, sa_tanh_fast_v)
+SA_DEF_UNARY(tanh_fast, rat2_3_div, sa_tanh_fast_v)
 
 /* =========================================================================== erf_fast
  * erf(x), odd: on a = |x|, the sign of x copied back. erf(a) = a P(a^2) / Q(a^2) on a < 3.1,
  * P degree 2, Q degree 4 in a^2 (minimax relative on [0, 3.1], fitted for the 2^-14 bound:
  * 2^-18.1; 2^-18.0 in float32 evaluation; Q > 0 there); a >= 3.1: 1 (erfc(3.1) = 2^-16.4).
- * Algorithm (rat2_4_rcp): 6 fmas, the refined reciprocal of Q, two products, one select.
+ * Algorithm (rat2_4_div): 6 fmas, one product, one quotient, one select. Measured max
+ *   2^-16.39 relative at x = 3.1 (every float32 input, AVX-512, AVX2 and scalar).
  * Special values: erf(+-inf) = +-1, erf(+-0) = +-0. */
 static const float SA_FX_ERF_P[3] = {0x1.20dd34p+0f, 0x1.0f39acp-3f, 0x1.315512p-5f};
 static const float SA_FX_ERF_Q[5] = {1.0f, 0x1.cd7796p-2f, 0x1.556b34p-4f, 0x1.a71e54p-8f,
@@ -202,7 +223,7 @@ static const float SA_FX_ERF_Q[5] = {1.0f, 0x1.cd7796p-2f, 0x1.556b34p-4f, 0x1.a
 SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
     return fx_odd_rational(x, SA_FX_ERF_P, 3, SA_FX_ERF_Q, 5, SA_FX_ERF_X);
 }
-SA_DEF_UNARY(erf_fast, rat2_4_rcp, sa_erf_fast_v)
+SA_DEF_UNARY(erf_fast, rat2_4_div, sa_erf_fast_v)
 
 /* ========================================================================== gelu_fast
  * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
@@ -210,63 +231,63 @@ SA_DEF_UNARY(erf_fast, rat2_4_rcp, sa_erf_fast_v)
  * R(a) = P(a) / D(a), P degree 3, D degree 4 (Lawson-weighted minimax relative on [0, 20.5]:
  *   2^-20.65; 2^-20.16 in float32 evaluation; the degree 4 / 5 pair it replaced gave 2^-21.3
  *   for two fmas more, room the 2^-14 bound does not need).
- * Algorithm (exp_rat3_4_rcp): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
- *   so gelu(x < -15) and gelu(-inf) come out -0); h = -a^2/2 rounded once (|h| <= 87 where
- *   the result is normal: 2^-18 absolute, a relative error of the exp inside the 2^-14 bound;
- *   it was an exact pair until the bound was seen to leave room), exp(h) = p 2^n (fx_exp_pn);
- *   x >= 0: y = x (1 - Q), Q = (p 2^n) R;  x < 0: y = (x R p) 2^n, scaled once at the very end
- *   (the tail keeps its relative accuracy down to the underflow of the result, x ~ -13.2).
- * Error: R 2^-20.16, the exp 2^-18.4 plus h's rounding (2^-18 absolute), the reciprocal and
- *   the products: measured max 2^-17.03 relative (every float32 input, AVX-512 and AVX2).
+ * Algorithm (exp_rat3_4_div): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
+ *   so gelu(x < -15) and gelu(-inf) come out -0); a^2 rounded once (a^2/2 <= 87 where the
+ *   result is normal: 2^-18 absolute, a relative error of the exp inside the 2^-14 bound; it
+ *   was an exact pair until the bound was seen to leave room), exp(-a^2/2) = p 2^n
+ *   (fx_exp_halfneg_pn) scaled once into e: where the result is normal, e >= 2.5 2^-126 is
+ *   normal too (x Q(x) ~ 0.4 e near x = -13.2); Q = (e P)/D by one quotient;
+ *   y = x (1 - Q) (x >= 0) or x Q (x < 0).
+ * Error: R 2^-20.16, the exp 2^-18.4 plus a^2's rounding (2^-18 absolute), the quotient and
+ *   the products: measured max 2^-16.93 relative at x = -13.14 (every float32 input, AVX-512, AVX2 and
+ *   scalar).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
 static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba272p-2f, 0x1.fe80f6p-4f,
                                       0x1.2b6cbcp-6f};
 static const float SA_FX_GELU_D[5] = {1.0f, 0x1.8a1180p+0f, 0x1.f49462p-1f, 0x1.3fc60ep-2f,
                                       0x1.774ba8p-5f};
 SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
-    sa_v a = v_min(v_abs(x), v_set1(15.0f));
-    sa_v h = v_mul(v_mul(a, v_set1(-0.5f)), a);       /* -a^2/2, rounded once */
+    sa_v a = fx_abs_min(x, 15.0f);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(h, &n, &k);
+    sa_v p = fx_exp_halfneg_pn(v_mul(a, a), &n, &k);   /* exp(-a^2/2), a^2 rounded once */
+    sa_v e = fx_scale(p, n, k);
     sa_v P, D;
     SA_HORNER(a, SA_FX_GELU_P, 4, P);
     SA_HORNER(a, SA_FX_GELU_D, 5, D);
-    sa_v R = v_mul(P, fx_rcp(D));
-    sa_m neg = v_lt(x, SA_FX_ZERO);
-    sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), v_mul(fx_scale_1p(p, n, k), R)));
-    sa_v u = v_mul(v_max(x, v_set1(-15.0f)), m);
-    return fx_scale(u, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
+    sa_v Q = v_div(v_mul(e, P), D);
+    sa_v m = v_sel(v_lt(x, SA_FX_ZERO), Q, v_sub(v_set1(1.0f), Q));
+    return v_mul(v_max(x, v_set1(-15.0f)), m);
 }
-SA_DEF_UNARY(gelu_fast, exp_rat3_4_rcp, sa_gelu_fast_v)
+SA_DEF_UNARY(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
  * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
  *   x >  0: tanh(softplus(x)) = (1 + 2A) / (1 + 2A + 2A^2)
  *   x <= 0: tanh(softplus(x)) = A (A + 2) / (A (A + 2) + 2)
- * (all terms positive: no cancellation). Algorithm (rr1_p4_rcp): A = p 2^n (fx_exp_pn, -|x|
- *   clamped at -110) scaled once for the x > 0 form; for x <= 0 the factor A = p 2^n is kept
- *   apart: y = (x p (A + 2) / (A (A + 2) + 2)) 2^n, scaled once at the end (the tail keeps its
- *   relative accuracy down to the underflow of the result, x ~ -91.8). The product uses
- *   max(x, -110): mish(-inf) = -0.
+ * (all terms positive: no cancellation). Algorithm (rr1_p4_div): A = p 2^n (fx_exp_pn, -|x|
+ *   clamped at -110) scaled once, then one quotient for either form (x <= 0: y = x A (A + 2) /
+ *   (A (A + 2) + 2)). A may be subnormal where the result is still normal (down to x ~ -91.8),
+ *   but A >= 2^-126/220 there: its rounding is at most 2^-16.2 relative, as in silu_fast. The
+ *   product uses max(x, -110): mish(-inf) = -0.
+ * Error: measured max 2^-16.87 relative at x = -91.84 (every float32 input, AVX-512, AVX2 and scalar).
  * Special values: mish(+inf) = +inf, mish(-inf) = -0, mish(+-0) = +-0. */
 SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f), two = v_set1(2.0f);
     sa_m pos = v_gt(x, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(v_max(fx_negabs(x), v_set1(-110.0f)), &n, &k);
-    sa_v A = fx_scale_1p(p, n, k);
+    sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
+    sa_v A = fx_scale(p, n, k);
     sa_v a2 = v_add(A, two);
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
     sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
     sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
-    sa_v num = v_sel(pos, npos, v_mul(p, a2));
+    sa_v num = v_sel(pos, npos, v_mul(A, a2));
     sa_v den = v_sel(pos, dpos, dneg);
-    sa_v u = v_mul(v_mul(v_max(x, v_set1(-110.0f)), num), fx_rcp(den));
-    return fx_scale(u, v_sel(pos, SA_FX_ZERO, n), sa_seli(pos, vi_set1(0), k));
+    return v_div(v_mul(v_max(x, v_set1(-110.0f)), num), den);
 }
-SA_DEF_UNARY(mish_fast, rr1_p4_rcp, sa_mish_fast_v)
+SA_DEF_UNARY(mish_fast, rr1_p4_div, sa_mish_fast_v)
 
 /* ============================================================================ gated units
  * fx_mul_scale(a, m, b, n, k) = (a m b) 2^n, rounded as one product: n an integer-valued float
@@ -298,9 +319,10 @@ SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
 #endif
 /* ========================================================================= swiglu_fast
  * swiglu(a, b) = silu(a) b = a sigmoid(a) b   (b passed as the operand p).
- * Algorithm (rr1_p4_rcp_scaled): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
- *   q = 1/(1 + e) (e scaled with n clamped at -150 for the sum: it only matters above 2^-25),
- *   m = q (a >= 0) or p q (a < 0), then y = (a m b) 2^n (n = 0 for a >= 0), rounded as one
+ * Algorithm (rr1_p4_div_scaled): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
+ *   m = 1/(1 + e) (a >= 0) or p/(1 + e) (a < 0) by one quotient (e scaled with n clamped at
+ *   -150 for the sum: it only matters above 2^-25), then y = (a m b) 2^n (n = 0 for a >= 0),
+ *   rounded as one
  *   product (fx_mul_scale): silu(a) is never rounded on its own, so a subnormal silu(a) (or a
  *   subnormal a) times a large b keeps its relative accuracy, and the overflow flag means a
  *   genuine overflow of the result. a < -200 is replaced by -0 (the exact result is below every
@@ -312,20 +334,19 @@ SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_m neg = v_lt(a, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(v_max(fx_negabs(a), v_set1(-200.0f)), &n, &k);
-    sa_v q = fx_rcp(v_add(one, fx_scale_1p(p, n, k)));
-    sa_v m = v_mul(v_sel(neg, p, one), q);
+    sa_v p = fx_exp_pn(fx_negabs_min(a, 200.0f), &n, &k);
+    sa_v m = v_div(v_sel(neg, p, one), v_add(one, fx_scale_1p(p, n, k)));
     sa_v ac = v_sel(v_lt(a, v_set1(-200.0f)), v_set1(-0.0f), a);
     return fx_mul_scale(ac, m, b, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_PARAM(swiglu_fast, rr1_p4_rcp_scaled, sa_swiglu_fast_pv)
+SA_DEF_PARAM(swiglu_fast, rr1_p4_div_scaled, sa_swiglu_fast_pv)
 
 /* ========================================================================== geglu_fast
  * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
- * Algorithm (exp_rat3_4_rcp_scaled): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
- *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2/2 rounded once: 2^-17 absolute at 20.5,
- *   n down to -303, fx_exp_pn), R(a) the
- *   same rational, Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at -200) or R p
+ * Algorithm (exp_rat3_4_div_scaled): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
+ *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2 rounded once: 2^-17 absolute at 20.5,
+ *   n down to -303, fx_exp_halfneg_pn), R(a) = P/D the same rational by one quotient,
+ *   Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at -200) or R p
  *   (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0), rounded as one product
  *   (fx_mul_scale: subnormal gelu(a) times a large b keeps its relative accuracy; genuine
  *   overflows only).
@@ -333,22 +354,21 @@ SA_DEF_PARAM(swiglu_fast, rr1_p4_rcp_scaled, sa_swiglu_fast_pv)
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
 SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    sa_v ac = v_min(v_abs(a), v_set1(20.5f));
-    sa_v h = v_mul(v_mul(ac, v_set1(-0.5f)), ac);     /* -a^2/2, rounded once */
+    sa_v ac = fx_abs_min(a, 20.5f);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(h, &n, &k);
+    sa_v p = fx_exp_halfneg_pn(v_mul(ac, ac), &n, &k); /* exp(-a^2/2), a^2 rounded once */
     sa_v P, D;
     SA_HORNER(ac, SA_FX_GELU_P, 4, P);
     SA_HORNER(ac, SA_FX_GELU_D, 5, D);
-    sa_v R = v_mul(P, fx_rcp(D));
+    sa_v R = v_div(P, D);
     sa_v Q = v_mul(fx_scale_1p(p, n, k), R);
     sa_m neg = v_lt(a, SA_FX_ZERO);
     sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), Q));
     return fx_mul_scale(v_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
                           sa_seli(neg, k, vi_set1(0)));
 }
-SA_DEF_PARAM(geglu_fast, exp_rat3_4_rcp_scaled, sa_geglu_fast_pv)
+SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
