@@ -408,17 +408,29 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
     /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: y 16 bytes past x
      * modulo 4 KiB would otherwise make every load wait for the store before it) */
     sa_v cur = n >= SA_W ? v_loadu(x) : SA_FX_ZERO;
+/* one vector of pass 2: e into y and into the block sum F, the next vector loaded first */
+#define SA_FX_SM_STEP(F)                                                                     \
+    do {                                                                                     \
+        sa_v nxt_ = v_loadu(x + sa_ahead(i, n)), e_ = fx_exp_diff(cur, vmx);                 \
+        v_storeu(y + i, e_);                                                                 \
+        (F) = v_add((F), e_);                                                                \
+        cur = nxt_;                                                                          \
+        i += SA_W;                                                                           \
+    } while (0)
     while (i + SA_W <= n) {
-        sa_v fa[2] = {SA_FX_ZERO, SA_FX_ZERO}; /* two chains: half the adds' latency */
-        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b++, i += SA_W) {
-            sa_v nxt = v_loadu(x + sa_ahead(i, n));
-            sa_v e = fx_exp_diff(cur, vmx);
-            v_storeu(y + i, e);
-            fa[b & 1] = v_add(fa[b & 1], e);
-            cur = nxt;
+        /* two chains, even and odd vectors (half the adds' latency), written out as two
+         * variables: an array indexed by the vector's parity lived on the stack, and its
+         * store-to-load round trip was the loop's critical path (softmax_fast over rows of
+         * 1024 in L1: 14.3 -> 13.0 cycles per 16 elements on a Zen 4) */
+        sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO;
+        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {
+            SA_FX_SM_STEP(f0);
+            if (i + SA_W > n) break;
+            SA_FX_SM_STEP(f1);
         }
-        sa_acc_add(acc, 0, v_add(fa[0], fa[1]));
+        sa_acc_add(acc, 0, v_add(f0, f1));
     }
+#undef SA_FX_SM_STEP
     if (i < n) {
         /* the tail: missing lanes padded with the max (exp(0) = 1, where -inf would underflow
          * and cost a microcode assist), then zeroed for the sum */
