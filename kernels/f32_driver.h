@@ -70,7 +70,16 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
                           float *y, size_t n) {                                            \
         size_t i = 0;                                                                      \
         sa_v p1_ = v_set1(p[0]), q1_ = v_set1(q[0]);                                       \
-        if (n >= SA_W) {                                                                   \
+        if (n >= SA_W && !(ps | qs)) { /* both broadcast: no stride test in the loop */     \
+            sa_v cx_ = v_loadu(x);                                                         \
+            for (; i + 2 * SA_W <= n; i += SA_W) {                                         \
+                sa_v nx_ = v_loadu(x + i + SA_W);                                          \
+                v_storeu(y + i, name##_nan_v(cx_, p1_, q1_));                              \
+                cx_ = nx_;                                                                 \
+            }                                                                              \
+            v_storeu(y + i, name##_nan_v(cx_, p1_, q1_));                                  \
+            i += SA_W;                                                                     \
+        } else if (n >= SA_W) {                                                            \
             sa_v cx_ = v_loadu(x), cp_ = sa_param_load(p, ps, 0, p1_);                     \
             sa_v cq_ = sa_param_load(q, qs, 0, q1_);                                       \
             for (; i + 2 * SA_W <= n; i += SA_W) {                                         \
