@@ -9,8 +9,11 @@
  * (the loops restore the caller's flags). Same rules as the accurate kernels otherwise (no
  * per-element branches, position independent, -ffp-contract=off with explicit FMAs).
  *
- * Unlike the accurate kernels these may differ between ISAs: the scaling by 2^n is vscalefps on
- * AVX-512 (and the gated units' product differs, fx_mul_scale). The bound holds on each ISA.
+ * Unlike the accurate kernels these may differ between ISAs, and the gated units do (their final
+ * product, fx_mul_scale). The unary ones give the same bits on AVX-512, AVX2 and the scalar
+ * build over every float32 input (the sweep's output hashes): the scaling by 2^n is vscalefps
+ * on AVX-512 and a two-step ldexp elsewhere, both one rounding of the exact product, and the
+ * quotients are IEEE divisions. The bound holds on each ISA.
  *
  * Every quotient is one IEEE division (v_div), not a hardware reciprocal refined by Newton
  * steps: on Zen 4 vdivps issues every 6 cycles (zmm) on the divider, beside the two FMA pipes
@@ -24,7 +27,9 @@
  *
  * Errors quoted in the contracts are max |y - exact| / |exact| (log2) over |exact| >= FLT_MIN,
  * measured against the float64 kernels on every float32 input (2^32) on AVX-512, AVX2 and the
- * scalar build (ISA-dependent where they differ: the worst is quoted).
+ * scalar build (ISA-dependent where they differ: the worst is quoted), with
+ * simdact._accuracy.sweep_fast at stride 1 (`python -m simdact accuracy --exhaustive` runs it
+ * for the ISAs it is given).
  */
 #include "simd.h"
 #include "f32_math.h"
