@@ -1,6 +1,7 @@
 """The fast tier (simdact.fast): every ufunc of simdact.fast.functions() keeps its declared
 relative-error bound on every ISA the CPU has, matches the accurate tier on NaN, +-inf and +-0,
-gives results that do not depend on position, layout or threads, and pickles by name.
+gives results that do not depend on position, layout or threads, and pickles by name. The
+unary kernels also give the same bits on every ISA.
 
 Bound (registry.h, SA_FAST): |y - exact| <= 2^-bits |exact| wherever |exact| >= FLT_MIN, and
 |y - exact| <= FLT_MIN below. The exact value is the accurate tier's float64 loop (within
@@ -155,6 +156,22 @@ def test_unary_bound(f, isa, sweep):
     with on_isa(isa):
         y = f.ufunc(sweep)
     check_bound(sweep, y, r, f.rel_err_bits, f"{f.name} on {isa}:")
+
+
+@pytest.mark.parametrize("isa", ISAS[1:])
+@pytest.mark.parametrize("f", UNARY, ids=_ids(UNARY))
+def test_unary_same_bits_on_every_isa(f, isa, sweep):
+    """The unary fast kernels differ between ISAs only where f32_fast.h allows it (vscalefps
+    against a two-step ldexp, both one rounding of the exact product; IEEE divisions
+    everywhere), so they give the portable build's bits; kernels/f32_fast.h states it for every
+    float32 input, from the exhaustive sweep's output hashes."""
+    with on_isa("scalar"):
+        a = f.ufunc(sweep)
+    with on_isa(isa):
+        b = f.ufunc(sweep)
+    diff = np.flatnonzero(a.view(np.uint32) != b.view(np.uint32))
+    assert diff.size == 0, (f"{f.name}: {diff.size} results differ, first at x="
+                            f"{sweep[diff[0]]!r}: scalar {a[diff[0]]!r} vs {isa} {b[diff[0]]!r}")
 
 
 @pytest.mark.parametrize("f,isa", _pairs(GATED))
