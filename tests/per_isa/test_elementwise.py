@@ -58,6 +58,24 @@ def test_limits_nan_and_signed_zero(f, dtype):
     assert np.isnan(y[4:]).all()
 
 
+FAST_ELEMENTWISE = [f for f in sa.fast.functions() if f.kind != "row"]
+
+
+@pytest.mark.parametrize("f", ELEMENTWISE + FAST_ELEMENTWISE,
+                         ids=IDS + [f.name + "_fast" for f in FAST_ELEMENTWISE])
+def test_nan_input_comes_back_quieted_with_its_bits(f):
+    """f32_driver.h: a NaN x comes back as itself with the quiet bit set, sign and payload
+    kept (quiet and signalling NaNs, both signs), in full vectors and in the padded tail, with
+    no operand order of the compiler's deciding it (AVX-512 does it with vfixupimmps)."""
+    bits = np.array([0x7fc00000, 0xffc00000, 0x7fc12345, 0xffbfffff, 0x7f800001, 0xff800001,
+                     0x7fa5a5a5, 0xffffffff, 0x7fffffff, 0x7f812345], np.uint32)
+    x = np.tile(bits, 4)[:37].view(np.float32)        # two full vectors and a tail on AVX-512
+    for ops in _ops(f):
+        y = f.ufunc(x, *ops)
+        want = x.view(np.uint32) | np.uint32(0x00400000)
+        np.testing.assert_array_equal(y.view(np.uint32), want, err_msg=f"{f.name} {ops}")
+
+
 @pytest.mark.parametrize("f", [f for f in ELEMENTWISE if f.kind == "param"],
                          ids=[f.name for f in ELEMENTWISE if f.kind == "param"])
 def test_parametric_nan_and_inf(f):
