@@ -163,6 +163,42 @@ def test_column_kernels_give_the_row_bits(uf):
 
 
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
+def test_column_steps_at_any_offset(uf):
+    """The loops start the column steps where the output's cache line starts (the rows before
+    take the tile path) and copy up to 64 columns per step for columns up to 2048 long, 16
+    beyond: every start offset of input and output (in elements, and a byte-misaligned output),
+    every step width, in place and with 2 threads give each column its row's bits."""
+    rng = np.random.default_rng(9)
+    for n in (3, 130, 2100):
+        cols = 150 if n < 2100 else 40
+        big = (rng.standard_normal((n, cols + 16)) * 8).astype(np.float32)
+        for xo, yo in ((0, 0), (3, 3), (5, 11), (15, 1), (12, 0)):
+            x = big[:, xo:xo + cols]
+            want = uf(np.ascontiguousarray(x.T)).T
+            ybig = np.full((n, cols + 16), 7.0, np.float32)
+            y = ybig[:, yo:yo + cols]
+            uf(x, axis=0, out=y)
+            np.testing.assert_array_equal(y.view(np.uint32), want.view(np.uint32))
+            assert (ybig[:, :yo] == 7).all() and (ybig[:, yo + cols:] == 7).all()
+            a = big.copy()[:, xo:xo + cols]
+            uf(a, axis=0, out=a)
+            np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
+            old = sa._core._set_parallel_threshold(16)
+            try:
+                with sa.set_num_threads(2):
+                    np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32),
+                                                  want.view(np.uint32))
+            finally:
+                sa._core._set_parallel_threshold(old)
+        raw = np.zeros(n * cols * 4 + 1, np.uint8)   # an output one byte off its element grid
+        y = np.frombuffer(raw.data, np.float32, n * cols, offset=1).reshape(n, cols)
+        assert y.ctypes.data % 4 != 0
+        uf(big[:, :cols], axis=0, out=y)
+        want = uf(np.ascontiguousarray(big[:, :cols].T)).T
+        np.testing.assert_array_equal(y.view(np.uint32), want.view(np.uint32))
+
+
+@pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_long_columns_are_read_in_place(uf):
     """Columns longer than the loops' copy limit (16384) are read by the column kernels in
     place: same bits as the rows."""
