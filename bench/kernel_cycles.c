@@ -14,7 +14,8 @@
  *     the loops' axis-0 path for a column kernel f(x, xs, y, ys, N, keep) over an N x M
  *     C-ordered array (softmax over axis 0): W columns (16, 32 or 64) copied per step into a
  *     64-byte aligned N x W buffer, W / 16 kernel calls writing y in place, x and y starting
- *     OFFSET floats past a cache line (NumPy's large arrays: 4). The minimum over 15 rounds.
+ *     OFFSET floats past a cache line (NumPy's large arrays: 4). The minimum over 15 rounds
+ *     of at least 2^22 elements each (a small N x M, such as 128 x 16, stays in L1).
  *
  * Prints ns per element and, with SA_GHZ set (the core's clock in GHz: it cannot be read
  * reliably from here), cycles per 16 elements. Take the minimum over several processes: on a
@@ -107,9 +108,13 @@ static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, siz
     double *keep = (double *)aligned_floats(n * 16 * 2, 0);
     fill(x, n * m);
     memset(y, 0, n * m * sizeof(float));
+    long reps = (long)((1L << 22) / (n * m));
+    if (reps < 1)
+        reps = 1;
     double best = 1e30;
     for (int r = 0; r < 15; r++) {
         double t = now();
+        for (long rep = 0; rep < reps; rep++)
         for (size_t lo = 0; lo + w <= m; lo += w) {
             const float *src = x + lo;
             for (size_t j = 0; j < n; j++) {
@@ -126,7 +131,7 @@ static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, siz
     }
     char what[160];
     snprintf(what, sizeof what, "%s %zux%zu W=%zu offset=%zu", sym, n, m, w, off);
-    report(what, best, (double)(m / w * w) * (double)n);
+    report(what, best, (double)reps * (double)(m / w * w) * (double)n);
     return 0;
 }
 
