@@ -387,19 +387,36 @@ static inline void sa_fill_nan(float *y, size_t n) {
 
 /* Pass 1 of the column kernels (f32_kernels.h, f32_fast.h): over SA_COLS adjacent columns
  * (element i of column c at x[i xs + c]), the per-lane max mx[q] of vector q (0 in the lanes of
- * a special column) and good[q] = the column has no NaN and a finite max. Prefetches the next
- * call's line of each row (the stride of a whole row defeats the hardware prefetchers). */
+ * a special column) and good[q] = the column has no NaN and a finite max. Two running maxima,
+ * even and odd elements (one chain would wait for each max): max is exact, and which of +0 and
+ * -0 wins a tie changes no output (x - mx is then +-0 either way, exp(+-0) = 1, and a tie makes
+ * the sum >= 2, so log_softmax's -log(sum) is not 0). v_max(v, m) is m when v is NaN (the NaN
+ * mask records it). Prefetches the next call's line of each row (the stride of a whole row
+ * defeats the hardware prefetchers). */
 SA_INLINE void sa_cols_max(const float *x, ptrdiff_t xs, size_t n, sa_v *mx, sa_m *good) {
     for (int q = 0; q < SA_CQ; q++) {
-        sa_v vmax = v_set1(-INFINITY);
+        sa_v m0 = v_set1(-INFINITY), m1 = m0;
         sa_m nan = v_isnan(v_set1(0.0f));
-        for (size_t i = 0; i < n; i++) {
-            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
+        size_t i = 0;
+        for (; i + 2 <= n; i += 2) {
+            const float *p = x + (ptrdiff_t)i * xs + q * SA_W;
+            sa_v a = v_loadu(p), b = v_loadu(p + xs);
+            if (q == 0) {
+                __builtin_prefetch(p + SA_COLS, 0);
+                __builtin_prefetch(p + xs + SA_COLS, 0);
+            }
+            nan = m_or(nan, m_or(v_isnan(a), v_isnan(b)));
+            m0 = v_max(a, m0);
+            m1 = v_max(b, m1);
+        }
+        if (i < n) {
+            sa_v a = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
             if (q == 0)
                 __builtin_prefetch(x + (ptrdiff_t)i * xs + SA_COLS, 0);
-            nan = m_or(nan, v_isnan(v));
-            vmax = v_sel(v_gt(v, vmax), v, vmax);
+            nan = m_or(nan, v_isnan(a));
+            m0 = v_max(a, m0);
         }
+        sa_v vmax = v_max(m0, m1);
         good[q] = v_lt(v_abs(v_sel(nan, v_set1(INFINITY), vmax)), v_set1(INFINITY));
         mx[q] = v_sel(good[q], vmax, v_set1(0.0f));
     }

@@ -21,7 +21,8 @@
  * pipes and the product a fourth (AVX2's vrcpps needed two steps). For the same reason the
  * helpers below are one instruction where AVX-512 has one (vrangeps for -min(|x|, c),
  * vfixupimmps for the NaN pass-through in f32_driver.h). Measured in cycles per 16 elements
- * in L1 on that CPU, AVX-512: sigmoid 13.1 -> 11.0, tanh 13.1 -> 11.0, silu 16.4 -> 12.2,
+ * in L1 on that CPU (bench/kernel_cycles.c row, 2048 elements, the minimum over processes),
+ * AVX-512: sigmoid 13.1 -> 11.0, tanh 13.1 -> 11.0, silu 16.4 -> 12.2,
  * gelu 24.9 -> 20.4, gelu_tanh 22.4 -> 17.2, mish 21.6 -> 17.5; AVX2: sigmoid 28.6 -> 21.0,
  * tanh 18.5 -> 12.7.
  *
@@ -91,13 +92,16 @@ SA_INLINE sa_v fx_negabs_min(sa_v x, float c) {
 #define SA_FX_E2 0x1.57ce7ap-3f
 #define SA_FX_E3 0x1.54143cp-5f
 static const float SA_FX_EXP4[4] = {SA_FX_E0, SA_FX_E1, SA_FX_E2, SA_FX_E3};
+/* 1 + r P(r), P of degree 3 with coefficients C (Horner) */
+SA_INLINE sa_v fx_exp_poly(sa_v r, const float *C) {
+    sa_v p;
+    SA_HORNER(r, C, 4, p);
+    return v_fma(r, p, v_set1(1.0f));
+}
 SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
     sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k);
-    sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
-    sa_v p;
-    SA_HORNER(r, SA_FX_EXP4, 4, p);
     *n = nn;
-    return v_fma(r, p, v_set1(1.0f));
+    return fx_exp_poly(v_fma(nn, v_set1(-SA_LN2_HI), z), SA_FX_EXP4);
 }
 /* exp(-s/2) for s = a^2 >= 0: the same p, n, k as fx_exp_pn(-s/2) without forming -s/2.
  * n = round(s (-log2e/2)) (the constant is exact), 2r = -(n 2 LN2_HI) - s by one fnmsub (twice
@@ -107,11 +111,8 @@ SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
 static const float SA_FX_EXP4_HALF[4] = {SA_FX_E0 / 2, SA_FX_E1 / 4, SA_FX_E2 / 8, SA_FX_E3 / 16};
 SA_INLINE sa_v fx_exp_halfneg_pn(sa_v s, sa_v *n, sa_vi *k) {
     sa_v nn = v_round_fma(s, v_set1(-0.5f * SA_LOG2E), k);
-    sa_v r2 = v_fnms(nn, v_set1(2.0f * SA_LN2_HI), s);
-    sa_v p;
-    SA_HORNER(r2, SA_FX_EXP4_HALF, 4, p);
     *n = nn;
-    return v_fma(r2, p, v_set1(1.0f));
+    return fx_exp_poly(v_fnms(nn, v_set1(2.0f * SA_LN2_HI), s), SA_FX_EXP4_HALF);
 }
 /* An odd function that saturates at 1: f(x) = sign(x) f(a), a = |x|, f(a) = a P(a^2) / Q(a^2)
  * for a < X (coefficient tables lowest degree first, np and nq entries, Horner in float),
@@ -456,12 +457,15 @@ void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
- * column (fx_exp_diff is lane-wise; element i into a float block sum for lane i mod SA_W and
- * the parity of its vector, the two joined and flushed into that lane's float64 partial where
- * the row's block of SA_FX_BLK vectors ends, the tail's elements straight into the partials;
- * the partials summed in the row's tree order, 1/S
- * rounded to float the same way), so a column gives the bits its row gives on the same ISA.
- * Prefetches as there. */
+ * column (fx_exp_diff is lane-wise), so a column gives the bits its row gives on the same ISA.
+ * Element i = v SA_W + l is lane l of the row's vector v, so pass 2 goes block by block (the
+ * row's SA_FX_BLK vectors) and, within a block, lane by lane: lane l's elements of the even and
+ * odd vectors summed in float in two registers, as the row's two chains, then joined and
+ * flushed into lane l's float64 partial; each element is still read once per pass (only the
+ * order within a block changes). The tail's elements go straight into the partials; the
+ * partials are summed in the row's tree order, 1/S rounded to float the same way. (The block
+ * sums were an array of 2 SA_W vectors indexed by element, kept in memory: a load and a store
+ * per element.) Prefetches as there. */
 void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
                                                 ptrdiff_t ys, size_t n, void *keep_) {
     float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
@@ -470,28 +474,45 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
     sa_m good[SA_CQ];
     sa_vd acc[SA_W * SA_CP], s[SA_CP];
     sa_cols_max(x, xs, n, mx, good);
-    sa_v fa[2 * SA_W * SA_CQ]; /* per row lane, its even and odd vectors' block sums */
-    size_t nfull = n - n % SA_W, last = nfull / SA_W - 1; /* last: the row's last full vector */
+    size_t nvec = n / SA_W, nfull = nvec * SA_W; /* the row's full vectors, their elements */
     for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
-    for (int j = 0; j < 2 * SA_W * SA_CQ; j++) fa[j] = SA_FX_ZERO;
-    for (size_t i = 0; i < n; i++) {
-        size_t l = i % SA_W, vec = i / SA_W; /* the row kernel's lane and vector of element i */
-        sa_vd *a = acc + l * SA_CP;
-        sa_v *f = fa + (2 * l + (vec & 1)) * SA_CQ, *f0 = fa + 2 * l * SA_CQ;
-        for (int q = 0; q < SA_CQ; q++) {
-            sa_v e = fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
-            if (keep) v_storeu(keep + i * SA_COLS + q * SA_W, e);
-            if (i < nfull)
-                f[q] = v_add(f[q], e);
-            else
-                sa_acc_add(a, q, e); /* the row's padded tail vector goes straight in */
-        }
-        if (i < nfull && (vec % SA_FX_BLK == SA_FX_BLK - 1 || vec == last))
+/* e of element i, columns q SA_W .., kept for pass 3 when there is room */
+#define SA_FX_COL_E(i, q)                                                                    \
+    fx_exp_diff(v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W), mx[q])
+#define SA_FX_COL_KEEP(i, q, e)                                                              \
+    do {                                                                                     \
+        if (keep) v_storeu(keep + (i) * SA_COLS + (q) * SA_W, e);                            \
+    } while (0)
+    for (size_t v0 = 0; v0 < nvec; v0 += SA_FX_BLK) {
+        size_t v1 = v0 + SA_FX_BLK < nvec ? v0 + SA_FX_BLK : nvec;
+        for (size_t l = 0; l < SA_W; l++)
             for (int q = 0; q < SA_CQ; q++) {
-                sa_acc_add(a, q, v_add(f0[q], f0[SA_CQ + q]));
-                f0[q] = f0[SA_CQ + q] = SA_FX_ZERO;
+                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO;
+                size_t v = v0;
+                for (; v + 2 <= v1; v += 2) {
+                    size_t i0 = v * SA_W + l, i1 = i0 + SA_W;
+                    sa_v e0 = SA_FX_COL_E(i0, q), e1 = SA_FX_COL_E(i1, q);
+                    SA_FX_COL_KEEP(i0, q, e0);
+                    SA_FX_COL_KEEP(i1, q, e1);
+                    f0 = v_add(f0, e0);
+                    f1 = v_add(f1, e1);
+                }
+                if (v < v1) {
+                    sa_v e0 = SA_FX_COL_E(v * SA_W + l, q);
+                    SA_FX_COL_KEEP(v * SA_W + l, q, e0);
+                    f0 = v_add(f0, e0);
+                }
+                sa_acc_add(acc + l * SA_CP, q, v_add(f0, f1));
             }
     }
+    for (size_t i = nfull; i < n; i++) /* the row's padded tail vector goes straight in */
+        for (int q = 0; q < SA_CQ; q++) {
+            sa_v e = SA_FX_COL_E(i, q);
+            SA_FX_COL_KEEP(i, q, e);
+            sa_acc_add(acc + (i - nfull) * SA_CP, q, e);
+        }
+#undef SA_FX_COL_E
+#undef SA_FX_COL_KEEP
     for (int j = 0; j < SA_CP; j++) {
         /* the row's lanes summed as vd_hsum(acc[0] + acc[1]) sums them: lane p + lane p + w
          * for w = SA_W / 2, SA_W / 4, .., 1 */
