@@ -148,7 +148,9 @@ SA_DEF_UNARY(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
  *   subnormal (|c| ~ 2^-125) c d underflows to 0 and y = c/2 rounded; the exact value
  *   c/2 + c^2/6 differs from it by far less than an ulp (at an odd c the tie c/2 goes to even
  *   where c^2/6 would break it: 0.5 ULP plus about 2^-125 ULP). Near x = -3 there is no
- *   cancellation: s = c + 3 is exact. x > 3 -> x.
+ *   cancellation: s = c + 3 is exact. x > 3: the multiplier is max(x, -3) = x while c = 3,
+ *   where the pieces are exact, q = float(6 C6) = 1 and d = 0, so y = fma(x, 1, 3 * 0) = x
+ *   (+inf included) with no select (two operations fewer than choosing x by a compare).
  * Max error measured (every float32 input against a long double reference, C harness; and
  *   catalogue_pw_sweep, all ISAs identical): 0.50000006 ULP (x = 0x1.ee30b4p-17); differs
  *   from the float64 form on 13 inputs; budget 0.51.
@@ -156,9 +158,10 @@ SA_DEF_UNARY(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
  *   for finite x); x >= 3 -> x, +inf -> +inf; NaN -> NaN. Never overflows. */
 SA_INLINE sa_v sa_pw_hardswish_v(sa_v x)
 {
-    sa_v c = v_clamp(x, -3.0f, 3.0f);
+    sa_v m = v_max(v_set1(-3.0f), x); /* the multiplier: x itself above 3 */
+    sa_v c = v_min(v_set1(3.0f), m);  /* v_clamp(x, -3, 3) */
     sa_v d, q = sa_pw_sixth(c, &d);
-    return v_sel(v_gt(x, v_set1(3.0f)), x, v_fma(c, q, v_mul(c, d)));
+    return v_fma(m, q, v_mul(c, d));
 }
 SA_DEF_UNARY(hardswish, pair_rem_mul, sa_pw_hardswish_v)
 
@@ -178,31 +181,31 @@ SA_DEF_UNARY(relu6, select, sa_pw_relu6_v)
  * softsign(x) = x / (1 + |x|)  (torch.nn.functional.softsign; torch rounds 1 + |x| and the
  *   quotient separately).
  * Algorithm (pair_div_rcp): a = min(|x|, 2^30) (beyond 2^26 the result rounds to 1; the
- *   clamp keeps inf out of the arithmetic); d + dl = 1 + a exactly (TwoSum); q = a / d; the
- *   division remainder r = a - q d is exact (FMA); a / (d + dl) = q + (r - q dl) / (d + dl),
+ *   clamp keeps inf out of the arithmetic); d + dl = 1 + a exactly (Fast2Sum with the larger of
+ *   a and 1 first: one max and one min instead of TwoSum's two extra subtractions); q = a / d;
+ *   the division remainder r = a - q d is exact (FMA); a / (d + dl) = q + (r - q dl) / (d + dl),
  *   evaluated as q + fma(-q, dl, r) * u, where u ~ 1/d is not a second division (vdivps set
- *   the speed) but three Newton steps e = fma(-d, u, 1), u = fma(u, e, u) from the integer
- *   seed u0 = bits(0x7ef311c3 - bits(d)) (|u0 d - 1| <= 2^-4.3 for every float d, 2^-34 after
- *   three steps, so u is 1/d to within its last roundings, < 2^-22.9 relative). Only exactly
- *   rounded operations, so every ISA gives the same bits. The correction is below one ulp of
- *   q and carries a relative error < 2^-21.5, so the error is at most 0.5 + 2^-21 ULP.
- * Max error measured (every float32 input, AVX-512 and AVX2, against an 80-bit reference):
- *   0.50000004 ULP (x = 0x1.52a7fep-22, a correction within 2^-24 ulp of a midpoint); budget
- *   0.51 (proved bound 0.5 + 2^-21).
+ *   the speed) but two Newton steps e = fma(-d, u, 1), u = fma(u, e, u) from the integer seed
+ *   u0 = bits(0x7ef311c3 - bits(d)) (|u0 d - 1| <= 2^-4.3 for every float d, 2^-17.2 after
+ *   two steps). Only exactly rounded operations, so every ISA gives the same bits. The
+ *   correction is below one ulp of q (about half an ulp where the result nears a midpoint) and
+ *   carries a relative error < 2^-17.1, so the error is at most 0.5 + 2^-17 ULP. (A third
+ *   Newton step took that to 0.5 + 2^-21 for two more FMAs: 0.50000004 ULP measured.)
+ * Max error measured (every float32 input, AVX-512, AVX2 and scalar, against an 80-bit
+ *   reference, kernels/tests/ulp_sweep.c exhaustive): 0.5000033 ULP (x = 0x1.ffff24p+24: the
+ *   correction within 2^-18 ulp of a midpoint); budget 0.51 (proved bound 0.5 + 2^-17).
  * Special values: softsign(+-0) = +-0, +-inf -> +-1, subnormal x -> x (exact rounding of
  *   x - x|x|), NaN -> NaN. Never overflows. */
 SA_INLINE sa_v sa_pw_softsign_v(sa_v x)
 {
     const sa_v one = v_set1(1.0f), big = v_set1(0x1p30f);
-    sa_v a = v_abs(x);
-    a = v_sel(v_gt(a, big), big, a);
+    sa_v a = v_min(v_abs(x), big); /* a NaN x gives big here: the driver returns the NaN */
     sa_v d = v_add(one, a);
-    sa_v bb = v_sub(d, a);
-    sa_v dl = v_add(v_sub(a, v_sub(d, bb)), v_sub(one, bb));
+    sa_v dl = v_sub(v_min(a, one), v_sub(d, v_max(a, one))); /* Fast2Sum: larger first */
     sa_v q = v_div(a, d);
     sa_v r = v_fma(v_neg(q), d, a);
     sa_v u = v_asfloat(vi_sub(vi_set1(0x7ef311c3), v_asint(d)));
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         u = v_fma(u, v_fma(v_neg(d), u, one), u);
     sa_v y = v_fma(v_fma(v_neg(q), dl, r), u, q);
     return v_copysign_pos(y, x);
