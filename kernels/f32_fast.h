@@ -155,8 +155,9 @@ SA_DEF_UNARY(sigmoid_fast, rr1_p4_div, sa_sigmoid_fast_v)
  *   y = x/(1 + e) (x >= 0) or (x e)/(1 + e) (x < 0). Where the result is still normal (down to
  *   x ~ -91.8) e may be subnormal, but e >= 2^-126/110 there, so its rounding (2^-150
  *   absolute) is at most 2^-17.2 relative: inside the bound without the old separate 2^n
- *   factor and second scaling (2 scalefs and 2 selects fewer). x is clamped at -110 for the
- *   product: e rounds to 0 there, so silu(-inf) = -0 with no inf * 0.
+ *   factor and second scaling (2 scalefs and 2 selects fewer). For x < 0 the product takes the
+ *   exp's own argument, -min(|x|, 110) = max(x, -110): e rounds to 0 below -110, so
+ *   silu(-inf) = -0 with no inf * 0 (and no separate clamp).
  * Error: measured max 2^-16.87 relative at x = -91.84 (e's subnormal rounding), every float32
  *   input, AVX-512, AVX2 and scalar.
  * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
@@ -165,9 +166,10 @@ SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
     sa_m neg = v_lt(x, SA_FX_ZERO);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
+    sa_v t = fx_negabs_min(x, 110.0f); /* max(x, -110) where x < 0 */
+    sa_v p = fx_exp_pn(t, &n, &k);
     sa_v e = fx_scale(p, n, k);
-    return v_div(v_mul(v_max(x, v_set1(-110.0f)), v_sel(neg, e, one)), v_add(one, e));
+    return v_div(v_sel(neg, v_mul(t, e), x), v_add(one, e));
 }
 SA_DEF_UNARY(silu_fast, rr1_p4_div, sa_silu_fast_v)
 
