@@ -561,13 +561,16 @@ static inline void row_prefetch(const char *p, intptr_t span, int write)
  *     one, so every 64-byte step of a row touched two lines, each read and written twice
  *     (offset 4 floats: 1.08, offset 0: 0.74). Up to SA_COLS - 1 leading rows therefore take
  *     the tile path, so the output's steps start on a line (the input's, too, when both share
- *     the offset, as NumPy's usually do);
+ *     the offset, as NumPy's usually do), where there are at least SA_COLS_PEEL_MIN rows: with
+ *     few, the peeled rows' tile path costs more than the alignment saves (softmax over axis 0
+ *     of 32768 x 32, 4 floats off a line: twice the time with the peel);
  *   - how much of each line run is used per visit: SA_COLS_WIDE kernel calls per copy, 256
  *     contiguous bytes of every step, a quarter of the loop trips (0.78 -> 0.72; 0.82 -> 0.73
  *     for 1024 x 1024), for n up to SA_COLS_WIDE_N, where that copy stays within 512 KiB.
  * Results do not depend on any of this: a column's bits are its row's (the column kernels'
  * contract). The rest of the rows take the tile path. */
 #define SA_COLS_COPY 16384
+#define SA_COLS_PEEL_MIN 256
 #define SA_COLS_WIDE 4
 #define SA_COLS_WIDE_N 2048
 /* and up to SA_COLS_KEEP steps they get room (n x 16 doubles) to keep pass 2's exp for pass 3 */
@@ -638,7 +641,7 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
         }                                                                               \
         if (ck && row_cols_ok(c, sizeof(T)) && lo + SA_COLS <= hi) {                    \
             intptr_t head = row_cols_head(c, lo, sizeof(T));                            \
-            if (head > 0 && lo + head + SA_COLS <= hi) {                                \
+            if (head > 0 && hi - lo >= SA_COLS_PEEL_MIN) {                              \
                 row_tiles_##SUFFIX(c, lo, lo + head);                                   \
                 lo += head;                                                             \
             }                                                                           \

@@ -164,13 +164,13 @@ def test_column_kernels_give_the_row_bits(uf):
 
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_column_steps_at_any_offset(uf):
-    """The loops start the column steps where the output's cache line starts (the rows before
-    take the tile path) and copy up to 64 columns per step for columns up to 2048 long, 16
-    beyond: every start offset of input and output (in elements, and a byte-misaligned output),
-    every step width, in place and with 2 threads give each column its row's bits."""
+    """The loops start the column steps where the output's cache line starts when there are at
+    least 256 columns (the ones before take the tile path), and copy up to 64 columns per step
+    for columns up to 2048 long, 16 beyond: every start offset of input and output (in
+    elements, and a byte-misaligned output), with and without that peel, every step width, in
+    place and with 2 threads give each column its row's bits."""
     rng = np.random.default_rng(9)
-    for n in (3, 130, 2100):
-        cols = 150 if n < 2100 else 40
+    for n, cols in ((3, 300), (130, 150), (130, 300), (2100, 270)):
         big = (rng.standard_normal((n, cols + 16)) * 8).astype(np.float32)
         for xo, yo in ((0, 0), (3, 3), (5, 11), (15, 1), (12, 0)):
             x = big[:, xo:xo + cols]
