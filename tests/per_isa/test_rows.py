@@ -127,6 +127,19 @@ def test_row_tails_write_the_row_and_nothing_else(uf):
             assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), (n, in_place)
 
 
+def _in_place_and_2_threads(uf, x, a, want):
+    """Over axis 0: uf(a, out=a) on a (a copy of x) in place, and uf(x) with 2 threads (the
+    parallel threshold lowered so small arrays split), both with want's bits."""
+    uf(a, axis=0, out=a)
+    np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
+    old = sa._core._set_parallel_threshold(16)
+    try:
+        with sa.set_num_threads(2):
+            np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32), want.view(np.uint32))
+    finally:
+        sa._core._set_parallel_threshold(old)
+
+
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_column_kernels_give_the_row_bits(uf):
     """Rows that sit next to each other in memory (axis 0 of a C-ordered array) go 16 at a time
@@ -150,16 +163,7 @@ def test_column_kernels_give_the_row_bits(uf):
         with np.errstate(all="ignore"):
             want = uf(np.ascontiguousarray(x.T)).T
             np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32), want.view(np.uint32))
-            a = x.copy()
-            uf(a, axis=0, out=a)
-            np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
-            old = sa._core._set_parallel_threshold(16)
-            try:
-                with sa.set_num_threads(2):
-                    np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32),
-                                                  want.view(np.uint32))
-            finally:
-                sa._core._set_parallel_threshold(old)
+            _in_place_and_2_threads(uf, x, x.copy(), want)
 
 
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
@@ -180,16 +184,7 @@ def test_column_steps_at_any_offset(uf):
             uf(x, axis=0, out=y)
             np.testing.assert_array_equal(y.view(np.uint32), want.view(np.uint32))
             assert (ybig[:, :yo] == 7).all() and (ybig[:, yo + cols:] == 7).all()
-            a = big.copy()[:, xo:xo + cols]
-            uf(a, axis=0, out=a)
-            np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
-            old = sa._core._set_parallel_threshold(16)
-            try:
-                with sa.set_num_threads(2):
-                    np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32),
-                                                  want.view(np.uint32))
-            finally:
-                sa._core._set_parallel_threshold(old)
+            _in_place_and_2_threads(uf, x, big.copy()[:, xo:xo + cols], want)
         raw = np.zeros(n * cols * 4 + 1, np.uint8)   # an output one byte off its element grid
         y = np.frombuffer(raw.data, np.float32, n * cols, offset=1).reshape(n, cols)
         assert y.ctypes.data % 4 != 0
