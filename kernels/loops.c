@@ -555,18 +555,20 @@ static inline void row_prefetch(const char *p, intptr_t span, int write)
  * sets), so up to SA_COLS_COPY steps the lines are first copied into a contiguous buffer (one
  * strided read, with prefetch) and the kernel reads that; longer columns are read in place.
  * Two things set the speed besides the kernel (bench/kernel_cycles.c `cols`, which runs this
- * path on its own; softmax_fast over axis 0 of 128 x 8192 on a Zen 4 VM, ns per element, the
- * minimum over 5-7 processes):
+ * path on its own; softmax_fast over axis 0 on a Zen 4 VM, ns per element, the minimum over 5
+ * processes, with the kernels of kernel hash 7fcddfe59e396dfa):
  *   - where the steps start in their cache lines: NumPy's large arrays start 16 bytes into
  *     one, so every 64-byte step of a row touched two lines, each read and written twice
- *     (offset 4 floats: 1.08, offset 0: 0.74). Up to SA_COLS - 1 leading rows therefore take
- *     the tile path, so the output's steps start on a line (the input's, too, when both share
- *     the offset, as NumPy's usually do), where there are at least SA_COLS_PEEL_MIN rows: with
- *     few, the peeled rows' tile path costs more than the alignment saves (softmax over axis 0
- *     of 32768 x 32, 4 floats off a line: twice the time with the peel);
+ *     (128 x 8192, offset 4 floats: 0.89, offset 0: 0.60). Up to SA_COLS - 1 leading rows
+ *     therefore take the tile path, so the output's steps start on a line (the input's, too,
+ *     when both share the offset, as NumPy's usually do), where there are at least
+ *     SA_COLS_PEEL_MIN rows: with few, the peeled rows' tile path costs more than the
+ *     alignment saves (softmax over axis 0 of 32768 x 32, 4 floats off a line: twice the time
+ *     with the peel);
  *   - how much of each line run is used per visit: SA_COLS_WIDE kernel calls per copy, 256
- *     contiguous bytes of every step, a quarter of the loop trips (0.78 -> 0.72; 0.82 -> 0.73
- *     for 1024 x 1024), for n up to SA_COLS_WIDE_N, where that copy stays within 512 KiB.
+ *     contiguous bytes of every step, a quarter of the loop trips (1024 x 1024: 0.75 -> 0.64;
+ *     128 x 8192: 0.60 either way, where the misaligned case gains: 0.89 -> 0.74), for n up
+ *     to SA_COLS_WIDE_N, where that copy stays within 512 KiB.
  * Results do not depend on any of this: a column's bits are its row's (the column kernels'
  * contract). The rest of the rows take the tile path. */
 #define SA_COLS_COPY 16384
