@@ -7,9 +7,13 @@
  *       $(python3-config --ldflags --embed)   (the extension needs libpython loaded)
  * Symbols: `nm -D src/simdact/_core*.so | grep ' T sa_f32_'` (sa_f32_<op>__<algorithm>__<isa>).
  *
- *   kernel_cycles EXT row SYM[,SYM..] [N]
+ *   kernel_cycles EXT row SYM[,SYM..] [N [TOTAL]]
  *     a row / elementwise kernel f(x, y, N) on N float32 (default 2048: x and y in L1),
- *     uniform in [-6, 6]; the minimum over 80 rounds of 2^23 elements.
+ *     uniform in [-6, 6], called on each of the TOTAL / N rows of TOTAL elements (default
+ *     N: one row); the minimum over 80 rounds of 2^23 elements.
+ *   kernel_cycles EXT rows2 SYM N [TOTAL]
+ *     the same for a pair kernel f(x, N, y, N, N) (two adjacent rows per call, as the loops
+ *     call it for contiguous rows): compare with `row` at the same N and TOTAL.
  *   kernel_cycles EXT cols SYM N M [W [OFFSET]]
  *     the loops' axis-0 path for a column kernel f(x, xs, y, ys, N, keep) over an N x M
  *     C-ordered array (softmax over axis 0): W columns (16, 32 or 64) copied per step into a
@@ -29,6 +33,7 @@
 #include <time.h>
 
 typedef void (*row_fn)(const float *, float *, size_t);
+typedef void (*pair_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t);
 typedef void (*cols_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t, void *);
 
 static double now(void)
@@ -65,15 +70,18 @@ static void fill(float *x, size_t count)
         x[i] = ((float)rand() / (float)RAND_MAX - 0.5f) * 12.0f;
 }
 
-static int time_rows(void *h, char *syms, size_t n)
+/* rows of n over total elements (total rounded down to whole rows, or pairs of rows) */
+static int time_rows(void *h, char *syms, size_t n, size_t total, int pairs)
 {
-    float *x = aligned_floats(n, 0), *y = aligned_floats(n, 0);
-    fill(x, n);
-    long reps = (1L << 23) / (long)n;
+    size_t per = pairs ? 2 * n : n;
+    total = total < per ? per : total / per * per;
+    float *x = aligned_floats(total, 0), *y = aligned_floats(total, 0);
+    fill(x, total);
+    long reps = (1L << 23) / (long)total;
     if (reps < 1)
         reps = 1;
     for (char *s = strtok(syms, ","); s; s = strtok(NULL, ",")) {
-        row_fn f = (row_fn)dlsym(h, s);
+        void *f = dlsym(h, s);
         if (!f) {
             fprintf(stderr, "no symbol %s\n", s);
             return 1;
@@ -82,12 +90,19 @@ static int time_rows(void *h, char *syms, size_t n)
         for (int r = 0; r < 80; r++) {
             double t = now();
             for (long i = 0; i < reps; i++)
-                f(x, y, n);
+                for (size_t o = 0; o < total; o += per) {
+                    if (pairs)
+                        ((pair_fn)f)(x + o, (ptrdiff_t)n, y + o, (ptrdiff_t)n, n);
+                    else
+                        ((row_fn)f)(x + o, y + o, n);
+                }
             t = now() - t;
             if (t < best)
                 best = t;
         }
-        report(s, best, (double)reps * (double)n);
+        char what[160];
+        snprintf(what, sizeof what, "%s %zu/%zu", s, n, total);
+        report(what, best, (double)reps * (double)total);
     }
     return 0;
 }
@@ -146,8 +161,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", dlerror());
         return 1;
     }
-    if (!strcmp(argv[2], "row"))
-        return time_rows(h, argv[3], argc > 4 ? (size_t)atol(argv[4]) : 2048);
+    if (!strcmp(argv[2], "row") || !strcmp(argv[2], "rows2")) {
+        size_t n = argc > 4 ? (size_t)atol(argv[4]) : 2048;
+        return time_rows(h, argv[3], n, argc > 5 ? (size_t)atol(argv[5]) : n,
+                         !strcmp(argv[2], "rows2"));
+    }
     if (!strcmp(argv[2], "cols") && argc >= 6)
         return time_cols(h, argv[3], (size_t)atol(argv[4]), (size_t)atol(argv[5]),
                          argc > 6 ? (size_t)atol(argv[6]) : 64, argc > 7 ? (size_t)atol(argv[7]) : 0);

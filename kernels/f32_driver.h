@@ -31,18 +31,14 @@ SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + S
 #define SA_K_(name, algo, isa) SA_F32_KERNEL(name, algo, isa)
 #define SA_K(name, algo) SA_K_(name, algo, SA_ISA_SUFFIX)
 
-/* A NaN input comes back as itself, quieted (the quiet bit set; sign and payload kept, the
- * same bits x + x gives on x86). Without this the sign of a NaN result would depend on which
- * operand order the compiler chose for one inlined copy of fn, i.e. on whether the element sat
- * in a full vector or in the padded tail. Bit operations, not x + x: an add on every lane would
- * raise a spurious overflow flag for |x| >= 2^127. */
-SA_INLINE sa_v sa_keep_nan(sa_v x, sa_v y)
-{
-    return v_nan_or(x, y);
-}
+/* A NaN input comes back as itself, quieted (v_nan_or, simd.h: the quiet bit set; sign and
+ * payload kept, the same bits x + x gives on x86). Without this the sign of a NaN result would
+ * depend on which operand order the compiler chose for one inlined copy of fn, i.e. on whether
+ * the element sat in a full vector or in the padded tail. Bit operations, not x + x: an add on
+ * every lane would raise a spurious overflow flag for |x| >= 2^127. */
 
 #define SA_DEF_UNARY(name, algo, fn)                                          \
-    SA_INLINE sa_v name##_nan_v(sa_v v) { return sa_keep_nan(v, fn(v)); }     \
+    SA_INLINE sa_v name##_nan_v(sa_v v) { return v_nan_or(v, fn(v)); }        \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {              \
         size_t i = 0;                                                         \
         if (n >= SA_W) {                                                      \
@@ -65,7 +61,7 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
 }
 
 #define SA_DEF_PARAM(name, algo, fn)                                                       \
-    SA_INLINE sa_v name##_nan_v(sa_v v, sa_v a, sa_v b) { return sa_keep_nan(v, fn(v, a, b)); } \
+    SA_INLINE sa_v name##_nan_v(sa_v v, sa_v a, sa_v b) { return v_nan_or(v, fn(v, a, b)); } \
     void SA_K(name, algo)(const float *x, const float *p, size_t ps, const float *q, size_t qs, \
                           float *y, size_t n) {                                            \
         size_t i = 0;                                                                      \
@@ -106,7 +102,7 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *
  * gname is the gradient's name (sigmoid_backward, elu_backward_from_output, ...). NaN operands
  * come back as themselves, quieted, with a fixed precedence x, dy, p, q (so the bits never depend
- * on the compiler's operand order, as in sa_keep_nan); fn only sees the NaN-free meaning. The
+ * on the compiler's operand order, as in v_nan_or); fn only sees the NaN-free meaning. The
  * tail runs through fn with its missing lanes padded (dy with 0, x with 1, parameters with
  * their first value). Every vector is loaded before anything is stored: dx / dp may alias dy
  * or x. */

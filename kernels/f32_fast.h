@@ -406,57 +406,98 @@ SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     sa_v p = fx_exp_pn(v_max(v_set1(-110.0f), v_sub(x, mx)), &n, &k);
     return fx_scale(p, n, k);
 }
-void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
-    if (n == 0) return;
-    float mx = sa_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    sa_v vmx = v_set1(mx);
-    sa_vd acc[2] = {vd_set1(0.0), vd_set1(0.0)};
+/* Passes 2 and 3 of R rows (R = 1 or 2, a constant) of n elements each, whose maxima mx[r] are
+ * finite. Each row goes through exactly the operations it gets alone (the loops over r are
+ * unrolled; no value crosses rows), so a row's bits do not depend on R or on its neighbour;
+ * two rows interleaved give the out-of-order core two independent chains (the max tree, the
+ * block sums, the float64 tree and 1/S of a short row are latency it otherwise waits out). */
+SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const float *mx,
+                               size_t n, const int R) {
+    sa_v vmx[2], cur[2];
+    sa_vd acc[2][2];
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        vmx[r] = v_set1(mx[r]);
+        acc[r][0] = acc[r][1] = vd_set1(0.0);
+        /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: y 16 bytes past x
+         * modulo 4 KiB would otherwise make every load wait for the store before it) */
+        cur[r] = n >= SA_W ? v_loadu(x[r]) : SA_FX_ZERO;
+    }
     size_t i = 0;
-    /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: y 16 bytes past x
-     * modulo 4 KiB would otherwise make every load wait for the store before it) */
-    sa_v cur = n >= SA_W ? v_loadu(x) : SA_FX_ZERO;
-/* one vector of pass 2: e into y and into the block sum F, the next vector loaded first */
+/* one vector of pass 2 for every row: e into y and into the row's block sum F[r], the row's
+ * next vector loaded first */
 #define SA_FX_SM_STEP(F)                                                                     \
     do {                                                                                     \
-        sa_v nxt_ = v_loadu(x + sa_ahead(i, n)), e_ = fx_exp_diff(cur, vmx);                 \
-        v_storeu(y + i, e_);                                                                 \
-        (F) = v_add((F), e_);                                                                \
-        cur = nxt_;                                                                          \
+        _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
+            sa_v nxt_ = v_loadu(x[r] + sa_ahead(i, n)), e_ = fx_exp_diff(cur[r], vmx[r]);    \
+            v_storeu(y[r] + i, e_);                                                          \
+            (F)[r] = v_add((F)[r], e_);                                                      \
+            cur[r] = nxt_;                                                                   \
+        }                                                                                    \
         i += SA_W;                                                                           \
     } while (0)
     while (i + SA_W <= n) {
-        /* two chains, even and odd vectors (half the adds' latency), written out as two
-         * variables: an array indexed by the vector's parity lived on the stack, and its
-         * store-to-load round trip was the loop's critical path (softmax_fast over rows of
-         * 1024 in L1: 14.3 -> 13.0 cycles per 16 elements on a Zen 4) */
-        sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO;
+        /* two chains per row, even and odd vectors (half the adds' latency); the unrolled
+         * loops keep them in registers (an array indexed by the vector's parity lived on the
+         * stack, and its store-to-load round trip was the loop's critical path: softmax_fast
+         * over rows of 1024 in L1, 14.3 -> 13.0 cycles per 16 elements on a Zen 4) */
+        sa_v f0[2] = {SA_FX_ZERO, SA_FX_ZERO}, f1[2] = {SA_FX_ZERO, SA_FX_ZERO};
         for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {
             SA_FX_SM_STEP(f0);
             if (i + SA_W > n) break;
             SA_FX_SM_STEP(f1);
         }
-        sa_acc_add(acc, 0, v_add(f0, f1));
+#pragma GCC unroll 2
+        for (int r = 0; r < R; r++) sa_acc_add(acc[r], 0, v_add(f0[r], f1[r]));
     }
 #undef SA_FX_SM_STEP
-    if (i < n) {
-        /* the tail: missing lanes padded with the max (exp(0) = 1, where -inf would underflow
-         * and cost a microcode assist), then zeroed for the sum */
-        size_t r = n - i;
-        sa_v e = v_sel(m_first(r), fx_exp_diff(v_loadu_part(x + i, r, mx), vmx), SA_FX_ZERO);
-        sa_acc_add(acc, 0, e);
-        v_storeu_part(y + i, e, r);
-    }
+    sa_v inv[2];
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        if (i < n) {
+            /* the tail: missing lanes padded with the max (exp(0) = 1, where -inf would
+             * underflow and cost a microcode assist), then zeroed for the sum */
+            size_t t = n - i;
+            sa_v e = v_sel(m_first(t), fx_exp_diff(v_loadu_part(x[r] + i, t, mx[r]), vmx[r]),
+                           SA_FX_ZERO);
+            sa_acc_add(acc[r], 0, e);
+            v_storeu_part(y[r] + i, e, t);
+        }
 #if SA_DN == 2
-    double S = vd_hsum(vd_add(acc[0], acc[1]));
+        double S = vd_hsum(vd_add(acc[r][0], acc[r][1]));
 #else
-    double S = vd_hsum(acc[0]);
+        double S = vd_hsum(acc[r][0]);
 #endif
-    sa_v inv = v_set1((float)(1.0 / S));
-    for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
-    if (i < n) v_storeu_part(y + i, v_mul(v_loadu_part(y + i, n - i, 0.0f), inv), n - i);
+        inv[r] = v_set1((float)(1.0 / S));
+    }
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y[r] + i, v_mul(v_loadu(y[r] + i), inv[r]));
+        if (i < n)
+            v_storeu_part(y[r] + i, v_mul(v_loadu_part(y[r] + i, n - i, 0.0f), inv[r]), n - i);
+    }
 }
-
+void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
+    if (n == 0) return;
+    float mx = sa_row_max(x, n);
+    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
+    fx_softmax_rows(&x, &y, &mx, n, 1);
+}
+/* Two rows, x and x + xs into y and y + ys (the loops' contiguous rows, in pairs): the bits of
+ * two calls of the row kernel above (fx_softmax_rows). */
+void SA_K(softmax_fast_rows2, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
+                                                 ptrdiff_t ys, size_t n) {
+    if (n == 0) return;
+    const float *xr[2] = {x, x + xs};
+    float *yr[2] = {y, y + ys};
+    float mx[2] = {sa_row_max(xr[0], n), sa_row_max(xr[1], n)};
+    if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY && mx[1] < INFINITY)) {
+        SA_K(softmax_fast, max_rr1_p4_f64sum)(xr[0], yr[0], n);
+        SA_K(softmax_fast, max_rr1_p4_f64sum)(xr[1], yr[1], n);
+        return;
+    }
+    fx_softmax_rows(xr, yr, mx, n, 2);
+}
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
  * column (fx_exp_diff is lane-wise), so a column gives the bits its row gives on the same ISA.

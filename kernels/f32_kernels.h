@@ -246,6 +246,18 @@ void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
     }
 }
 
+/* Pair kernels (kernels.h, sa_f32_r2kernel): the row kernel on each row in turn, so each row
+ * has its bits by construction. (The fast tier interleaves its two rows, f32_fast.h; these are
+ * not interleaved yet.) */
+#define SA_DEF_ROWS2_SEQ(name, algo)                                                        \
+    void SA_K(name##_rows2, algo)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,    \
+                                  size_t n) {                                              \
+        SA_K(name, algo)(x, y, n);                                                          \
+        SA_K(name, algo)(x + xs, y + ys, n);                                                \
+    }
+SA_DEF_ROWS2_SEQ(softmax, max_rr2_p7_f64sum)
+SA_DEF_ROWS2_SEQ(log_softmax, max_rr2_p7_log1p)
+
 /* ===================================================================== column kernels
  * softmax / log_softmax of SA_COLS (16) adjacent columns at once: element i of column c at
  * x[i xs + c], written to y[i ys + c] (a non-last axis of a C-ordered array; the loops call

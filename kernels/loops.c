@@ -595,7 +595,20 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
     uintptr_t a = (uintptr_t)(c->y + lo * c->yos);
     return a % elsize ? 0 : (intptr_t)((64 - a % 64) % 64 / elsize);
 }
-#define SA_DEFINE_ROW(T, SUFFIX, KERNEL_EXPR, CKERNEL_EXPR)                              \
+/* Contiguous rows up to SA_ROWS2_N long go in pairs to the function's pair kernel where it has
+ * one: the fast softmax interleaves the two rows, so the latency of each row's reductions (the
+ * max tree, the sums, 1/S) overlaps the other's work. Same bits as one row at a time (the
+ * pair kernels' contract). In L1 (bench/kernel_cycles.c `rows2` against `row`, softmax_fast,
+ * Zen 4 VM, ns per element, the minimum over 7 processes), rows of 64 / 128 / 512 / 1024 over
+ * 4096 elements, one at a time -> in pairs: AVX-512 0.405 / 0.314 / 0.248 / 0.229 -> 0.323 /
+ * 0.246 / 0.229 / 0.222; AVX2 0.574 / 0.481 / 0.406 / 0.386 -> 0.494 / 0.428 / 0.383 / 0.372.
+ * Through NumPy on 1M elements (out= a second 1M array, 1 thread, the minimum over 200 calls),
+ * rows of 32 / 64 / 128 / 256 / 512: 0.60 / 0.41 / 0.34 / 0.27 / 0.28 -> 0.49 / 0.34 / 0.27 /
+ * 0.28 / 0.27, but rows of 1024 went either way with the output's offset from the input
+ * (0.25 -> 0.26-0.30 at the same offset, 0.27 -> 0.235 at 2 KiB), and in L1 rows of 4096 and
+ * 32768 are slower in pairs: hence 512. */
+#define SA_ROWS2_N 512
+#define SA_DEFINE_ROW(T, SUFFIX, KERNEL_EXPR, CKERNEL_EXPR, R2KERNEL_EXPR)               \
     /* rows lo..hi gathered SA_ROW_TILE at a time into a contiguous tile */             \
     static void row_tiles_##SUFFIX(row_ctx *c, intptr_t lo, intptr_t hi)                \
     {                                                                                   \
@@ -637,7 +650,13 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
         void (*k)(const T *, T *, size_t) = KERNEL_EXPR;                                \
         void (*ck)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t, void *) = CKERNEL_EXPR; \
         if (c->xis == (intptr_t)sizeof(T) && c->yis == (intptr_t)sizeof(T)) {          \
-            for (intptr_t r = lo; r < hi; r++)                                          \
+            void (*k2)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t) = R2KERNEL_EXPR;   \
+            intptr_t r = lo, e = (intptr_t)sizeof(T);                                   \
+            if (k2 && n <= SA_ROWS2_N && c->xos % e == 0 && c->yos % e == 0)            \
+                for (; r + 2 <= hi; r += 2)                                             \
+                    k2((const T *)(c->x + r * c->xos), c->xos / e,                      \
+                       (T *)(c->y + r * c->yos), c->yos / e, (size_t)n);                \
+            for (; r < hi; r++)                                                         \
                 k((const T *)(c->x + r * c->xos), (T *)(c->y + r * c->yos), (size_t)n); \
             return;                                                                     \
         }                                                                               \
@@ -684,8 +703,9 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
             row_tiles_##SUFFIX(c, lo, hi);                                              \
     }
 
-SA_DEFINE_ROW(float, f32, sa_active_f32[c->f->id], sa_active_cf32[c->f->id])
-SA_DEFINE_ROW(double, f64, sa_active_f64[c->f->id], NULL)
+SA_DEFINE_ROW(float, f32, sa_active_f32[c->f->id], sa_active_cf32[c->f->id],
+              sa_active_r2f32[c->f->id])
+SA_DEFINE_ROW(double, f64, sa_active_f64[c->f->id], NULL, NULL)
 
 static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
 {

@@ -127,6 +127,34 @@ def test_row_tails_write_the_row_and_nothing_else(uf):
             assert (buf[:16] == 7).all() and (buf[16 + n:] == 7).all(), (n, in_place)
 
 
+@pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
+def test_row_pairs_give_the_single_row_bits(uf):
+    """Contiguous rows up to 512 long (SA_ROWS2_N, kernels/loops.c) go two at a time to pair
+    kernels (the fast softmax interleaves the two rows): every row must come out with the bits
+    it gets alone (a call with one row), whatever its neighbour: special rows beside finite
+    ones, an odd row count, rows further apart than their length, an output with its own row
+    stride, in place, and lengths on both sides of 512."""
+    rng = np.random.default_rng(12)
+    inf, nan = np.inf, np.nan
+    for n in (1, 5, 16, 17, 128, 333, 512, 513, 2048):
+        x = (rng.standard_normal((7, n)) * rng.choice([1.0, 30.0])).astype(np.float32)
+        x[1, n // 2] = nan    # a NaN row paired with a finite one
+        x[2, 0] = inf         # a +inf row, its pair finite
+        x[5] = -inf           # an all -inf row, its pair finite
+        x[6, ::2] = -inf      # -inf entries; the 7th row has no pair
+        with np.errstate(all="ignore"):
+            want = np.stack([uf(r) for r in x]).view(np.uint32)
+            np.testing.assert_array_equal(uf(x).view(np.uint32), want)
+            np.testing.assert_array_equal(uf(x[::2]).view(np.uint32), want[::2])
+            wide = np.full((7, n + 3), 5.0, np.float32)
+            uf(x, out=wide[:, 1:n + 1])
+            np.testing.assert_array_equal(wide[:, 1:n + 1].view(np.uint32), want)
+            assert (wide[:, 0] == 5).all() and (wide[:, n + 1:] == 5).all()
+            a = x.copy()
+            uf(a, out=a)
+            np.testing.assert_array_equal(a.view(np.uint32), want)
+
+
 def _in_place_and_2_threads(uf, x, a, want):
     """Over axis 0: uf(a, out=a) on a (a copy of x) in place, and uf(x) with 2 threads (the
     parallel threshold lowered so small arrays split), both with want's bits."""
