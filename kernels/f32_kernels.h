@@ -21,6 +21,7 @@
 #include "f32_math.h"
 #include "kernels.h"
 #include <math.h>
+#include <stdlib.h>
 
 #include "f32_driver.h"
 #include "f32_cores.h"
@@ -146,7 +147,8 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
  *   float64 value (m + mlo) * 2^k and summed in float64 into 16 partial sums (element i into
  *   partial i mod 16; the tail is padded with -inf, which contributes exactly 0), reduced in a
  *   fixed order: identical on every ISA; pass 3 takes the same float64 e (kept from pass 2 in
- *   a stack buffer for rows up to SA_SMX_KEEP elements, recomputed beyond) and rounds e * (1/S)
+ *   a stack buffer for rows up to SA_SMX_KEEP elements, in a malloc'd one beyond, recomputed
+ *   only if that allocation fails: the same values either way) and rounds e * (1/S)
  *   once to float32 (subnormal results included; 1/S and the product are float64 roundings,
  *   2^-52 each). x == y is fine (pass 2 only reads x).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
@@ -160,8 +162,13 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
     sa_vd acc[SA_NACC], elo, ehi;
     for (int j = 0; j < SA_NACC; j++) acc[j] = vd_set1(0.0);
     size_t i = 0;
-    double keep[SA_SMX_KEEP + 16]; /* pass 2's e for pass 3 (rows up to SA_SMX_KEEP) */
-    const int kept = n <= SA_SMX_KEEP;
+    /* pass 2's e for pass 3: recomputing it (the accurate exp again) cost more than half the
+     * time of a long row (softmax over rows of 32768), keeping it costs 8 bytes per element of
+     * L2 traffic */
+    double stack_keep[SA_SMX_KEEP + 16], *heap = NULL;
+    double *keep = stack_keep;
+    if (n > SA_SMX_KEEP) keep = heap = (double *)malloc((n + 16) * sizeof(double));
+    const int kept = keep != NULL;
     /* pass 2: S = sum of exp(x - max), float64 partials i mod 16 (y is not written: x may be y) */
     for (; i < n; i += 16) {
         for (int q = 0; q < 16 / SA_W; q++) {
@@ -191,6 +198,7 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
             sa_exp_diff_d(sa_load_pad(x, i, n, -INFINITY), vmx, &elo, &ehi);
         sa_store_part(y + i, r, v_from_vd(vd_mul(elo, S), vd_mul(ehi, S)));
     }
+    free(heap);
 }
 
 /* ======================================================================== log_softmax
