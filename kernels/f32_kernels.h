@@ -154,51 +154,87 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
 #define SA_SMX_KEEP 4096
+/* Passes 2 and 3 of R rows (R = 1 or 2, a constant) with finite maxima mx[r]; keep[r] holds
+ * n + 16 doubles for pass 2's e, or is NULL (e computed again in pass 3). Each row goes
+ * through exactly the operations it gets alone (the loops over r are unrolled, no value
+ * crosses rows), so its bits do not depend on R, on its neighbour or on keep[r]. */
+SA_INLINE void sa_softmax_rows(const float *const *x, float *const *y, const float *mx,
+                               double *const *keep, size_t n, const int R) {
+    sa_v vmx[2];
+    sa_vd acc[2][SA_NACC], elo, ehi, S[2];
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        vmx[r] = v_set1(mx[r]);
+        for (int j = 0; j < SA_NACC; j++) acc[r][j] = vd_set1(0.0);
+    }
+    /* pass 2: S = sum of exp(x - max), float64 partials i mod 16 (y is not written: x may be y) */
+    for (size_t i = 0; i < n; i += 16) {
+        for (int q = 0; q < 16 / SA_W; q++) {
+#pragma GCC unroll 2
+            for (int r = 0; r < R; r++) {
+                sa_exp_diff_d(sa_load_pad(x[r], i + q * SA_W, n, -INFINITY), vmx[r], &elo, &ehi);
+                acc[r][q * SA_DN] = vd_add(acc[r][q * SA_DN], elo);
+#if SA_DN == 2
+                acc[r][q * SA_DN + 1] = vd_add(acc[r][q * SA_DN + 1], ehi);
+#endif
+                if (keep[r]) {
+                    vd_storeu(keep[r] + i + q * SA_W, elo);
+#if SA_DN == 2
+                    vd_storeu(keep[r] + i + q * SA_W + SA_DW, ehi);
+#endif
+                }
+            }
+        }
+    }
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) S[r] = vd_set1(1.0 / sa_acc_sum(acc[r]));
+    /* pass 3: the same float64 e times 1/S, rounded once */
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        for (size_t i = 0; i < n; i += SA_W) {
+            size_t t = n - i < SA_W ? n - i : SA_W;
+            if (keep[r]) {
+                elo = vd_loadu(keep[r] + i);
+#if SA_DN == 2
+                ehi = vd_loadu(keep[r] + i + SA_DW);
+#endif
+            } else
+                sa_exp_diff_d(sa_load_pad(x[r], i, n, -INFINITY), vmx[r], &elo, &ehi);
+            sa_store_part(y[r] + i, t, v_from_vd(vd_mul(elo, S[r]), vd_mul(ehi, S[r])));
+        }
+    }
+}
 void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
     if (n == 0) return;
     float mx = sa_row_max(x, n);
     if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    sa_v vmx = v_set1(mx);
-    sa_vd acc[SA_NACC], elo, ehi;
-    for (int j = 0; j < SA_NACC; j++) acc[j] = vd_set1(0.0);
-    size_t i = 0;
     /* pass 2's e for pass 3: recomputing it (the accurate exp again) cost more than half the
      * time of a long row (softmax over rows of 32768), keeping it costs 8 bytes per element of
      * L2 traffic */
     double stack_keep[SA_SMX_KEEP + 16], *heap = NULL;
     double *keep = stack_keep;
     if (n > SA_SMX_KEEP) keep = heap = (double *)malloc((n + 16) * sizeof(double));
-    const int kept = keep != NULL;
-    /* pass 2: S = sum of exp(x - max), float64 partials i mod 16 (y is not written: x may be y) */
-    for (; i < n; i += 16) {
-        for (int q = 0; q < 16 / SA_W; q++) {
-            sa_exp_diff_d(sa_load_pad(x, i + q * SA_W, n, -INFINITY), vmx, &elo, &ehi);
-            acc[q * SA_DN] = vd_add(acc[q * SA_DN], elo);
-#if SA_DN == 2
-            acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], ehi);
-#endif
-            if (kept) {
-                vd_storeu(keep + i + q * SA_W, elo);
-#if SA_DN == 2
-                vd_storeu(keep + i + q * SA_W + SA_DW, ehi);
-#endif
-            }
-        }
-    }
-    sa_vd S = vd_set1(1.0 / sa_acc_sum(acc));
-    /* pass 3: the same float64 e times 1/S, rounded once */
-    for (i = 0; i < n; i += SA_W) {
-        size_t r = n - i < SA_W ? n - i : SA_W;
-        if (kept) {
-            elo = vd_loadu(keep + i);
-#if SA_DN == 2
-            ehi = vd_loadu(keep + i + SA_DW);
-#endif
-        } else
-            sa_exp_diff_d(sa_load_pad(x, i, n, -INFINITY), vmx, &elo, &ehi);
-        sa_store_part(y + i, r, v_from_vd(vd_mul(elo, S), vd_mul(ehi, S)));
-    }
+    sa_softmax_rows(&x, &y, &mx, &keep, n, 1);
     free(heap);
+}
+/* Two rows (kernels.h, sa_f32_r2kernel) interleaved up to SA_SMX_PAIR elements: each row's
+ * reductions (the max tree, the float64 sum, 1/S) are latency the other row's work overlaps. */
+#define SA_SMX_PAIR 1024
+void SA_K(softmax_rows2, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
+                                            size_t n) {
+    const float *xr[2] = {x, x + xs};
+    float *yr[2] = {y, y + ys};
+    float mx[2] = {0.0f, 0.0f};
+    if (n > 0 && n <= SA_SMX_PAIR) mx[0] = sa_row_max(xr[0], n), mx[1] = sa_row_max(xr[1], n);
+    if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY && mx[1] < INFINITY) ||
+        n == 0 || n > SA_SMX_PAIR) {
+        SA_K(softmax, max_rr2_p7_f64sum)(xr[0], yr[0], n);
+        SA_K(softmax, max_rr2_p7_f64sum)(xr[1], yr[1], n);
+        return;
+    }
+    double k0[SA_SMX_PAIR + 16], k1[SA_SMX_PAIR + 16];
+    double *keep[2] = {k0, k1};
+    sa_softmax_rows(xr, yr, mx, keep, n, 2);
 }
 
 /* ======================================================================== log_softmax
@@ -212,59 +248,83 @@ void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
  *   elements do not cancel; pass 3 y = ((double)x_i - max) - L in float64, rounded once.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
+/* passes 2 and 3 of R rows with finite maxima mx[r], as sa_softmax_rows: each row's bits are
+ * its own */
+SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
+                                   size_t n, const int R) {
+    sa_v vmx[2];
+    sa_vd acc[2][SA_NACC], L[2], dmx[2];
+    size_t cnt[2];
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        vmx[r] = v_set1(mx[r]);
+        cnt[r] = 0;
+        for (int j = 0; j < SA_NACC; j++) acc[r][j] = vd_set1(0.0);
+    }
+    for (size_t i = 0; i < n; i += 16) {
+        for (int q = 0; q < 16 / SA_W; q++) {
+#pragma GCC unroll 2
+            for (int r = 0; r < R; r++) {
+                /* T in float64 from the unrounded (m + mlo)·2^k: for the max element
+                 * y = -log1p(T) inherits T's relative error, so float32-rounded terms would
+                 * cost 0.5 ULP. */
+                sa_v v = sa_load_pad(x[r], i + q * SA_W, n, -INFINITY);
+                sa_m at_max = v_eq(v, vmx[r]);
+                sa_vd elo, ehi;
+                sa_exp_diff_d(v_sel(at_max, v_set1(-INFINITY), v), vmx[r], &elo, &ehi);
+                acc[r][q * SA_DN] = vd_add(acc[r][q * SA_DN], elo);
+#if SA_DN == 2
+                acc[r][q * SA_DN + 1] = vd_add(acc[r][q * SA_DN + 1], ehi);
+#endif
+                cnt[r] += (size_t)m_count(at_max);
+            }
+        }
+    }
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        double T = sa_acc_sum(acc[r]), c = (double)cnt[r];
+        L[r] = vd_set1(log1p((c - 1.0) + T));
+        dmx[r] = vd_set1((double)mx[r]);
+    }
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        size_t i = 0;
+        /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
+        sa_v cur = n >= SA_W ? v_loadu(x[r]) : v_set1(0.0f);
+        for (; i + SA_W <= n; i += SA_W) {
+            sa_v v = cur;
+            cur = v_loadu(x[r] + sa_ahead(i, n));
+            v_storeu(y[r] + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx[r]), L[r]),
+                                         vd_sub(vd_sub(vd_hi(v), dmx[r]), L[r])));
+        }
+        if (i < n) {
+            sa_v v = v_loadu_part(x[r] + i, n - i, 0.0f);
+            v_storeu_part(y[r] + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx[r]), L[r]),
+                                              vd_sub(vd_sub(vd_hi(v), dmx[r]), L[r])), n - i);
+        }
+    }
+}
 void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
     if (n == 0) return;
     float mx = sa_row_max(x, n);
     if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    sa_v vmx = v_set1(mx), zero = v_set1(0.0f);
-    sa_vd acc[SA_NACC];
-    for (int j = 0; j < SA_NACC; j++) acc[j] = vd_set1(0.0);
-    size_t i = 0, cnt = 0;
-    for (; i < n; i += 16) {
-        for (int q = 0; q < 16 / SA_W; q++) {
-            /* T in float64 from the unrounded (m + mlo)·2^k: for the max element y = -log1p(T)
-             * inherits T's relative error, so float32-rounded terms would cost 0.5 ULP. */
-            sa_v v = sa_load_pad(x, i + q * SA_W, n, -INFINITY);
-            sa_m at_max = v_eq(v, vmx);
-            sa_vd elo, ehi;
-            sa_exp_diff_d(v_sel(at_max, v_set1(-INFINITY), v), vmx, &elo, &ehi);
-            acc[q * SA_DN] = vd_add(acc[q * SA_DN], elo);
-#if SA_DN == 2
-            acc[q * SA_DN + 1] = vd_add(acc[q * SA_DN + 1], ehi);
-#endif
-            cnt += (size_t)m_count(at_max);
-        }
-    }
-    double T = sa_acc_sum(acc), c = (double)cnt;
-    sa_vd L = vd_set1(log1p((c - 1.0) + T));
-    sa_vd dmx = vd_set1((double)mx);
-    i = 0;
-    /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
-    sa_v cur = n >= SA_W ? v_loadu(x) : zero;
-    for (; i + SA_W <= n; i += SA_W) {
-        sa_v v = cur;
-        cur = v_loadu(x + sa_ahead(i, n));
-        v_storeu(y + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx), L),
-                                  vd_sub(vd_sub(vd_hi(v), dmx), L)));
-    }
-    if (i < n) {
-        sa_v v = v_loadu_part(x + i, n - i, 0.0f);
-        v_storeu_part(y + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx), L),
-                                       vd_sub(vd_sub(vd_hi(v), dmx), L)), n - i);
-    }
+    sa_log_softmax_rows(&x, &y, &mx, n, 1);
 }
-
-/* Pair kernels (kernels.h, sa_f32_r2kernel): the row kernel on each row in turn, so each row
- * has its bits by construction. (The fast tier interleaves its two rows, f32_fast.h; these are
- * not interleaved yet.) */
-#define SA_DEF_ROWS2_SEQ(name, algo)                                                        \
-    void SA_K(name##_rows2, algo)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,    \
-                                  size_t n) {                                              \
-        SA_K(name, algo)(x, y, n);                                                          \
-        SA_K(name, algo)(x + xs, y + ys, n);                                                \
+/* Two rows (kernels.h, sa_f32_r2kernel) interleaved, as softmax_rows2: the bits of two calls
+ * of the row kernel above. */
+void SA_K(log_softmax_rows2, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, float *y,
+                                               ptrdiff_t ys, size_t n) {
+    const float *xr[2] = {x, x + xs};
+    float *yr[2] = {y, y + ys};
+    float mx[2] = {0.0f, 0.0f};
+    if (n > 0) mx[0] = sa_row_max(xr[0], n), mx[1] = sa_row_max(xr[1], n);
+    if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY && mx[1] < INFINITY)) {
+        SA_K(log_softmax, max_rr2_p7_log1p)(xr[0], yr[0], n);
+        SA_K(log_softmax, max_rr2_p7_log1p)(xr[1], yr[1], n);
+        return;
     }
-SA_DEF_ROWS2_SEQ(softmax, max_rr2_p7_f64sum)
-SA_DEF_ROWS2_SEQ(log_softmax, max_rr2_p7_log1p)
+    sa_log_softmax_rows(xr, yr, mx, n, 2);
+}
 
 /* ===================================================================== column kernels
  * softmax / log_softmax of SA_COLS (16) adjacent columns at once: element i of column c at

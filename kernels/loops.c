@@ -598,10 +598,13 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
     return a % elsize ? 0 : (intptr_t)((64 - a % 64) % 64 / elsize);
 }
 /* Contiguous rows up to SA_ROWS2_N long go in pairs to the function's pair kernel where it has
- * one: the fast softmax interleaves the two rows, so the latency of each row's reductions (the
- * max tree, the sums, 1/S) overlaps the other's work. Same bits as one row at a time (the
- * pair kernels' contract). In L1 (bench/kernel_cycles.c `rows2` against `row`, softmax_fast,
- * Zen 4 VM, ns per element, the minimum over 7 processes), rows of 64 / 128 / 512 / 1024 over
+ * one: the kernels interleave the two rows, so the latency of each row's reductions (the max
+ * tree, the sums, 1/S or the log) overlaps the other's work. Same bits as one row at a time
+ * (the pair kernels' contract). Rows of 128 over 4096 elements, one at a time -> in pairs
+ * (bench/kernel_cycles.c `rows2` against `row`, the accurate tier): softmax AVX-512 1.016 ->
+ * 0.875, AVX2 1.42 -> 1.30; log_softmax AVX-512 1.276 -> 1.125, AVX2 1.66 -> 1.49 (rows of
+ * 512: 2-4% faster). softmax_fast in L1 (same tool, Zen 4 VM, ns per element, the minimum over
+ * 7 processes), rows of 64 / 128 / 512 / 1024 over
  * 4096 elements, one at a time -> in pairs: AVX-512 0.405 / 0.314 / 0.248 / 0.229 -> 0.323 /
  * 0.246 / 0.229 / 0.222; AVX2 0.574 / 0.481 / 0.406 / 0.386 -> 0.494 / 0.428 / 0.383 / 0.372.
  * Through NumPy on 1M elements (out= a second 1M array, 1 thread, the minimum over 200 calls),
