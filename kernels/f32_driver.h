@@ -6,6 +6,8 @@
  *   SA_DEF_UNARY(name, algo, fn)   fn(sa_v x)                -> sa_f32_kernel
  *   SA_DEF_PARAM(name, algo, fn)   fn(sa_v x, sa_v p, sa_v q) -> sa_f32_pkernel
  *
+ * (and, for row functions, SA_DEF_ROWS below: the row and pair kernels around passes 2 and 3)
+ *
  * The driver runs full vectors, then the n % SA_W tail through the same vector function, its
  * missing lanes padded by masked loads and stores (v_loadu_part / v_storeu_part: x padded with 1.0,
  * parameters with their first value or 1.0; a scalar copy into a buffer cost more than a short
@@ -93,6 +95,40 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
             sa_v tq_ = qs ? v_loadu_part(q + i, r_, 1.0f) : q1_;                           \
             v_storeu_part(y + i, name##_nan_v(v_loadu_part(x + i, r_, 1.0f), tp_, tq_), r_); \
         }                                                                                  \
+    }
+
+/* A row function's row kernel (sa_f32_kernel: one row) and pair kernel (sa_f32_r2kernel: rows
+ * x and x + xs into y and y + ys) around
+ *
+ *   SA_DEF_ROWS(name, algo, body)   body(x[], y[], mx[], n, R): passes 2 and 3 of R rows
+ *                                   (R = 1 or 2, a constant) whose maxima mx[r] are finite
+ *
+ * Pass 1 is sa_row_max (f32_cores.h); a row holding a NaN or a +inf, or only -inf, is all NaN;
+ * n == 0 writes nothing. The pair kernel runs both rows through body at once when both maxima
+ * are finite and each row alone otherwise. body gives each row exactly the operations it gets
+ * alone (its loops over the rows unrolled, no value crossing rows), so a row's bits do not
+ * depend on R or on its neighbour; with two rows interleaved, one row's reductions (the max
+ * tree, the sums, 1/S or the log) overlap the other's work (kernels/loops.c, SA_ROWS2_N). */
+#define SA_DEF_ROWS(name, algo, body)                                                      \
+    void SA_K(name, algo)(const float *x, float *y, size_t n) {                            \
+        if (n == 0) return;                                                                \
+        float mx = sa_row_max(x, n);                                                       \
+        if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }             \
+        body(&x, &y, &mx, n, 1);                                                           \
+    }                                                                                      \
+    void SA_K(name##_rows2, algo)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,   \
+                                  size_t n) {                                              \
+        if (n == 0) return;                                                                \
+        const float *xr[2] = {x, x + xs};                                                  \
+        float *yr[2] = {y, y + ys};                                                        \
+        float mx[2] = {sa_row_max(xr[0], n), sa_row_max(xr[1], n)};                        \
+        if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY &&               \
+              mx[1] < INFINITY)) {                                                         \
+            SA_K(name, algo)(xr[0], yr[0], n);                                             \
+            SA_K(name, algo)(xr[1], yr[1], n);                                             \
+            return;                                                                        \
+        }                                                                                  \
+        body(xr, yr, mx, n, 2);                                                            \
     }
 
 /* Gradient kernels (kernels.h, sa_f32_gkernel), one or two outputs:

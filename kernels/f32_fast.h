@@ -406,11 +406,8 @@ SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     sa_v p = fx_exp_pn(v_max(v_set1(-110.0f), v_sub(x, mx)), &n, &k);
     return fx_scale(p, n, k);
 }
-/* Passes 2 and 3 of R rows (R = 1 or 2, a constant) of n elements each, whose maxima mx[r] are
- * finite. Each row goes through exactly the operations it gets alone (the loops over r are
- * unrolled; no value crosses rows), so a row's bits do not depend on R or on its neighbour;
- * two rows interleaved give the out-of-order core two independent chains (the max tree, the
- * block sums, the float64 tree and 1/S of a short row are latency it otherwise waits out). */
+/* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
+ * softmax_fast_rows2 around it) */
 SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                size_t n, const int R) {
     sa_v vmx[2], cur[2];
@@ -477,27 +474,8 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
             v_storeu_part(y[r] + i, v_mul(v_loadu_part(y[r] + i, n - i, 0.0f), inv[r]), n - i);
     }
 }
-void SA_K(softmax_fast, max_rr1_p4_f64sum)(const float *x, float *y, size_t n) {
-    if (n == 0) return;
-    float mx = sa_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    fx_softmax_rows(&x, &y, &mx, n, 1);
-}
-/* Two rows, x and x + xs into y and y + ys (the loops' contiguous rows, in pairs): the bits of
- * two calls of the row kernel above (fx_softmax_rows). */
-void SA_K(softmax_fast_rows2, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
-                                                 ptrdiff_t ys, size_t n) {
-    if (n == 0) return;
-    const float *xr[2] = {x, x + xs};
-    float *yr[2] = {y, y + ys};
-    float mx[2] = {sa_row_max(xr[0], n), sa_row_max(xr[1], n)};
-    if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY && mx[1] < INFINITY)) {
-        SA_K(softmax_fast, max_rr1_p4_f64sum)(xr[0], yr[0], n);
-        SA_K(softmax_fast, max_rr1_p4_f64sum)(xr[1], yr[1], n);
-        return;
-    }
-    fx_softmax_rows(xr, yr, mx, n, 2);
-}
+SA_DEF_ROWS(softmax_fast, max_rr1_p4_f64sum, fx_softmax_rows)
+
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
  * column (fx_exp_diff is lane-wise), so a column gives the bits its row gives on the same ISA.

@@ -146,20 +146,27 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
  *   TwoSum pair, e = exp(dh + dl) (Cody-Waite, degree-7 polynomial) kept unrounded as the
  *   float64 value (m + mlo) * 2^k and summed in float64 into 16 partial sums (element i into
  *   partial i mod 16; the tail is padded with -inf, which contributes exactly 0), reduced in a
- *   fixed order: identical on every ISA; pass 3 takes the same float64 e (kept from pass 2 in
- *   a stack buffer for rows up to SA_SMX_KEEP elements, in a malloc'd one beyond, recomputed
- *   only if that allocation fails: the same values either way) and rounds e * (1/S)
- *   once to float32 (subnormal results included; 1/S and the product are float64 roundings,
+ *   fixed order: identical on every ISA; pass 3 takes the same float64 e (kept from pass 2, see
+ *   SA_SMX_KEEP) and rounds e * (1/S) once to float32 (subnormal results included; 1/S and the product are float64 roundings,
  *   2^-52 each). x == y is fine (pass 2 only reads x).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
+/* pass 2's e for pass 3 of R rows: on the stack while R (n + 16) doubles fit in
+ * SA_SMX_KEEP + 32, else malloc'd, and computed again only if that allocation fails (the same
+ * values either way). Computing it again (the accurate exp twice) cost more than half the time
+ * of a long row (softmax over rows of 32768); keeping it costs 8 bytes per element of L2
+ * traffic. */
 #define SA_SMX_KEEP 4096
-/* Passes 2 and 3 of R rows (R = 1 or 2, a constant) with finite maxima mx[r]; keep[r] holds
- * n + 16 doubles for pass 2's e, or is NULL (e computed again in pass 3). Each row goes
- * through exactly the operations it gets alone (the loops over r are unrolled, no value
- * crosses rows), so its bits do not depend on R, on its neighbour or on keep[r]. */
+/* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
+ * softmax_rows2 around it) */
 SA_INLINE void sa_softmax_rows(const float *const *x, float *const *y, const float *mx,
-                               double *const *keep, size_t n, const int R) {
+                               size_t n, const int R) {
+    double stack_keep[SA_SMX_KEEP + 32], *heap = NULL, *keep[2] = {NULL, NULL};
+    if ((size_t)R * (n + 16) <= SA_SMX_KEEP + 32)
+        keep[0] = stack_keep;
+    else
+        keep[0] = heap = (double *)malloc((size_t)R * (n + 16) * sizeof(double));
+    if (keep[0]) keep[1] = keep[0] + n + 16;
     sa_v vmx[2];
     sa_vd acc[2][SA_NACC], elo, ehi, S[2];
 #pragma GCC unroll 2
@@ -203,39 +210,9 @@ SA_INLINE void sa_softmax_rows(const float *const *x, float *const *y, const flo
             sa_store_part(y[r] + i, t, v_from_vd(vd_mul(elo, S[r]), vd_mul(ehi, S[r])));
         }
     }
-}
-void SA_K(softmax, max_rr2_p7_f64sum)(const float *x, float *y, size_t n) {
-    if (n == 0) return;
-    float mx = sa_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    /* pass 2's e for pass 3: recomputing it (the accurate exp again) cost more than half the
-     * time of a long row (softmax over rows of 32768), keeping it costs 8 bytes per element of
-     * L2 traffic */
-    double stack_keep[SA_SMX_KEEP + 16], *heap = NULL;
-    double *keep = stack_keep;
-    if (n > SA_SMX_KEEP) keep = heap = (double *)malloc((n + 16) * sizeof(double));
-    sa_softmax_rows(&x, &y, &mx, &keep, n, 1);
     free(heap);
 }
-/* Two rows (kernels.h, sa_f32_r2kernel) interleaved up to SA_SMX_PAIR elements: each row's
- * reductions (the max tree, the float64 sum, 1/S) are latency the other row's work overlaps. */
-#define SA_SMX_PAIR 1024
-void SA_K(softmax_rows2, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
-                                            size_t n) {
-    const float *xr[2] = {x, x + xs};
-    float *yr[2] = {y, y + ys};
-    float mx[2] = {0.0f, 0.0f};
-    if (n > 0 && n <= SA_SMX_PAIR) mx[0] = sa_row_max(xr[0], n), mx[1] = sa_row_max(xr[1], n);
-    if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY && mx[1] < INFINITY) ||
-        n == 0 || n > SA_SMX_PAIR) {
-        SA_K(softmax, max_rr2_p7_f64sum)(xr[0], yr[0], n);
-        SA_K(softmax, max_rr2_p7_f64sum)(xr[1], yr[1], n);
-        return;
-    }
-    double k0[SA_SMX_PAIR + 16], k1[SA_SMX_PAIR + 16];
-    double *keep[2] = {k0, k1};
-    sa_softmax_rows(xr, yr, mx, keep, n, 2);
-}
+SA_DEF_ROWS(softmax, max_rr2_p7_f64sum, sa_softmax_rows)
 
 /* ======================================================================== log_softmax
  * log_softmax(x)_i = x_i - max - log(sum_j exp(x_j - max)), one row.
@@ -248,8 +225,8 @@ void SA_K(softmax_rows2, max_rr2_p7_f64sum)(const float *x, ptrdiff_t xs, float 
  *   elements do not cancel; pass 3 y = ((double)x_i - max) - L in float64, rounded once.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
-/* passes 2 and 3 of R rows with finite maxima mx[r], as sa_softmax_rows: each row's bits are
- * its own */
+/* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
+ * log_softmax_rows2 around it) */
 SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                    size_t n, const int R) {
     sa_v vmx[2];
@@ -304,27 +281,7 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
         }
     }
 }
-void SA_K(log_softmax, max_rr2_p7_log1p)(const float *x, float *y, size_t n) {
-    if (n == 0) return;
-    float mx = sa_row_max(x, n);
-    if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }
-    sa_log_softmax_rows(&x, &y, &mx, n, 1);
-}
-/* Two rows (kernels.h, sa_f32_r2kernel) interleaved, as softmax_rows2: the bits of two calls
- * of the row kernel above. */
-void SA_K(log_softmax_rows2, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, float *y,
-                                               ptrdiff_t ys, size_t n) {
-    const float *xr[2] = {x, x + xs};
-    float *yr[2] = {y, y + ys};
-    float mx[2] = {0.0f, 0.0f};
-    if (n > 0) mx[0] = sa_row_max(xr[0], n), mx[1] = sa_row_max(xr[1], n);
-    if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY && mx[1] < INFINITY)) {
-        SA_K(log_softmax, max_rr2_p7_log1p)(xr[0], yr[0], n);
-        SA_K(log_softmax, max_rr2_p7_log1p)(xr[1], yr[1], n);
-        return;
-    }
-    sa_log_softmax_rows(xr, yr, mx, n, 2);
-}
+SA_DEF_ROWS(log_softmax, max_rr2_p7_log1p, sa_log_softmax_rows)
 
 /* ===================================================================== column kernels
  * softmax / log_softmax of SA_COLS (16) adjacent columns at once: element i of column c at
