@@ -130,10 +130,10 @@ def test_row_tails_write_the_row_and_nothing_else(uf):
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_row_pairs_give_the_single_row_bits(uf):
     """Contiguous rows up to 512 long (SA_ROWS2_N, kernels/loops.c) go two at a time to pair
-    kernels (the fast softmax interleaves the two rows): every row must come out with the bits
-    it gets alone (a call with one row), whatever its neighbour: special rows beside finite
-    ones, an odd row count, rows further apart than their length, an output with its own row
-    stride, in place, and lengths on both sides of 512."""
+    kernels, which interleave the two rows: every row must come out with the bits it gets
+    alone (a call with one row), whatever its neighbour: special rows beside finite ones, an
+    odd row count, rows further apart than their length, an output with its own row stride,
+    in place, and lengths on both sides of 512."""
     rng = np.random.default_rng(12)
     inf, nan = np.inf, np.nan
     for n in (1, 5, 16, 17, 128, 333, 512, 513, 2048):
