@@ -78,42 +78,48 @@ SA_DEF_UNARY(selu, rr2_p7_expm1, sa_selu_v)
  * celu(x, alpha) = max(0, x) + min(0, alpha * expm1(x / alpha))  (torch.nn.functional.celu,
  *   alpha = 1) = x for x > 0, alpha * expm1(x / alpha) for x <= 0 (for either sign of alpha).
  * Max error measured: 0.8177 ULP over all 2^32 inputs at alpha = 1 (x = -0x1.254a28p-2; ulp_sweep
- *   exhaustive); 0.776 on the sampled alpha grid (alpha = -1, x = -0x1.5cdd5ep-2); budget 0.82.
- * Algorithm (div2_rr2_p7_expm1): z = x / alpha as an exact-enough pair (q = fl(x/alpha),
- *   ql = fma(-q, alpha, x) / alpha), so the exp argument is not rounded (a rounded x/alpha
- *   costs |z| 2^-24 relative: 40+ ULP for alpha < 0); expm1 core as elu; alpha * expm1 in
- *   float64, rounded once. |x| > 256 |alpha| (tested without forming x/alpha, which could
- *   overflow): z is set to -+300 (clamped to the core range): -alpha for alpha > 0, -inf
- *   (a genuine overflow) for alpha < 0.
+ *   exhaustive); 0.776 on the sampled alpha grid (alpha = -1, x = -0x1.5cdd5ep-2); every
+ *   negative float32 x at alpha = 0.1, -0.01, 10, 1e-30, 3e38, -1e-41: at most 0.7922 (alpha =
+ *   -0.01, x = -0x1.af57cap-9); budget 0.82.
+ * Algorithm (rcp_rr2_p7_expm1): z = x / alpha as an exact-enough pair through one reciprocal
+ *   r = fl(1/alpha) (hoisted out of the loop for a broadcast alpha; two divisions per vector
+ *   before): qh = fl(x r) is within two ulps of x / alpha, rem = fma(-qh, alpha, x) is the
+ *   remainder (exact, or rounded at 2^-24 of itself: 2^-46 of qh), ql = rem r, so the exp
+ *   argument is not rounded (a rounded x/alpha costs |z| 2^-24 relative: 40+ ULP for alpha <
+ *   0). |alpha| < 2^-20 (1/alpha would overflow below 2^-128, rem go subnormal): alpha and x
+ *   scaled by 2^100 first, exactly. x is clamped at -min(256 |alpha|, FLT_MAX) first, so
+ *   x / alpha is never formed unclamped and cannot overflow: |z| <= 256, beyond which expm1
+ *   is -1 (alpha > 0: -alpha) or overflows (alpha < 0: -inf, genuine) for any larger |z| too;
+ *   x = -inf takes its limit directly (0 goes into the core). expm1 core as elu; alpha *
+ *   expm1 in float64, rounded once. |z| < 2^-30: celu(x) = x + x^2/(2 alpha) rounds to x
+ *   (+-0 included).
  * Overflow: only for alpha < 0 and x < 0 where |alpha| e^(x/alpha) exceeds FLT_MAX (genuine).
  * Special values: celu(+-0) = +-0, celu(+inf) = +inf, celu(-inf) = -alpha (alpha > 0) or
- *   -inf (alpha < 0); NaN -> NaN; alpha = 0: 0 for x < 0 (torch rejects alpha = 0). */
+ *   -inf (alpha < 0; given directly: through e^256 it would raise the overflow flag, and an
+ *   infinite input is no overflow); NaN x -> NaN; alpha = +-0 (torch rejects it): x for
+ *   x >= 0, alpha for x < 0; alpha = +-inf: x (the limit). */
 SA_INLINE sa_v sa_celu_pv(sa_v x, sa_v al, sa_v q_) {
     (void)q_;
-    sa_v zero = v_set1(0.0f);
-    sa_m pos = v_gt(x, zero);
-    sa_v xn = v_sel(pos, zero, x);
-    sa_m big = v_gt(v_mul(v_abs(xn), v_set1(0x1p-8f)), v_abs(al));
-    sa_v xd = v_sel(big, zero, xn);
-    sa_v qh = v_div(xd, al);
-    sa_v ql = v_div(v_fma(v_neg(qh), al, xd), al);
-    sa_v zb = v_sel(v_gt(al, zero), v_set1(-300.0f), v_set1(300.0f));
-    /* x = -inf, alpha < 0: the limit -inf, given directly (computing it through e^300 would
-     * raise the overflow flag, and an infinite input is no overflow) */
-    sa_m inf_out = m_and(v_eq(x, v_set1(-INFINITY)), v_lt(al, zero));
-    zb = v_sel(inf_out, zero, zb);
+    sa_v zero = v_set1(0.0f), aa = v_abs(al);
+    sa_m pos = v_gt(x, zero), ninf = v_eq(x, v_set1(-INFINITY));
+    /* v_max(bound, x) keeps a NaN x (no overflow flag from a NaN input) */
+    sa_v bound = v_mul(v_min(aa, v_set1(0x1.fffffep119f)), v_set1(-256.0f));
+    sa_v xc = v_max(bound, v_sel(m_or(pos, ninf), zero, x));
+    sa_v sc = v_sel(v_lt(aa, v_set1(0x1p-20f)), v_set1(0x1p100f), v_set1(1.0f));
+    sa_v als = v_mul(al, sc), r = v_div(v_set1(1.0f), als), xs = v_mul(xc, sc);
+    sa_v qh = v_mul(xs, r);
+    sa_v ql = v_mul(v_fma(v_neg(qh), als, xs), r);
     sa_em1 e;
-    sa_expm1_core(v_sel(big, zb, qh), v_sel(big, zero, ql), &e);
-    sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(al, h), sa_expm1_d(&e, h));
-    sa_v y = SA_D_JOIN(r);
-    /* |x / alpha| < 2^-30 (qh may be subnormal and inexact there): celu(x) = x + x^2/(2 alpha)
-     * rounds to x (x^2/(2 alpha) is below half an ulp of x), +-0 included */
-    sa_m tiny = m_and(v_lt(v_abs(qh), v_set1(0x1p-30f)), v_le(v_mul(v_abs(xn), v_set1(0x1p-8f)), v_abs(al)));
-    y = v_sel(m_or(pos, tiny), x, y);
-    return v_sel(inf_out, v_set1(-INFINITY), y);
+    sa_expm1_core(qh, ql, &e);
+    sa_vd rr[2];
+    for (int h = 0; h < SA_DN; h++) rr[h] = vd_mul(sa_vdh(al, h), sa_expm1_d(&e, h));
+    sa_v y = v_sel(m_or(pos, v_lt(v_abs(qh), v_set1(0x1p-30f))), x, SA_D_JOIN(rr));
+    y = v_sel(ninf, v_sel(v_lt(al, zero), v_set1(-INFINITY), v_neg(al)), y);
+    sa_m zal = v_eq(al, zero);
+    if (m_any(zal)) y = v_sel(zal, v_sel(v_lt(x, zero), al, x), y);
+    return y;
 }
-SA_DEF_PARAM(celu, div2_rr2_p7_expm1, sa_celu_pv)
+SA_DEF_PARAM(celu, rcp_rr2_p7_expm1, sa_celu_pv)
 
 /* =========================================================================== softplus
  * softplus(x, beta, threshold) = x if beta x > threshold else log1p(exp(beta x)) / beta

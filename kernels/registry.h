@@ -127,7 +127,7 @@ SA_FN(log_sigmoid, SA_UNARY, rr2_p7_log1pd,     0.59, 2.0, 0, "log_sigmoid(x) = 
 SA_PFN(leaky_relu,   slope,          1,  0.01, 0.0,  select_mul,      0.5, 1.0, 1, "leaky_relu(x, slope=0.01) = x if x > 0 else slope * x")
 SA_PFN(hardtanh,     min_max,        2, -1.0,  1.0,  select,          0.0, 0.0, 0, "hardtanh(x, min=-1, max=1) = min(max(x, min), max)")
 SA_PFN(elu,          alpha,          1,  1.0,  0.0,  rr2_p7_expm1,    0.82, 2.0, 0, "elu(x, alpha=1) = x if x > 0 else alpha * expm1(x)")
-SA_PFN(celu,         alpha,          1,  1.0,  0.0,  div2_rr2_p7_expm1, 0.82, 2.0, 1, "celu(x, alpha=1) = max(0, x) + min(0, alpha * expm1(x / alpha))")
+SA_PFN(celu,         alpha,          1,  1.0,  0.0,  rcp_rr2_p7_expm1, 0.82, 2.0, 1, "celu(x, alpha=1) = max(0, x) + min(0, alpha * expm1(x / alpha))")
 SA_PFN(softplus,     beta_threshold, 2,  1.0, 20.0,  hilo_rr2_p7_log1pd, 0.61, 2.0, 1, "softplus(x, beta=1, threshold=20) = log1p(exp(beta x)) / beta, or x where beta x > threshold")
 SA_PFN(swish,        beta,           1,  1.0,  0.0,  hilo_rr2_p7_div, 0.61, 2.0, 0, "swish(x, beta=1) = x * sigmoid(beta x)  (beta = 1: silu)")
 

@@ -49,7 +49,7 @@
     void SA_F32_KERNEL(name, algo, avx2)(const float *, float *, size_t);   \
     void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);
 PK(elu, rr2_p7_expm1)
-PK(celu, div2_rr2_p7_expm1)
+PK(celu, rcp_rr2_p7_expm1)
 PK(softplus, hilo_rr2_p7_log1pd)
 PK(swish, hilo_rr2_p7_div)
 PK(swiglu, rr2_p7_div_f64)
@@ -261,7 +261,7 @@ int main(int argc, char **argv) {
     size_t nstride = quick ? (1u << 20) : (1u << 24) + 1;
     const fn_t F[] = {
         {"elu", KP(elu, rr2_p7_expm1), {0}, r_elu, 2.0, 0},
-        {"celu", KP(celu, div2_rr2_p7_expm1), {0}, r_celu, 2.0, 1},
+        {"celu", KP(celu, rcp_rr2_p7_expm1), {0}, r_celu, 2.0, 1},
         {"selu", {0}, KP(selu, rr2_p7_expm1), r_selu, 2.0, 1},
         {"softplus", KP(softplus, hilo_rr2_p7_log1pd), {0}, r_softplus, 2.0, 1},
         {"log_sigmoid", {0}, KP(log_sigmoid, rr2_p7_log1pd), r_log_sigmoid, 2.0, 0},

@@ -286,3 +286,32 @@ def test_hardsigmoid_ties_round_to_even():
     lo, hi = np.minimum(f, g)[tie], np.maximum(f, g)[tie]
     want = np.where(lo.view(np.uint32) % 2 == 0, lo, hi)
     np.testing.assert_array_equal(sa.hardsigmoid(x[tie]).view(np.uint32), want.view(np.uint32))
+
+
+def test_celu_extreme_alpha():
+    """celu_alpha keeps its budget for tiny, subnormal and huge alpha (x / alpha formed through
+    a scaled reciprocal: the remainder of an unscaled quotient went subnormal, 127 ULP at alpha
+    = -1e-41 and 0.92 at 1e-30 before), and alpha = +-0 / +-inf give their documented values."""
+    f = next(g for g in sa.functions() if g.name == "celu_alpha")
+    rng = np.random.default_rng(11)
+    z = -np.exp2(rng.uniform(-40.0, np.log2(300.0), 200000))     # x / alpha over the core range
+    for a in (1e-30, -1e-30, -1e-41, 1e-45, 3e-39, 1e20, 3e38, -2.5e37):
+        al = np.float32(a)
+        with np.errstate(over="ignore", under="ignore"):
+            x = (z * np.float64(al)).astype(np.float32)
+            x = np.concatenate([x, -x, sweep_negative(rng)])
+            y = sa.celu_alpha(x, al)
+        err = ref.ulp_err32(y, ref_call(f, x, (al,)))
+        i = int(np.argmax(err))
+        assert err[i] <= f.ulp_f32, (a, x[i], y[i], err[i])
+    x = np.array([-np.inf, -3e38, -5.0, -1e-45, -0.0, 0.0, 1e-45, 2.0, np.inf], np.float32)
+    for al in (np.float32(0.0), np.float32(-0.0)):
+        want = np.where(x < 0, al, x).astype(np.float32)
+        np.testing.assert_array_equal(sa.celu_alpha(x, al).view(np.uint32), want.view(np.uint32))
+    for al in (np.float32(np.inf), np.float32(-np.inf)):
+        np.testing.assert_array_equal(sa.celu_alpha(x, al).view(np.uint32), x.view(np.uint32))
+
+
+def sweep_negative(rng):
+    """random negative float32 bit patterns (every exponent)"""
+    return (rng.integers(0, 0x7F800000, 100000, dtype=np.uint32) | np.uint32(0x80000000)).view(np.float32)
