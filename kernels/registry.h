@@ -236,15 +236,15 @@ SA_F64V(log_softmax, max_rr_p10_log1p_newton)
  *   ISAs (the bound holds on each). float64 inputs run the accurate float64 kernel; float16 and
  *   bfloat16 compute with the fast float32 kernel.
  *       name         kind      algo           bits */
-SA_FAST(sigmoid,     SA_UNARY, rr1_p4_div,    14)
+SA_FAST(sigmoid,     SA_UNARY, fl2_p4_div,    14)
 SA_FAST(tanh,        SA_UNARY, rat2_3_div,    14)
-SA_FAST(silu,        SA_UNARY, rr1_p4_div,    14)
+SA_FAST(silu,        SA_UNARY, fl2_p4_div,    14)
 SA_FAST(erf,         SA_UNARY, rat2_4_div,    14)
 SA_FAST(gelu,        SA_UNARY, exp_rat3_4_div, 14)
-SA_FAST(gelu_tanh,   SA_UNARY, rr1_p4_div,    14)
-SA_FAST(mish,        SA_UNARY, rr1_p4_div,    14)
+SA_FAST(gelu_tanh,   SA_UNARY, fl2_p4_div,    14)
+SA_FAST(mish,        SA_UNARY, fl2_p4_div,    14)
 SA_FAST(softmax,     SA_ROW,   max_rr1_p4_f64sum, 14)
-SA_BFAST(swiglu,               rr1_p4_div_scaled, 14)
+SA_BFAST(swiglu,               fl2_p4_div_scaled, 14)
 SA_BFAST(geglu,                exp_rat3_4_div_scaled, 14)
 
 #ifdef SA_FAST_LOCAL_
