@@ -24,6 +24,7 @@
 #define SA_F32_DRIVER_H
 #include "simd.h"
 #include "kernels.h"
+#include <math.h>
 
 /* The full vector the row passes load one step ahead of vector i (the header's 4 KiB
  * aliasing): the next one, or vector i itself again at the last full vector (a valid load,
@@ -33,12 +34,13 @@ SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + S
 #define SA_K_(name, algo, isa) SA_F32_KERNEL(name, algo, isa)
 #define SA_K(name, algo) SA_K_(name, algo, SA_ISA_SUFFIX)
 
-/* A NaN input comes back as itself, quieted (v_nan_or, simd.h: the quiet bit set; sign and
- * payload kept, the same bits x + x gives on x86). Without this the sign of a NaN result would
- * depend on which operand order the compiler chose for one inlined copy of fn, i.e. on whether
- * the element sat in a full vector or in the padded tail. Bit operations, not x + x: an add on
- * every lane would raise a spurious overflow flag for |x| >= 2^127. */
-
+/* Elementwise kernels: SA_DEF_UNARY(name, algo, fn) with fn(sa_v x), SA_DEF_PARAM(name, algo,
+ * fn) with fn(sa_v x, sa_v p, sa_v q). A NaN input comes back as itself, quieted (name##_nan_v
+ * through v_nan_or, simd.h: the quiet bit set; sign and payload kept, the same bits x + x
+ * gives on x86). Without this the sign of a NaN result would depend on which operand order the
+ * compiler chose for one inlined copy of fn, i.e. on whether the element sat in a full vector
+ * or in the padded tail. Bit operations, not x + x: an add on every lane would raise a
+ * spurious overflow flag for |x| >= 2^127. */
 #define SA_DEF_UNARY(name, algo, fn)                                          \
     SA_INLINE sa_v name##_nan_v(sa_v v) { return v_nan_or(v, fn(v)); }        \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {              \
@@ -109,11 +111,12 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  * alone (its loops over the rows unrolled, no value crossing rows), so a row's bits do not
  * depend on R or on its neighbour; with two rows interleaved, one row's reductions (the max
  * tree, the sums, 1/S or the log) overlap the other's work (kernels/loops.c, SA_ROWS2_N). */
+SA_INLINE int sa_finite_max(float mx) { return mx > -INFINITY && mx < INFINITY; }
 #define SA_DEF_ROWS(name, algo, body)                                                      \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {                            \
         if (n == 0) return;                                                                \
         float mx = sa_row_max(x, n);                                                       \
-        if (!(mx > -INFINITY && mx < INFINITY)) { sa_fill_nan(y, n); return; }             \
+        if (!sa_finite_max(mx)) { sa_fill_nan(y, n); return; }                             \
         body(&x, &y, &mx, n, 1);                                                           \
     }                                                                                      \
     void SA_K(name##_rows2, algo)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,   \
@@ -122,8 +125,7 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
         const float *xr[2] = {x, x + xs};                                                  \
         float *yr[2] = {y, y + ys};                                                        \
         float mx[2] = {sa_row_max(xr[0], n), sa_row_max(xr[1], n)};                        \
-        if (!(mx[0] > -INFINITY && mx[0] < INFINITY && mx[1] > -INFINITY &&               \
-              mx[1] < INFINITY)) {                                                         \
+        if (!(sa_finite_max(mx[0]) && sa_finite_max(mx[1]))) {                            \
             SA_K(name, algo)(xr[0], yr[0], n);                                             \
             SA_K(name, algo)(xr[1], yr[1], n);                                             \
             return;                                                                        \

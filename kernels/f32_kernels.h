@@ -141,14 +141,15 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
 
 /* ============================================================================ softmax
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
- * Max error measured (ulp_sweep, all three ISAs identical): 0.587 ULP (3000 random rows, n 1..4096, spreads up to 1e6, -inf entries); budget 0.7.
+ * Max error measured (ulp_sweep, all three ISAs identical): 0.587 ULP (3000 random rows,
+ *   n 1..4096, spreads up to 1e6, -inf entries); budget 0.7.
  * Algorithm (max_rr2_p7_f64sum): pass 1 max (NaN propagates); pass 2 d = x - max as an exact
  *   TwoSum pair, e = exp(dh + dl) (Cody-Waite, degree-7 polynomial) kept unrounded as the
  *   float64 value (m + mlo) * 2^k and summed in float64 into 16 partial sums (element i into
  *   partial i mod 16; the tail is padded with -inf, which contributes exactly 0), reduced in a
  *   fixed order: identical on every ISA; pass 3 takes the same float64 e (kept from pass 2, see
- *   SA_SMX_KEEP) and rounds e * (1/S) once to float32 (subnormal results included; 1/S and the product are float64 roundings,
- *   2^-52 each). x == y is fine (pass 2 only reads x).
+ *   SA_SMX_KEEP) and rounds e * (1/S) once to float32 (subnormal results included; 1/S and
+ *   the product are float64 roundings, 2^-52 each). x == y is fine (pass 2 only reads x).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
 /* pass 2's e for pass 3 of R rows: on the stack while R (n + 16) doubles fit in
