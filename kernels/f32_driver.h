@@ -43,6 +43,20 @@ SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + S
  * spurious overflow flag for |x| >= 2^127. */
 #define SA_DEF_UNARY(name, algo, fn)                                          \
     SA_INLINE sa_v name##_nan_v(sa_v v) { return v_nan_or(v, fn(v)); }        \
+    SA_DEF_UNARY_LOOP_(name, algo)
+/* SA_DEF_UNARY_NANPROP: for an fn whose every operation takes a NaN x's bits through unchanged
+ * but quieted (x86's NaN propagation: no operation can make a default NaN of its own, and
+ * every NaN operand is x quieted), so fn(x) already is what v_nan_or returns; on AVX-512 the
+ * vfixupimmps is left out. Other targets keep v_nan_or (their v_max / v_min are selects).
+ * tests/per_isa checks NaN payloads and signs on every ISA. */
+#if defined(SA_TARGET_AVX512)
+#define SA_DEF_UNARY_NANPROP(name, algo, fn)                                  \
+    SA_INLINE sa_v name##_nan_v(sa_v v) { return fn(v); }                     \
+    SA_DEF_UNARY_LOOP_(name, algo)
+#else
+#define SA_DEF_UNARY_NANPROP(name, algo, fn) SA_DEF_UNARY(name, algo, fn)
+#endif
+#define SA_DEF_UNARY_LOOP_(name, algo)                                        \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {              \
         size_t i = 0;                                                         \
         if (n >= SA_W) {                                                      \

@@ -330,4 +330,12 @@ SA_INLINE sa_v v_ldexp(sa_v a, sa_vi k) {
 SA_INLINE sa_v v_clamp(sa_v a, float lo, float hi) {
     return v_min(v_set1(hi), v_max(v_set1(lo), a));
 }
+/* v_clamp(a, -h, h) for h > 0 and a not NaN, the same bits (-0 kept); on AVX-512 one vrangeps
+ * (the smaller magnitude of a and h with a's sign, imm8 0x02) instead of a max and a min. A NaN
+ * a gives h there (measured), so a caller takes NaN through the driver's v_nan_or. */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v v_clamp_sym(sa_v a, float h) { return _mm512_range_ps(a, _mm512_set1_ps(h), 0x02); }
+#else
+SA_INLINE sa_v v_clamp_sym(sa_v a, float h) { return v_clamp(a, -h, h); }
+#endif
 #endif
