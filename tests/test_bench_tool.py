@@ -33,6 +33,8 @@ def test_json_shape(run):
     _, rep = run
     m = rep["meta"]
     assert m["kernel_hash"] == sa._core.KERNEL_HASH and m["cpu"] and m["date"]
+    # the CPU is named with the SIMD levels it offers ("AMD EPYC" alone names two machines)
+    assert m["cpu"].endswith("ISAs " + "/".join(sa.isa().available) + ")")
     assert m["command"].startswith("python -m simdact bench sigmoid")
     isas = sa.isa().available
     by = {}
@@ -157,6 +159,23 @@ def test_readme_block_idempotent(run, tmp_path):
     assert p.read_text() == text
     with pytest.raises(SystemExit):
         _bench.replace_block("no markers here", "x")
+
+
+def test_readme_block_by_name(run, tmp_path):
+    """--block NAME writes a second machine's run into its own block, the bench block kept."""
+    d, rep = run
+    p = tmp_path / "R.md"
+    p.write_text("a\n<!-- bench:start -->\nkept\n<!-- bench:end -->\nb\n"
+                 "<!-- other:start -->\nold\n<!-- other:end -->\nc\n")
+    assert main(["bench", "--from-json", str(d / "b.json"), "--readme", str(p),
+                 "--block", "other"]) == 0
+    text = p.read_text()
+    assert "<!-- bench:start -->\nkept\n<!-- bench:end -->" in text
+    other = text.split("<!-- other:start -->")[1].split("<!-- other:end -->")[0]
+    assert "old" not in other and other.strip() == _bench.render_block(rep).strip()
+    assert text.startswith("a\n") and text.endswith("\nc\n")
+    with pytest.raises(SystemExit):
+        main(["bench", "--from-json", str(d / "b.json"), "--readme", str(p), "--block", "none"])
 
 
 def test_from_json_reproduces_block(run, tmp_path, capsys):

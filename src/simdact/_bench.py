@@ -35,8 +35,10 @@ timing.
 Writes JSON (--json), an accuracy-vs-speed plot (--plot, needs matplotlib: x = ns/element at 1M
 on one thread, y = max float32 ULP error on a strided sweep, log scale, one point per
 implementation and tier; unary functions) and a Markdown block into a README between
-`<!-- bench:start -->` and `<!-- bench:end -->` (--readme). --from-json re-renders the table,
-the block and the plot from a saved JSON without timing again.
+`<!-- bench:start -->` and `<!-- bench:end -->` (--readme; --block NAME writes between
+`<!-- NAME:start -->` and `<!-- NAME:end -->` instead, so a README can carry runs from more than
+one machine). --from-json re-renders the table, the block and the plot from a saved JSON
+without timing again.
 """
 import json
 import os
@@ -59,18 +61,34 @@ TIERS = (("accurate", "simdact[", "t_simdact", "", 1.2),
          ("fast", "simdact-fast[", "t_fast", "_fast", 1.5))
 NEG_LIMIT, COPY16M_LIMIT, THREADS2_LIMIT = 1.1, 1.10, 1.8
 FAST_SPEEDUP = 1.5  # issue 4: a fast variant not clearly faster is not shipped
-MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
+
+def markers(name="bench"):
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
 
 
 def cpu_model():
+    """The CPU as committed results name it: the model name, and on Linux its family, model and
+    stepping and the SIMD levels simdact can use on it ("AMD EPYC" names both a Zen 3 with
+    AVX2 only and a Zen 4 with AVX-512)."""
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break                             # the first processor's entry is enough
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
     except OSError:
         pass
-    return platform.processor() or platform.machine()
+    name = info.get("model name") or platform.processor() or platform.machine()
+    details = [f"{label} {info[k]}" for k, label in
+               (("cpu family", "family"), ("model", "model"), ("stepping", "stepping")) if k in info]
+    try:
+        from ._core import available_isas
+        details.append("ISAs " + "/".join(available_isas()))
+    except ImportError:
+        pass
+    return f"{name} ({', '.join(details)})" if details else name
 
 
 # ------------------------------------------------------------------ timing
@@ -434,20 +452,20 @@ def render_block(rep, plot_link=None):
     return "\n".join(lines)
 
 
-def replace_block(doc, block):
-    """`doc` with the text between the bench markers replaced by `block`."""
-    begin, end = MARKERS
+def replace_block(doc, block, name="bench"):
+    """`doc` with the text between the markers of block `name` replaced by `block`."""
+    begin, end = markers(name)
     if begin not in doc or end not in doc.split(begin, 1)[1]:
         raise SystemExit(f"no {begin} ... {end} block")
     head, rest = doc.split(begin, 1)
     return f"{head}{begin}\n{block}\n{end}{rest.split(end, 1)[1]}"
 
 
-def write_readme(path, block):
+def write_readme(path, block, name="bench"):
     with open(path, encoding="utf-8") as f:
         doc = f.read()
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(replace_block(doc, block))
+        f.write(replace_block(doc, block, name))
 
 
 # ------------------------------------------------------------------ accuracy and plot
@@ -582,8 +600,8 @@ def main(args):
     if args.readme:
         link = (os.path.relpath(args.plot, os.path.dirname(os.path.abspath(args.readme)))
                 .replace(os.sep, "/") if args.plot else None)
-        write_readme(args.readme, render_block(rep, link))
-        print(f"wrote the bench block of {args.readme}", file=sys.stderr)
+        write_readme(args.readme, render_block(rep, link), args.block)
+        print(f"wrote the {args.block} block of {args.readme}", file=sys.stderr)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(rep, fh, indent=1)
@@ -603,6 +621,9 @@ def add_parser(sub):
     b.add_argument("--plot", metavar="PNG", help="accuracy-vs-speed plot (matplotlib)")
     b.add_argument("--readme", metavar="PATH",
                    help="write the Markdown summary between PATH's bench markers")
+    b.add_argument("--block", default="bench", metavar="NAME",
+                   help="the README block --readme writes: <!-- NAME:start --> ... "
+                        "<!-- NAME:end --> (default: bench)")
     b.add_argument("--from-json", metavar="PATH",
                    help="render the table / --readme / --plot from a saved --json, no timing")
     b.add_argument("--quiet", action="store_true")
