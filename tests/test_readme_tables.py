@@ -49,3 +49,19 @@ def test_accuracy_table_is_exhaustive_complete_and_within_budget():
     names = {line.split()[0].split("(")[0] for line in block.splitlines() if line.strip()}
     for f in sa.functions():
         assert f.name in names, f"{f.name} is missing from the README accuracy table"
+
+
+@pytest.mark.parametrize("name, run, plot", [
+    ("bench", "docs/bench/bench.json", "docs/bench/accuracy-vs-speed.png"),
+    ("bench-zen3", "docs/bench/bench-zen3.json", "docs/bench/accuracy-vs-speed-zen3.png"),
+])
+def test_bench_block_is_the_tools_rendering_of_the_committed_run(name, run, plot):
+    """Each bench block is what `python -m simdact bench --from-json RUN --readme README.md
+    --block NAME` writes: no figure in it is typed by hand, and the run and plot are committed."""
+    import json
+    from simdact import _bench
+    root = os.path.dirname(README)
+    with open(os.path.join(root, run), encoding="utf-8") as f:
+        rep = json.load(f)
+    assert os.path.isfile(os.path.join(root, plot))
+    assert _block(name).strip() == _bench.render_block(rep, plot).strip()
