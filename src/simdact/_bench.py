@@ -62,7 +62,9 @@ TIERS = (("accurate", "simdact[", "t_simdact", "", 1.2),
 NEG_LIMIT, COPY16M_LIMIT, THREADS2_LIMIT = 1.1, 1.10, 1.8
 FAST_SPEEDUP = 1.5  # issue 4: a fast variant not clearly faster is not shipped
 
+
 def markers(name="bench"):
+    """The README markers of block `name` (--block): the AVX-512 run is `bench`."""
     return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
 
 
