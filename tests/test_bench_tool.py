@@ -3,6 +3,7 @@ computed from the cell numbers, the README block (idempotent, nothing outside th
 touched) and --from-json. No test looks at a timing value."""
 import json
 
+import numpy as np
 import pytest
 
 import simdact as sa
@@ -205,3 +206,32 @@ def test_accuracy_points_fast_tier():
     assert pts[("sigmoid", "simdact")] <= f[0].ulp_f32
     assert pts[("sigmoid", "simdact-fast")] >= 0
     assert all(v >= 0 for v in pts.values())
+
+
+def test_settle_waits_for_a_spinning_thread():
+    """A batch starts only once no other thread of the process runs (a peer's worker spinning
+    after its last call would take the core a 2-thread implementation needs)."""
+    import threading
+    import time
+    _bench.settle()                                 # earlier tests' workers stop spinning
+    assert _bench.settle() < _bench.SETTLE_S + 2 * _bench.SETTLE_STEP_S + 1e-9   # idle
+    spin_s = 0.06
+    def spin():
+        a = np.ones(1 << 16)
+        t_end = time.perf_counter() + spin_s
+        while time.perf_counter() < t_end:
+            np.sqrt(a, out=a)                       # a running thread, GIL released
+    t = threading.Thread(target=spin)
+    t.start()
+    waited = _bench.settle()
+    t.join()
+    assert waited >= spin_s - _bench.SETTLE_STEP_S
+
+
+def test_settle_gives_up_at_its_limit():
+    now = [0.0]
+    def sleep(s):
+        now[0] += s
+    busy = lambda: now[0]                           # one core busy for ever
+    waited = _bench.settle(clock=busy, sleep=sleep)
+    assert _bench.SETTLE_MAX_S <= waited < _bench.SETTLE_MAX_S + _bench.SETTLE_STEP_S + 1e-9

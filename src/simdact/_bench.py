@@ -17,9 +17,11 @@ Timing is interleaved, since a machine's speed drifts over seconds: per cell eve
 implementation gets a batch length (calls lasting about BATCH_S = 20 ms, at least one call, so
 a single call at 16M), then in each of `--repeat` rounds one batch of every implementation runs
 on the same arrays (the order rotating by round); each keeps its best batch. Each batch starts
-after a pause of SETTLE_S: the worker threads of the implementation timed just before (libgomp's,
-ONNX Runtime's) spin for a while after their last call, and on a 2-core machine a spinning
-thread takes the core the next implementation's second thread needs. ns/element = batch
+once the process is idle (`settle`): the worker threads of the implementation timed just before
+spin for a while after their last call (measured on the Zen 3, 2 threads: libgomp's, simdact's
+and torch's, about 10 ms; ONNX Runtime's about 40 ms), and on a 2-core machine a spinning thread
+takes the core the next implementation's second thread needs (relu at 1M on 2 threads took
+0.13 ns/element after ONNX Runtime and a fixed 10 ms pause, 0.06 after 50 ms). ns/element = batch
 time / calls / elements; GB/s counts one read per input array and one write. t_simdact / t_fast
 are the best ISA of each tier; ratio_peer(_fast) = over the fastest peer (< 1 is faster),
 ratio_copy(_fast) = over np.copyto, ratio_neg(_fast) = over np.negative.
@@ -54,7 +56,8 @@ from . import _core, _peers
 SIZES = {"1": 1, "1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 ROW_LENGTHS = (128, 1024, 32768)
 BATCH_S = 0.02
-SETTLE_S = 0.01  # seconds idle before each timed batch (see the module docstring)
+SETTLE_S = 0.01  # seconds idle before each timed batch, at least (`settle`)
+SETTLE_STEP_S, SETTLE_MAX_S = 0.005, 0.25
 SMALL_N, SMALL_SPLIT = 1, 4  # shorter and more batches up to SMALL_N elements (time_interleaved)
 # (tier, implementation prefix, time field, field suffix, T_peer divisor of the 1M target)
 TIERS = (("accurate", "simdact[", "t_simdact", "", 1.2),
@@ -94,6 +97,22 @@ def cpu_model():
 
 
 # ------------------------------------------------------------------ timing
+def settle(clock=time.process_time, sleep=time.sleep):
+    """Wait until no thread of this process is running: SETTLE_S, then steps of SETTLE_STEP_S
+    until one passes with less than a fifth of a core's CPU time used by the whole process (a
+    worker thread spinning after its last call uses a whole core), at most SETTLE_MAX_S in all.
+    Returns the seconds slept."""
+    sleep(SETTLE_S)
+    waited = SETTLE_S
+    while waited < SETTLE_MAX_S:
+        c0 = clock()
+        sleep(SETTLE_STEP_S)
+        waited += SETTLE_STEP_S
+        if clock() - c0 < SETTLE_STEP_S / 5:
+            break
+    return waited
+
+
 def _batch_calls(call, batch_s=BATCH_S):
     """Calls per batch so that a batch lasts about batch_s (at least one call)."""
     call()                                    # warm-up (allocations, ORT binding, caches)
@@ -132,7 +151,7 @@ def time_interleaved(impls, n_elem, repeat):
             call, setup = impls[k]
             if setup:
                 setup()
-            time.sleep(SETTLE_S)
+            settle()
             t0 = time.perf_counter()
             for _ in range(calls[k]):
                 call()
