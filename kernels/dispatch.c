@@ -19,6 +19,13 @@ const char *const sa_isa_names[SA_NISA] = {"scalar", "avx2", "avx512"};
 #define SA_STR_(x) #x
 #define SA_STR(x) SA_STR_(x)
 
+/* each SA_FN function's ovf column, for its fast-tier entry (SA_FAST) */
+#define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_) SA_OVF_##nm = ovf,
+enum {
+#include "registry.h"
+};
+#undef SA_FN
+
 const sa_func_info sa_funcs[SA_NFUNC] = {
 #define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_)                                   \
     {.id = SA_ID_##nm, .name = #nm, .kind = kind_, .algo = #algo_, .ulp_f32 = u32,   \
@@ -71,10 +78,11 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
     SA_GRAD_ENTRY_(SA_GNAME(fwd, src), SA_GROW, SA_ID_##fwd, SA_SRC_##src, algo, u32, u64, \
                    SA_RGK_)
 /* A fast-tier entry: its own float32 kernel, the forward's float64 kernel (f64v is taken from
- * the forward by sa_select_isa). It reports overflow like its forward can: the gated units. */
+ * the forward by sa_select_isa). It reports overflow like its forward can (log_softmax, the
+ * gated units). */
 #define SA_FAST(nm, kind_, algo_, bits)                                                \
     {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = kind_, .algo = #algo_,   \
-     .doc = "", .params = "", .f32 = SA_KTAB(nm##_fast, algo_), .f64 = SA_F64_KERNEL(nm), \
+     .may_overflow = SA_OVF_##nm, .doc = "", .params = "", .f32 = SA_KTAB(nm##_fast, algo_), .f64 = SA_F64_KERNEL(nm), \
      .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits, SA_CKTAB_##kind_(nm##_fast, algo_)},
 #define SA_BFAST(nm, algo_, bits)                                                      \
     {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = SA_PARAM, .algo = #algo_, \

@@ -41,32 +41,28 @@
 #include <math.h>
 
 /* ============================================================= ISA-specific primitives
- *   fx_scale(a, n, k)  a * 2^n, n the integer-valued float and k the same integer as int32,
- *                      k in [-252, 254], rounded once (subnormal and zero results exact as
- *                      a single rounding of the product): vscalefps on AVX-512, elsewhere the
- *                      two-step v_ldexp (first factor exact).
- *   fx_scale_fin(a, n, k)  fx_scale for a finite a in [1/2, 4] and k in [-164, 0] (a lane that
- *                      is NaN after all is the driver's to replace): the same bits, on AVX2 by
- *                      one exponent add and one product (below) instead of v_ldexp's two.
+ *   fx_scale_fin(a, n, k)  a 2^n for a finite a in [1/2, 4], n an integer-valued float in
+ *                      [-164, 0] and k the same integer as int32, rounded once (subnormal and
+ *                      zero results as a single rounding of the product; a lane that is NaN
+ *                      after all is the driver's to replace): vscalefps on AVX-512, on AVX2 one
+ *                      exponent add and one product (below), elsewhere the two-step v_ldexp
+ *                      (first factor exact). The same bits on every ISA.
  *   fx_scale_1p(a, n, k)  the same where only 1 + result matters: below 2^-126 the result
  *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
  *                      one exponent build, no two-step scaling).
  *   (v_min, v_max from simd.h: with a NaN operand both give the second operand on every
- *                      ISA, which fx_exp_diff relies on; elsewhere NaN inputs are replaced by
- *                      the driver, and no NaN arises otherwise.) */
+ *                      ISA; NaN inputs are replaced by the driver, and rows or columns holding
+ *                      one are replaced by the row kernels, so no kernel here relies on it.) */
 #if defined(SA_TARGET_AVX512)
-SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 #elif defined(SA_TARGET_AVX2)
-SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
-/* a 2^(k + 64) lies in [2^-101, 2^66), normal: k + 64 added to a's exponent field builds it
+/* a 2^(k + 64) lies in [2^-101, 2^66], normal: k + 64 added to a's exponent field builds it
  * exactly, and the product by 2^-64 is the one rounding (into the subnormal range or to 0 where
- * a 2^k is that small), as in v_ldexp. A NaN or inf a would become a finite number here, hence
- * not for fx_exp_diff (softmax's NaN rows). The same bits as v_ldexp for every float32 input
- * (each caller, compared in C against the v_ldexp build); ns per element in L1 on a Zen 3 at
- * ~3.2 GHz (AVX2 only; bench/kernel_cycles.c row 2048): sigmoid_fast 0.442 -> 0.385,
- * silu_fast 0.475 -> 0.419, gelu_fast 0.713 -> 0.666. */
+ * a 2^k is that small), as in v_ldexp. A NaN or inf a would become a finite number here. The
+ * same bits as v_ldexp for every float32 input (each caller, compared in C against the v_ldexp
+ * build); ns per element in L1 on a Zen 3 at ~3.2 GHz (AVX2 only; bench/kernel_cycles.c row
+ * 2048): sigmoid_fast 0.442 -> 0.385, silu_fast 0.475 -> 0.419, gelu_fast 0.713 -> 0.666. */
 SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) {
     (void)n;
     sa_vi e = vi_sll(vi_add(k, vi_set1(64)), 23);
@@ -77,7 +73,6 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     return v_mul(a, v_pow2i(_mm256_max_epi32(k, _mm256_set1_epi32(-126))));
 }
 #else
-SA_INLINE sa_v fx_scale(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
 SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
@@ -147,18 +142,26 @@ SA_INLINE sa_v fx_exp_halfneg_pn(sa_v s, sa_v *n, sa_vi *k) {
     return fx_exp2_pn(v_fma(s, v_set1(-0.5f * SA_LOG2E), v_set1(-1.0f)), n, k);
 }
 /* exp(z) = p 2^n for z in [-230, 88.7] (|z log2e| < 2^22 for the rounding), the reduction
- * to nearest: n = round(z log2e) (fma + magic constant: *n as float, *k as int32), r = z -
- * n ln2 by one fma with ln2 rounded to float (|ln2 - SA_LN2_HI| = 2^-28.96, so r is off by
- * at most 332 2^-28.96 = 2^-20.6 absolute at -230, 2^-21.6 where n >= -159), p = 1 + r P(r),
+ * to nearest: n = round(z log2e) by one fma with the magic constant 1.5 2^23 + ofs (ofs an
+ * integer in [0, 256): t = z log2e + magic rounded to an integer, n = t - magic exact), r = z -
+ * n ln2 by one fma with ln2 rounded to float (|ln2 - SA_LN2_HI| = 2^-28.96, so r is off by at
+ * most 332 2^-28.96 = 2^-20.6 absolute at -230, 2^-21.6 where n >= -159), p = 1 + r P(r),
  * P of degree 3 (exp of degree 4, minimax relative on |r| <= ln2/2 with the constant term
- * fixed at 1 so exp(0) = 1 exactly): 2^-18.4 relative. softmax_fast's pass 2 keeps this one:
- * with fx_exp_pn it took 3% longer (rows of 1024 and 32768, pairs of rows of 128, in L1 and
- * L2 on a Zen 4), although it is one operation fewer there too. */
+ * fixed at 1 so exp(0) = 1 exactly): 2^-18.4 relative. *sh = t's bits shifted left by 23:
+ * t's low 9 mantissa bits are (n + ofs) mod 512 (magic's are ofs), so *sh = (n + ofs) 2^23
+ * modulo 2^32, and adding it to p's bits gives p 2^(n + ofs) wherever that is a normal float:
+ * the scaling is a shift and an integer add (k = n as int32, then k + ofs, took two more).
+ * softmax_fast's pass 2 keeps this reduction: with fx_exp_pn it took 3% longer (rows of 1024
+ * and 32768, pairs of rows of 128, in L1 and L2 on a Zen 4), although it is one operation fewer
+ * there too. */
 static const float SA_FX_EXP4[4] = {0x1.fffba8p-1f, 0x1.0003f4p-1f, 0x1.57ce7ap-3f, 0x1.54143cp-5f};
-SA_INLINE sa_v fx_exp_rn_pn(sa_v z, sa_v *n, sa_vi *k) {
-    sa_v nn = v_round_fma(z, v_set1(SA_LOG2E), k), p;
+SA_INLINE sa_v fx_exp_rn_sh(sa_v z, float ofs, sa_v *n, sa_vi *sh) {
+    const sa_v magic = v_set1(0x1.8p23f + ofs);
+    sa_v t = v_fma(z, v_set1(SA_LOG2E), magic), p;
+    sa_v nn = v_sub(t, magic);
     sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
     *n = nn;
+    *sh = vi_sll(v_asint(t), 23);
     SA_HORNER(r, SA_FX_EXP4, 4, p);
     return v_fma(r, p, v_set1(1.0f));
 }
@@ -451,13 +454,39 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
-/* exp(x - mx) for one vector (x = -inf and x - mx < -110 give 0, NaN stays NaN: v_max(c, d)
- * returns d when d is NaN on every ISA) */
+/* exp(x - mx) for one vector of a row whose max mx is finite (x = -inf and x - mx < -110 give
+ * 0): p 2^n (n in [-159, 0]) by vscalefps on AVX-512, elsewhere p 2^(n + 64) built exactly
+ * (fx_exp_rn_sh) and one product by 2^-64, the one rounding, as fx_scale_fin (with the shift
+ * of t's bits for k + 64; it was the two-step v_ldexp: the same bits in 10^7 results of random
+ * rows and columns, lengths 1 to 20000, with inf and NaN entries, scalar and AVX2, compared
+ * with the previous build). ns per element on
+ * the Zen 3, AVX2, in L1 (bench/kernel_cycles.c row): softmax_fast rows of 1024
+ * 0.481 -> 0.414, rows of 32768 0.467 -> 0.393. A column with a NaN or +inf (the column kernels compute it beside the
+ * others) gets garbage here and NaN in the end (its good[] lane). */
 SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     sa_v n;
-    sa_vi k;
-    sa_v p = fx_exp_rn_pn(v_max(v_set1(-110.0f), v_sub(x, mx)), &n, &k);
-    return fx_scale(p, n, k);
+    sa_vi sh;
+    sa_v p = fx_exp_rn_sh(v_max(v_set1(-110.0f), v_sub(x, mx)), 64.0f, &n, &sh);
+#if defined(SA_TARGET_AVX512)
+    (void)sh;
+    return _mm512_scalef_ps(p, n);
+#else
+    (void)n;
+    return v_mul(v_asfloat(vi_add(v_asint(p), sh)), v_set1(0x1p-64f));
+#endif
+}
+/* log_softmax_fast's term of T for d = x - max: exp(d) 2^SA_FX_LOG_OFS (exact, normal: see
+ * log_softmax_fast below), 0 where d is not below 0 (the max elements; *below says which) */
+#define SA_FX_LOG_OFS 100.0f
+#define SA_FX_LOG_UNSCALE 0x1p-100 /* 2^-SA_FX_LOG_OFS */
+SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
+    sa_v n;
+    sa_vi sh;
+    sa_v p = fx_exp_rn_sh(v_max(v_set1(-150.0f), d), SA_FX_LOG_OFS, &n, &sh);
+    (void)n;
+    sa_v e = v_asfloat(vi_add(v_asint(p), sh));
+    *below = v_lt(d, SA_FX_ZERO);
+    return v_sel(*below, e, SA_FX_ZERO);
 }
 /* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
  * softmax_fast_rows2 around it) */
@@ -540,6 +569,63 @@ SA_DEF_ROWS(softmax_fast, max_rr1_p4_f64sum, fx_softmax_rows)
  * partials are summed in the row's tree order, 1/S rounded to float the same way. (The block
  * sums were an array of 2 SA_W vectors indexed by element, kept in memory: a load and a store
  * per element.) Prefetches as there. */
+/* Pass 2 of the column kernels below (softmax_fast_cols, LOG = 0: e = exp(x - mx), kept for
+ * pass 3 where keep is not NULL; log_softmax_fast_cols, LOG = 1: fx_log_term, and the count of
+ * elements below the max per column into cnt, float64 partials as acc), the row kernels' sums
+ * in the order described above. */
+SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v *mx,
+                             float *keep, sa_vd *acc, sa_vd *cnt, const int LOG) {
+    size_t nvec = n / SA_W, nfull = nvec * SA_W; /* the row's full vectors, their elements */
+    for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
+    if (LOG)
+        for (int j = 0; j < SA_CP; j++) cnt[j] = vd_set1(0.0);
+/* the term of element i, columns q SA_W .. (kept for pass 3 when there is room; counted) */
+#define SA_FX_COL_T(i, q, t)                                                                 \
+    do {                                                                                     \
+        sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W);                             \
+        if (LOG) {                                                                           \
+            sa_m b_;                                                                         \
+            t = fx_log_term(v_sub(x_, mx[q]), &b_);                                          \
+            sa_acc_add(cnt, q, v_sel(b_, v_set1(1.0f), SA_FX_ZERO));                          \
+        } else {                                                                             \
+            t = fx_exp_diff(x_, mx[q]);                                                      \
+            if (keep) v_storeu(keep + (i) * SA_COLS + (q) * SA_W, t);                        \
+        }                                                                                    \
+    } while (0)
+    for (size_t v0 = 0; v0 < nvec; v0 += SA_FX_BLK) {
+        size_t v1 = v0 + SA_FX_BLK < nvec ? v0 + SA_FX_BLK : nvec;
+        for (size_t l = 0; l < SA_W; l++)
+            for (int q = 0; q < SA_CQ; q++) {
+                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO, e0, e1;
+                size_t v = v0;
+                for (; v + 2 <= v1; v += 2) {
+                    SA_FX_COL_T(v * SA_W + l, q, e0);
+                    SA_FX_COL_T(v * SA_W + l + SA_W, q, e1);
+                    f0 = v_add(f0, e0);
+                    f1 = v_add(f1, e1);
+                }
+                if (v < v1) {
+                    SA_FX_COL_T(v * SA_W + l, q, e0);
+                    f0 = v_add(f0, e0);
+                }
+                sa_acc_add(acc + l * SA_CP, q, v_add(f0, f1));
+            }
+    }
+    for (size_t i = nfull; i < n; i++) /* the row's padded tail vector goes straight in */
+        for (int q = 0; q < SA_CQ; q++) {
+            sa_v e;
+            SA_FX_COL_T(i, q, e);
+            sa_acc_add(acc + (i - nfull) * SA_CP, q, e);
+        }
+#undef SA_FX_COL_T
+    for (int j = 0; j < SA_CP; j++) {
+        /* the row's lanes summed as vd_hsum(acc[0] + acc[1]) sums them: lane p + lane p + w
+         * for w = SA_W / 2, SA_W / 4, .., 1 */
+        for (int w = SA_W / 2; w >= 1; w /= 2)
+            for (int p = 0; p < w; p++)
+                acc[p * SA_CP + j] = vd_add(acc[p * SA_CP + j], acc[(p + w) * SA_CP + j]);
+    }
+}
 void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
                                                 ptrdiff_t ys, size_t n, void *keep_) {
     float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
@@ -548,53 +634,8 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
     sa_m good[SA_CQ];
     sa_vd acc[SA_W * SA_CP], s[SA_CP];
     sa_cols_max(x, xs, n, mx, good);
-    size_t nvec = n / SA_W, nfull = nvec * SA_W; /* the row's full vectors, their elements */
-    for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
-/* e of element i, columns q SA_W .., kept for pass 3 when there is room */
-#define SA_FX_COL_E(i, q)                                                                    \
-    fx_exp_diff(v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W), mx[q])
-#define SA_FX_COL_KEEP(i, q, e)                                                              \
-    do {                                                                                     \
-        if (keep) v_storeu(keep + (i) * SA_COLS + (q) * SA_W, e);                            \
-    } while (0)
-    for (size_t v0 = 0; v0 < nvec; v0 += SA_FX_BLK) {
-        size_t v1 = v0 + SA_FX_BLK < nvec ? v0 + SA_FX_BLK : nvec;
-        for (size_t l = 0; l < SA_W; l++)
-            for (int q = 0; q < SA_CQ; q++) {
-                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO;
-                size_t v = v0;
-                for (; v + 2 <= v1; v += 2) {
-                    size_t i0 = v * SA_W + l, i1 = i0 + SA_W;
-                    sa_v e0 = SA_FX_COL_E(i0, q), e1 = SA_FX_COL_E(i1, q);
-                    SA_FX_COL_KEEP(i0, q, e0);
-                    SA_FX_COL_KEEP(i1, q, e1);
-                    f0 = v_add(f0, e0);
-                    f1 = v_add(f1, e1);
-                }
-                if (v < v1) {
-                    sa_v e0 = SA_FX_COL_E(v * SA_W + l, q);
-                    SA_FX_COL_KEEP(v * SA_W + l, q, e0);
-                    f0 = v_add(f0, e0);
-                }
-                sa_acc_add(acc + l * SA_CP, q, v_add(f0, f1));
-            }
-    }
-    for (size_t i = nfull; i < n; i++) /* the row's padded tail vector goes straight in */
-        for (int q = 0; q < SA_CQ; q++) {
-            sa_v e = SA_FX_COL_E(i, q);
-            SA_FX_COL_KEEP(i, q, e);
-            sa_acc_add(acc + (i - nfull) * SA_CP, q, e);
-        }
-#undef SA_FX_COL_E
-#undef SA_FX_COL_KEEP
-    for (int j = 0; j < SA_CP; j++) {
-        /* the row's lanes summed as vd_hsum(acc[0] + acc[1]) sums them: lane p + lane p + w
-         * for w = SA_W / 2, SA_W / 4, .., 1 */
-        for (int w = SA_W / 2; w >= 1; w /= 2)
-            for (int p = 0; p < w; p++)
-                acc[p * SA_CP + j] = vd_add(acc[p * SA_CP + j], acc[(p + w) * SA_CP + j]);
-        s[j] = vd_div(vd_set1(1.0), acc[j]);
-    }
+    fx_cols_pass2(x, xs, n, mx, keep, acc, NULL, 0);
+    for (int j = 0; j < SA_CP; j++) s[j] = vd_div(vd_set1(1.0), acc[j]);
     for (int q = 0; q < SA_CQ; q++) inv[q] = sa_cols_join(s, q);
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
@@ -603,6 +644,131 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
                           : fx_exp_diff(v_loadu(x + (ptrdiff_t)i * xs + q * SA_W), mx[q]);
             v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,
                      v_sel(good[q], v_mul(e, inv[q]), v_set1(NAN)));
+        }
+    }
+}
+
+/* ==================================================================== log_softmax_fast
+ * log_softmax(x)_i = (x_i - max) - L, L = log(sum_j exp(x_j - max)) = log1p((c - 1) + T), one
+ * row: c elements equal the max, T = sum of exp(x_j - max) over the others.
+ * Algorithm (max_rr1_p4_f64sum_log1p): pass 1 max (sa_row_max, as softmax_fast); pass 2
+ *   d = x - max rounded to float, the terms of T (fx_log_term: exp(d) 2^100 exactly, d clamped
+ *   at -150, 0 where d = 0) summed as softmax_fast sums its e (float block sums of SA_FX_BLK
+ *   vectors in two chains, float64 partials, the tail padded with -inf, one tree) and c
+ *   counted; L = log1p((c - 1) + T 2^-100) (libm, float64; T holds no max element, so the max
+ *   elements do not cancel and y = -L keeps T's relative error where T is tiny); pass 3
+ *   y = (x - max) - (float)L in float (both terms <= 0: no cancellation). Nothing is written
+ *   before pass 3 (x == y is fine).
+ * Why 2^100: exp(d) 2^100 is normal for every d >= -150 (>= 2^-116.4) and finite for d <= 0
+ *   (< 2^100.5), so the scaling is an exact exponent add on every ISA and no term is rounded
+ *   into the subnormal range (2^-150 absolute per term would be a relative error of n 2^-24 of
+ *   T where all its terms are subnormal: 2^-13 for a row of 2^11 such terms). Elements with
+ *   d <= -150 (x = -inf among them) add exp(-150) 2^100 instead of less: at most n 2^-216
+ *   absolute, so (float)L rounds to +0 where every other element is that far below the max.
+ * Error: d 2^-17.6 absolute where a term matters (d >= -87.4: float rounding of x - max), the
+ *   exp 2^-18.4 (fx_exp_rn_sh), the block sums 2^-22 (terms >= 0), L's float rounding and
+ *   pass 3's two roundings: y's relative error is at most T's (2^-17.3) plus 3 2^-24.
+ * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
+ *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
+/* Passes 2 and 3 of R rows (SA_DEF_ROWS: the row kernel and the pair kernel
+ * log_softmax_fast_rows2 around it) */
+SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
+                                   size_t n, const int R) {
+    sa_v vmx[2];
+    sa_vd acc[2][2];
+    size_t nbelow[2] = {0, 0}, lanes = 0; /* elements below the max, lanes summed */
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        vmx[r] = v_set1(mx[r]);
+        acc[r][0] = acc[r][1] = vd_set1(0.0);
+    }
+    size_t i = 0;
+/* one vector of pass 2 for every row, into the row's block sum F[r] */
+#define SA_FX_LSM_STEP(F)                                                                    \
+    do {                                                                                     \
+        _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
+            sa_m b_;                                                                         \
+            (F)[r] = v_add((F)[r], fx_log_term(v_sub(v_loadu(x[r] + i), vmx[r]), &b_));      \
+            nbelow[r] += (size_t)m_count(b_);                                                \
+        }                                                                                    \
+        i += SA_W;                                                                           \
+    } while (0)
+    while (i + SA_W <= n) {
+        sa_v f0[2] = {SA_FX_ZERO, SA_FX_ZERO}, f1[2] = {SA_FX_ZERO, SA_FX_ZERO};
+        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {
+            SA_FX_LSM_STEP(f0);
+            if (i + SA_W > n) break;
+            SA_FX_LSM_STEP(f1);
+        }
+#pragma GCC unroll 2
+        for (int r = 0; r < R; r++) sa_acc_add(acc[r], 0, v_add(f0[r], f1[r]));
+    }
+#undef SA_FX_LSM_STEP
+    lanes = i;
+    sa_v L[2];
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        if (i < n) {
+            /* the tail: missing lanes padded with -inf (below the max), their terms zeroed */
+            sa_m b;
+            sa_v t = fx_log_term(v_sub(v_loadu_part(x[r] + i, n - i, -INFINITY), vmx[r]), &b);
+            sa_acc_add(acc[r], 0, v_sel(m_first(n - i), t, SA_FX_ZERO));
+            nbelow[r] += (size_t)m_count(b);
+        }
+#if SA_DN == 2
+        double T = vd_hsum(vd_add(acc[r][0], acc[r][1]));
+#else
+        double T = vd_hsum(acc[r][0]);
+#endif
+        double c = (double)(lanes + (i < n ? SA_W : 0) - nbelow[r]);
+        L[r] = v_set1((float)log1p((c - 1.0) + T * SA_FX_LOG_UNSCALE));
+    }
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) {
+        size_t j = 0;
+        /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
+        sa_v cur = n >= SA_W ? v_loadu(x[r]) : SA_FX_ZERO;
+        for (; j + SA_W <= n; j += SA_W) {
+            sa_v v = cur;
+            cur = v_loadu(x[r] + sa_ahead(j, n));
+            v_storeu(y[r] + j, v_sub(v_sub(v, vmx[r]), L[r]));
+        }
+        if (j < n)
+            v_storeu_part(y[r] + j, v_sub(v_sub(v_loadu_part(x[r] + j, n - j, 0.0f), vmx[r]),
+                                          L[r]), n - j);
+    }
+}
+SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows)
+
+/* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
+ * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count as
+ * float64 partial sums of 1s, exact), L by libm log1p per column, pass 3 the row's two float
+ * subtractions: a column gives the bits its row gives on the same ISA. */
+void SA_K(log_softmax_fast_cols, max_rr1_p4_f64sum_log1p)(const float *x, ptrdiff_t xs,
+                                                          float *y, ptrdiff_t ys, size_t n,
+                                                          void *keep) {
+    (void)keep; /* pass 3 needs no exp */
+    if (n == 0) return;
+    sa_v mx[SA_CQ], L[SA_CQ];
+    sa_m good[SA_CQ];
+    sa_vd acc[SA_W * SA_CP], cnt[SA_CP], s[SA_CP];
+    sa_cols_max(x, xs, n, mx, good);
+    fx_cols_pass2(x, xs, n, mx, NULL, acc, cnt, 1);
+    for (int j = 0; j < SA_CP; j++) {
+        double t[SA_DW], c[SA_DW];
+        vd_storeu(t, acc[j]);
+        vd_storeu(c, cnt[j]);
+        for (int l = 0; l < SA_DW; l++)
+            t[l] = log1p(((double)n - c[l] - 1.0) + t[l] * SA_FX_LOG_UNSCALE);
+        s[j] = vd_loadu(t);
+    }
+    for (int q = 0; q < SA_CQ; q++) L[q] = sa_cols_join(s, q);
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);
+        for (int q = 0; q < SA_CQ; q++) {
+            sa_v v = v_loadu(x + (ptrdiff_t)i * xs + q * SA_W);
+            v_storeu(y + (ptrdiff_t)i * ys + q * SA_W,
+                     v_sel(good[q], v_sub(v_sub(v, mx[q]), L[q]), v_set1(NAN)));
         }
     }
 }

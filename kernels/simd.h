@@ -332,10 +332,15 @@ SA_INLINE sa_v v_clamp(sa_v a, float lo, float hi) {
 }
 /* v_clamp(a, -h, h) for h > 0 and a not NaN, the same bits (-0 kept); on AVX-512 one vrangeps
  * (the smaller magnitude of a and h with a's sign, imm8 0x02) instead of a max and a min. A NaN
- * a gives h there (measured), so a caller takes NaN through the driver's v_nan_or. */
+ * a gives h there (measured), so a caller takes NaN through the driver's v_nan_or; elsewhere
+ * it hands a NaN a on, quieted, as v_clamp does: SA_CLAMP_SYM_KEEPS_NAN says which (a caller
+ * whose other operations also hand x on may then skip the driver's NaN select,
+ * SA_DEF_UNARY_NANPROP in f32_driver.h). */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v v_clamp_sym(sa_v a, float h) { return _mm512_range_ps(a, _mm512_set1_ps(h), 0x02); }
+#define SA_CLAMP_SYM_KEEPS_NAN 0
 #else
 SA_INLINE sa_v v_clamp_sym(sa_v a, float h) { return v_clamp(a, -h, h); }
+#define SA_CLAMP_SYM_KEEPS_NAN 1
 #endif
 #endif

@@ -10,8 +10,8 @@ Bound (registry.h, SA_FAST): |y - exact| <= 2^-bits |exact| wherever |exact| >= 
 Inputs: unary functions get >= 2^24 float32 bit patterns (reference.sweep_f32: an odd stride
 over the 32-bit space) plus dense windows around the fast kernels' clamp and switch points and
 the underflow points of the results; gated units get a differently seeded 2^21-point sweep at
-each b of PARAM_GRID (2^24 patterns per function in all), plus the windows; softmax gets random
-rows of length 1..4096 with spreads up to 1e4 and 3e38. Each ISA runs the public ufunc
+each b of PARAM_GRID (2^24 patterns per function in all), plus the windows; softmax and
+log_softmax get random rows of length 1..4096 with spreads up to 1e4 and 3e38. Each ISA runs the public ufunc
 (simdact._core._testing_select_isa); ISAs the CPU lacks are skipped.
 """
 import pickle
@@ -211,6 +211,11 @@ def _rows(rng):
         s = rng.standard_normal(n).astype(np.float32)
         s[rng.integers(n)] = np.float32(60.0)              # one dominant max: S = 1 + tiny
         yield s
+        s = np.full(n, np.float32(-95.482666))  # log_softmax at the max: -log1p(T), T's terms
+        s[rng.integers(n)] = 0.0                 # subnormal (2^-12.2 relative rounding)
+        yield s
+        s = s + rng.integers(0, 2, n).astype(np.float32) * np.float32(95.482666)  # ties
+        yield s
         t = rng.uniform(-100.0, 0.0, n).astype(np.float32)  # results down to the underflow
         t[rng.integers(n)] = np.float32(0.0)
         yield t
@@ -271,7 +276,7 @@ def test_row_special_values(f, isa):
         for row in rows:
             x = np.array(row, np.float32)
             y, want = f.ufunc(x), accurate(f)(x)
-            exact = np.isnan(want) | (want == 0) | (want == 1)
+            exact = np.isnan(want) | (want == 0) | (want == 1) | (want == -np.inf)
             assert np.all(_same(y[exact], want[exact])), (row, y, want)
         assert f.ufunc(np.zeros(0, np.float32)).shape == (0,)
 
@@ -298,7 +303,14 @@ def test_overflow_flag_only_when_genuine():
             f.ufunc(small, np.float32(3.7))
             f.ufunc(small, np.float32(2.0 ** 20))
         for f in ROWS:
-            f.ufunc(np.float32([3e38, -3e38, 0.0, 1e38]))
+            f.ufunc(np.float32([3e38, 0.0, -4e37, 1e38]))
+    for f in ROWS:                  # log_softmax: 3e38 - (-3e38) is beyond the float range
+        with np.errstate(over="raise"):
+            if f.name == "log_softmax":
+                with pytest.raises(FloatingPointError):
+                    f.ufunc(np.float32([3e38, -3e38, 0.0, 1e38]))
+            else:
+                f.ufunc(np.float32([3e38, -3e38, 0.0, 1e38]))
     for f in GATED:
         with np.errstate(over="raise"), pytest.raises(FloatingPointError):
             f.ufunc(np.float32([3e38]), np.float32(2.0))
