@@ -488,6 +488,25 @@ SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
     *below = v_lt(d, SA_FX_ZERO);
     return v_sel(*below, e, SA_FX_ZERO);
 }
+/* Pass 2's full vectors of R rows (the fast softmax and log_softmax row kernels), from element
+ * i while a whole vector is left: STEP(F) adds one vector of each row r to F[r] and advances i
+ * by SA_W; blocks of SA_FX_BLK vectors are summed in float into acc[r] (float64 partials). Two
+ * chains per row, even and odd vectors (half the adds' latency); the unrolled loops keep them
+ * in registers (an array indexed by the vector's parity lived on the stack, and its
+ * store-to-load round trip was the loop's critical path: softmax_fast over rows of 1024 in L1,
+ * 14.3 -> 13.0 cycles per 16 elements on a Zen 4). The column kernels (fx_cols_pass2) sum in
+ * this order. */
+#define SA_FX_ROW_BLOCKS(STEP)                                                              \
+    while (i + SA_W <= n) {                                                                 \
+        sa_v f0[2] = {SA_FX_ZERO, SA_FX_ZERO}, f1[2] = {SA_FX_ZERO, SA_FX_ZERO};            \
+        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {                           \
+            STEP(f0);                                                                       \
+            if (i + SA_W > n) break;                                                        \
+            STEP(f1);                                                                       \
+        }                                                                                   \
+        _Pragma("GCC unroll 2") for (int r = 0; r < R; r++)                                 \
+            sa_acc_add(acc[r], 0, v_add(f0[r], f1[r]));                                     \
+    }
 /* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
  * softmax_fast_rows2 around it) */
 SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const float *mx,
@@ -515,20 +534,7 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
         }                                                                                    \
         i += SA_W;                                                                           \
     } while (0)
-    while (i + SA_W <= n) {
-        /* two chains per row, even and odd vectors (half the adds' latency); the unrolled
-         * loops keep them in registers (an array indexed by the vector's parity lived on the
-         * stack, and its store-to-load round trip was the loop's critical path: softmax_fast
-         * over rows of 1024 in L1, 14.3 -> 13.0 cycles per 16 elements on a Zen 4) */
-        sa_v f0[2] = {SA_FX_ZERO, SA_FX_ZERO}, f1[2] = {SA_FX_ZERO, SA_FX_ZERO};
-        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {
-            SA_FX_SM_STEP(f0);
-            if (i + SA_W > n) break;
-            SA_FX_SM_STEP(f1);
-        }
-#pragma GCC unroll 2
-        for (int r = 0; r < R; r++) sa_acc_add(acc[r], 0, v_add(f0[r], f1[r]));
-    }
+    SA_FX_ROW_BLOCKS(SA_FX_SM_STEP);
 #undef SA_FX_SM_STEP
     sa_v inv[2];
 #pragma GCC unroll 2
@@ -693,16 +699,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
         }                                                                                    \
         i += SA_W;                                                                           \
     } while (0)
-    while (i + SA_W <= n) {
-        sa_v f0[2] = {SA_FX_ZERO, SA_FX_ZERO}, f1[2] = {SA_FX_ZERO, SA_FX_ZERO};
-        for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {
-            SA_FX_LSM_STEP(f0);
-            if (i + SA_W > n) break;
-            SA_FX_LSM_STEP(f1);
-        }
-#pragma GCC unroll 2
-        for (int r = 0; r < R; r++) sa_acc_add(acc[r], 0, v_add(f0[r], f1[r]));
-    }
+    SA_FX_ROW_BLOCKS(SA_FX_LSM_STEP);
 #undef SA_FX_LSM_STEP
     lanes = i;
     sa_v L[2];
