@@ -235,3 +235,32 @@ def test_settle_gives_up_at_its_limit():
     busy = lambda: now[0]                           # one core busy for ever
     waited = _bench.settle(clock=busy, sleep=sleep)
     assert _bench.SETTLE_MAX_S <= waited < _bench.SETTLE_MAX_S + _bench.SETTLE_STEP_S + 1e-9
+
+
+def test_block_has_a_table_per_dtype_and_targets_only_for_float32():
+    rows = [_cell(), _cell(dtype="float16"), _cell(dtype="float64", function="relu")]
+    assert "target" in rows[0] and "target" not in rows[1] and "target" not in rows[2]
+    rep = dict(meta=dict(command="c", date="2000-01-01", cpu="CPU X", kernel_hash="abc"),
+               rows=rows, targets=_bench.summary_targets(rows, 2))
+    assert {t["function"] for t in rep["targets"]} == {"gelu"}
+    b = _bench.render_block(rep)
+    f32, f16, f64 = (b.index(f"\n{d}, 1M elements") for d in ("float32", "float16", "float64"))
+    assert f32 < f16 < f64
+    assert "| gelu | 0.400 | 0.250 | onnxruntime (2 ops) 0.450 | 0.100 | 0.89 (0.56) | no (yes) |" in b
+    assert "| gelu | 0.400 | 0.250 | onnxruntime (2 ops) 0.450 | 0.100 | 0.89 (0.56) |\n" in b[f16:f64]
+    assert "| relu | 0.400 |" in b[f64:]
+
+
+def test_dtype_option(tmp_path, monkeypatch):
+    monkeypatch.setattr(_bench, "BATCH_S", 0.001)
+    out = tmp_path / "d.json"
+    assert main(["bench", "sigmoid", "--sizes", "1K", "--repeat", "1", "--threads", "1",
+                 "--out-only", "--dtype", "float16,float64", "--quiet", "--json", str(out)]) == 0
+    rep = json.loads(out.read_text())
+    assert [r["dtype"] for r in rep["rows"]] == ["float16", "float64"]
+    assert "--dtype float16,float64" in rep["meta"]["command"]
+    assert rep["targets"] == []
+    for r in rep["rows"]:
+        assert isinstance(r["t_simdact"], float) and isinstance(r["t_fast"], float)
+    with pytest.raises(SystemExit, match="unknown dtype"):
+        main(["bench", "sigmoid", "--dtype", "float8", "--quiet"])
