@@ -27,6 +27,37 @@ def test_float32_out(benchmark, f, n):
     benchmark(f.ufunc, x, *ops, out=out)
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float64"])
+@pytest.mark.parametrize("f", FUNCS, ids=[f.ufunc.__name__ for f in FUNCS])
+def test_other_dtypes_out(benchmark, f, dtype):
+    """1M elements of float16 (the float32 kernels between conversions) and float64 (the float64
+    kernels), as `python -m simdact bench --dtype float16,float64` times them."""
+    n = 1 << 20
+    x = (np.random.default_rng(0).standard_normal(n) * 3).astype(dtype)
+    if f.kind == "row":
+        x = x.reshape(-1, 1024)
+    out = np.empty_like(x)
+    ops = [np.dtype(dtype).type(0.5)] * (len(f.params) if f.kind == "param" else 0)
+    benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(), n=n,
+                                dtype=dtype)
+    benchmark(f.ufunc, x, *ops, out=out)
+
+
+ROWS = [f for f in FUNCS if f.kind == "row"]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("f", ROWS, ids=[f.ufunc.__name__ for f in ROWS])
+def test_rows_axis0_out(benchmark, f, dtype):
+    """Rows on a non-last axis (1024 x 1024, axis 0): float32 goes through the column kernels,
+    float16 and float64 through a gather per row (README, "float16 and float64")."""
+    x = (np.random.default_rng(0).standard_normal((1024, 1024)) * 3).astype(dtype)
+    out = np.empty_like(x)
+    benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(),
+                                n=x.size, dtype=dtype, axis=0)
+    benchmark(f.ufunc, x, axis=0, out=out)
+
+
 @pytest.mark.parametrize("f", [f for f in FUNCS if f.kind == "unary"],
                          ids=[f.ufunc.__name__ for f in FUNCS if f.kind == "unary"])
 def test_float32_out_16_bytes_past_input_mod_4k(benchmark, f):
