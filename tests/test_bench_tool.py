@@ -208,24 +208,42 @@ def test_accuracy_points_fast_tier():
     assert all(v >= 0 for v in pts.values())
 
 
-def test_settle_waits_for_a_spinning_thread():
+def test_settle_waits_while_the_process_is_busy():
     """A batch starts only once no other thread of the process runs (a peer's worker spinning
-    after its last call would take the core a 2-thread implementation needs)."""
+    after its last call would take the core a 2-thread implementation needs): a process busy
+    on one core for 60 ms (fake clocks) is waited for, then at most one more step."""
+    now = [0.0]
+    def sleep(s):
+        now[0] += s
+    busy_until = 0.06
+    waited = _bench.settle(clock=lambda: min(now[0], busy_until), sleep=sleep)
+    assert busy_until <= waited <= busy_until + 2 * _bench.SETTLE_STEP_S + 1e-9
+    now[0] = 1.0                                    # idle from the start: the minimum
+    waited = _bench.settle(clock=lambda: min(now[0], busy_until), sleep=sleep)
+    assert waited == pytest.approx(_bench.SETTLE_S + _bench.SETTLE_STEP_S)
+
+
+def test_settle_sees_a_real_spinning_thread():
+    """The same with a real thread spinning 60 ms (GIL released in numpy). A VM may stall
+    that thread for a step (no CPU time then), so the best of three attempts counts."""
     import threading
     import time
-    _bench.settle()                                 # earlier tests' workers stop spinning
-    assert _bench.settle() < _bench.SETTLE_S + 2 * _bench.SETTLE_STEP_S + 1e-9   # idle
     spin_s = 0.06
     def spin():
         a = np.ones(1 << 16)
         t_end = time.perf_counter() + spin_s
         while time.perf_counter() < t_end:
-            np.sqrt(a, out=a)                       # a running thread, GIL released
-    t = threading.Thread(target=spin)
-    t.start()
-    waited = _bench.settle()
-    t.join()
-    assert waited >= spin_s - _bench.SETTLE_STEP_S
+            np.sqrt(a, out=a)
+    best = 0.0
+    for _ in range(3):
+        _bench.settle()                             # earlier tests' workers stop spinning
+        t = threading.Thread(target=spin)
+        t.start()
+        best = max(best, _bench.settle())
+        t.join()
+        if best >= spin_s - _bench.SETTLE_STEP_S:
+            break
+    assert best >= spin_s - _bench.SETTLE_STEP_S
 
 
 def test_settle_gives_up_at_its_limit():
