@@ -57,6 +57,7 @@ from . import _core, _peers
 
 SIZES = {"1": 1, "1K": 1 << 10, "64K": 1 << 16, "1M": 1 << 20, "16M": 1 << 24}
 DTYPES = ("float32", "float16", "float64")
+TARGET_DTYPE = "float32"  # the issue's targets and the plot are float32's
 ROW_LENGTHS = (128, 1024, 32768)
 BATCH_S = 0.02
 SETTLE_S = 0.01  # seconds idle before each timed batch, at least (`settle`)
@@ -311,7 +312,7 @@ def _ratios(cell):
             cell["ratio_same" + sfx] = t / cell["numpy_same"]
         if (cell["t_peer"] and isinstance(cell["copy"], float) and cell["out"]
                 and cell["threads"] == 1 and cell["elements"] == SIZES["1M"]
-                and cell["dtype"] == "float32"):
+                and cell["dtype"] == TARGET_DTYPE):
             cell["target" + sfx] = max(cell["t_peer"] / div, 1.05 * cell["copy"])
             cell["target_met" + sfx] = t <= cell["target" + sfx]
     t = cell["t_simdact"]
@@ -323,7 +324,7 @@ def summary_targets(rows, cores):
     (met None and a note where a target does not apply)."""
     out = []
     sel = {(r["function"], r["size"], r["threads"]): r for r in rows
-           if r["out"] and r["dtype"] == "float32"}
+           if r["out"] and r["dtype"] == TARGET_DTYPE}
 
     def add(target, r, tier, measured, limit, met, note=None):
         d = dict(target=target, function=r["function"], case=r["size"], tier=tier,
@@ -458,10 +459,10 @@ def render_block(rep, plot_link=None):
     yes = (lambda v: "yes" if v else "no")
     for dt in DTYPES:
         sel = [r for r in rep["rows"] if r["elements"] == SIZES["1M"] and r["threads"] == 1
-               and r["out"] and r.get("dtype", "float32") == dt]
+               and r["out"] and r["dtype"] == dt]
         if not sel:
             continue
-        f32 = dt == "float32"
+        f32 = dt == TARGET_DTYPE
         lines += ["", f"{dt}, 1M elements, 1 thread, out= given; ns per element (lower is "
                   "better); fast = `simdact.fast`" + (
                       "; the ratio and the target (accurate ≤ max(T_peer / 1.2, 1.05 T_copy), "
@@ -546,7 +547,7 @@ def plot(rows, acc, path, cpu):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     sel = [r for r in rows if r["elements"] == SIZES["1M"] and r["threads"] == 1 and r["out"]
-           and r["axis"] == -1 and r["dtype"] == "float32"]
+           and r["axis"] == -1 and r["dtype"] == TARGET_DTYPE]
     fig, ax = plt.subplots(figsize=(9, 6))
     markers = {"simdact": "o", "simdact-fast": "P", "numpy": "s", "numexpr": "^", "torch": "D",
                "onnxruntime": "v"}
@@ -599,7 +600,7 @@ def run(args):
     threads = (sorted({1, min(2, cores), cores}) if not args.threads
                else [int(t) for t in args.threads.split(",")])
     outs = [True] if args.out_only else [True, False]
-    dtypes = args.dtype.split(",") if args.dtype else ["float32"]
+    dtypes = args.dtype.split(",") if args.dtype else [TARGET_DTYPE]
     bad = set(dtypes) - set(DTYPES)
     if bad:
         raise SystemExit(f"unknown dtype(s): {', '.join(sorted(bad))} (known: "
