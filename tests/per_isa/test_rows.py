@@ -6,6 +6,10 @@ import pytest
 
 import simdact as sa
 import reference as ref
+try:
+    import ml_dtypes
+except ImportError:  # bfloat16 rows are then tested where it is installed
+    ml_dtypes = None
 from budgets import F16_CEILING
 
 ROWS = [f for f in sa.functions() if f.kind == "row"]
@@ -155,17 +159,50 @@ def test_row_pairs_give_the_single_row_bits(uf):
             np.testing.assert_array_equal(a.view(np.uint32), want)
 
 
+def _bits(a):
+    return a.view(np.dtype(f"u{a.dtype.itemsize}"))
+
+
 def _in_place_and_2_threads(uf, x, a, want):
     """Over axis 0: uf(a, out=a) on a (a copy of x) in place, and uf(x) with 2 threads (the
     parallel threshold lowered so small arrays split), both with want's bits."""
     uf(a, axis=0, out=a)
-    np.testing.assert_array_equal(a.view(np.uint32), want.view(np.uint32))
+    np.testing.assert_array_equal(_bits(a), _bits(want))
     old = sa._core._set_parallel_threshold(16)
     try:
         with sa.set_num_threads(2):
-            np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32), want.view(np.uint32))
+            np.testing.assert_array_equal(_bits(uf(x, axis=0)), _bits(want))
     finally:
         sa._core._set_parallel_threshold(old)
+
+
+HALF_TYPES = [np.float16] + ([ml_dtypes.bfloat16] if ml_dtypes else [])
+
+
+@pytest.mark.parametrize("dtype", HALF_TYPES, ids=[np.dtype(t).name for t in HALF_TYPES])
+@pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
+def test_16bit_columns_give_the_row_bits(uf, dtype):
+    """float16 / bfloat16 rows next to each other (axis 0) are widened a block of columns at a
+    time and go to the float32 column kernels: each column must carry its contiguous row's bits
+    (one column, remainders for the per-row path, columns longer than the wide-block limit,
+    special columns, an output offset from the input, in place, 2 threads)."""
+    rng = np.random.default_rng(11)
+    for n, cols in ((1, 16), (5, 17), (40, 100), (300, 70), (2100, 33)):
+        x = (rng.standard_normal((n, cols)) * 4).astype(dtype)
+        if n >= 4:
+            x[1, 0] = np.nan
+            x[2, 1] = np.inf
+            x[:, 2] = -np.inf
+            x[:, 3] = 0.0
+        with np.errstate(all="ignore"):
+            want = uf(np.ascontiguousarray(x.T)).T
+            assert want.dtype == np.dtype(dtype)
+            np.testing.assert_array_equal(_bits(uf(x, axis=0)), _bits(want))
+            big = np.full((n, cols + 3), 7.0, dtype)
+            uf(x, axis=0, out=big[:, 3:])
+            np.testing.assert_array_equal(_bits(big[:, 3:]), _bits(want))
+            assert (big[:, :3] == 7).all()
+            _in_place_and_2_threads(uf, x, x.copy(), want)
 
 
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
