@@ -14,6 +14,9 @@
  *   kernel_cycles EXT rows2 SYM N [TOTAL]
  *     the same for a pair kernel f(x, N, y, N, N) (two adjacent rows per call, as the loops
  *     call it for contiguous rows): compare with `row` at the same N and TOTAL.
+ *   kernel_cycles EXT param SYM[,SYM..] [N [TOTAL]]
+ *     as `row` for a parametric / gated kernel f(x, p, 1, q, 0, y, N): p an array of N (x
+ *     reversed), q one zero.
  *   kernel_cycles EXT cols SYM N M [W [OFFSET]]
  *     the loops' axis-0 path for a column kernel f(x, xs, y, ys, N, keep) over an N x M
  *     C-ordered array (softmax over axis 0): W columns (16, 32 or 64) copied per step into a
@@ -35,6 +38,9 @@
 typedef void (*row_fn)(const float *, float *, size_t);
 typedef void (*pair_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t);
 typedef void (*cols_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t, void *);
+typedef void (*param_fn)(const float *, const float *, size_t, const float *, size_t, float *,
+                         size_t);
+enum { MODE_ROW, MODE_PAIRS, MODE_PARAM };
 
 static double now(void)
 {
@@ -71,12 +77,15 @@ static void fill(float *x, size_t count)
 }
 
 /* rows of n over total elements (total rounded down to whole rows, or pairs of rows) */
-static int time_rows(void *h, char *syms, size_t n, size_t total, int pairs)
+static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
 {
-    size_t per = pairs ? 2 * n : n;
+    size_t per = mode == MODE_PAIRS ? 2 * n : n;
     total = total < per ? per : total / per * per;
     float *x = aligned_floats(total, 0), *y = aligned_floats(total, 0);
+    float *p = aligned_floats(total, 0), zero = 0.0f;
     fill(x, total);
+    for (size_t i = 0; i < total; i++)
+        p[i] = x[total - 1 - i];
     long reps = (1L << 23) / (long)total;
     if (reps < 1)
         reps = 1;
@@ -91,8 +100,10 @@ static int time_rows(void *h, char *syms, size_t n, size_t total, int pairs)
             double t = now();
             for (long i = 0; i < reps; i++)
                 for (size_t o = 0; o < total; o += per) {
-                    if (pairs)
+                    if (mode == MODE_PAIRS)
                         ((pair_fn)f)(x + o, (ptrdiff_t)n, y + o, (ptrdiff_t)n, n);
+                    else if (mode == MODE_PARAM)
+                        ((param_fn)f)(x + o, p + o, 1, &zero, 0, y + o, n);
                     else
                         ((row_fn)f)(x + o, y + o, n);
                 }
@@ -161,10 +172,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", dlerror());
         return 1;
     }
-    if (!strcmp(argv[2], "row") || !strcmp(argv[2], "rows2")) {
+    int mode = !strcmp(argv[2], "row") ? MODE_ROW : !strcmp(argv[2], "rows2") ? MODE_PAIRS
+             : !strcmp(argv[2], "param") ? MODE_PARAM : -1;
+    if (mode >= 0) {
         size_t n = argc > 4 ? (size_t)atol(argv[4]) : 2048;
-        return time_rows(h, argv[3], n, argc > 5 ? (size_t)atol(argv[5]) : n,
-                         !strcmp(argv[2], "rows2"));
+        return time_rows(h, argv[3], n, argc > 5 ? (size_t)atol(argv[5]) : n, mode);
     }
     if (!strcmp(argv[2], "cols") && argc >= 6)
         return time_cols(h, argv[3], (size_t)atol(argv[4]), (size_t)atol(argv[5]),

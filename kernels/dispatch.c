@@ -82,8 +82,9 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
  * gated units). */
 #define SA_FAST(nm, kind_, algo_, bits)                                                \
     {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = kind_, .algo = #algo_,   \
-     .may_overflow = SA_OVF_##nm, .doc = "", .params = "", .f32 = SA_KTAB(nm##_fast, algo_), .f64 = SA_F64_KERNEL(nm), \
-     .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits, SA_CKTAB_##kind_(nm##_fast, algo_)},
+     .may_overflow = SA_OVF_##nm, .doc = "", .params = "", .f32 = SA_KTAB(nm##_fast, algo_), \
+     .f64 = SA_F64_KERNEL(nm), .fwd = SA_ID_##nm, .tier = 1, .fast_bits = bits,         \
+     SA_CKTAB_##kind_(nm##_fast, algo_)},
 #define SA_BFAST(nm, algo_, bits)                                                      \
     {.id = SA_ID_##nm##_fast, .name = #nm "_fast", .kind = SA_PARAM, .algo = #algo_, \
      .may_overflow = 1, .doc = "", .np = 1, .params = "b", .pf32 = SA_KTAB(nm##_fast, algo_), \
