@@ -238,6 +238,32 @@ typedef struct {
 static sa_half fmt_f16; /* filled by sa_loops_init(), after the ISA is chosen */
 static const sa_half fmt_bf16 = {sa_bf16_to_f32, sa_f32_to_bf16};
 
+/* m 16-bit values from base (byte stride step) widened into dst: contiguous ones read in place,
+ * strided ones gathered into tmp first (m <= the room of tmp) */
+static inline void h16_load(const sa_half *h, const char *base, intptr_t step, float *dst,
+                            uint16_t *tmp, intptr_t m)
+{
+    const uint16_t *src = (const uint16_t *)base;
+    if (step != 2) {
+        for (intptr_t j = 0; j < m; j++)
+            tmp[j] = *(const uint16_t *)(base + j * step);
+        src = tmp;
+    }
+    h->widen(src, dst, (size_t)m);
+}
+/* m floats narrowed to base (byte stride step): in place where contiguous, else through tmp */
+static inline void h16_store(const sa_half *h, const float *src, char *base, intptr_t step,
+                             uint16_t *tmp, intptr_t m)
+{
+    if (step == 2) {
+        h->narrow(src, (uint16_t *)base, (size_t)m);
+        return;
+    }
+    h->narrow(src, tmp, (size_t)m);
+    for (intptr_t j = 0; j < m; j++)
+        *(uint16_t *)(base + j * step) = tmp[j];
+}
+
 typedef struct {
     const sa_func_info *f;
     char *x, *y;
@@ -310,21 +336,9 @@ static void unary_body_h16(void *p, intptr_t lo, intptr_t hi)
     uint16_t hb[SA_BLOCK] __attribute__((aligned(64)));
     for (intptr_t i = 0; i < n; i += SA_BLOCK) {
         intptr_t m = n - i < SA_BLOCK ? n - i : SA_BLOCK;
-        const uint16_t *hx = (const uint16_t *)(x + i * xs);
-        if (xs != 2) {
-            for (intptr_t j = 0; j < m; j++)
-                hb[j] = *(const uint16_t *)(x + (i + j) * xs);
-            hx = hb;
-        }
-        c->h->widen(hx, buf, (size_t)m);
+        h16_load(c->h, x + i * xs, xs, buf, hb, m);
         call_f32(c->f, buf, buf, (size_t)m);
-        if (ys == 2) {
-            c->h->narrow(buf, (uint16_t *)(y + i * ys), (size_t)m);
-        } else {
-            c->h->narrow(buf, hb, (size_t)m);
-            for (intptr_t j = 0; j < m; j++)
-                *(uint16_t *)(y + (i + j) * ys) = hb[j];
-        }
+        h16_store(c->h, buf, y + i * ys, ys, hb, m);
     }
 }
 
@@ -442,7 +456,7 @@ SA_DEFINE_PARAM(float, f32, sa_active_pf32[c->f->id], &zero_f32)
 SA_DEFINE_PARAM(double, f64, c->f->pf64, &zero_f64)
 
 /* float16 / bfloat16: x and the operands converted block by block (a stride-0 operand once;
- * contiguous ones straight from and to the caller's arrays, as unary_body_h16). */
+ * contiguous ones straight from and to the caller's arrays: h16_load / h16_store). */
 static void param_body_h16(void *vp, intptr_t lo, intptr_t hi)
 {
     const param_ctx *c = (const param_ctx *)vp;
@@ -466,22 +480,10 @@ static void param_body_h16(void *vp, intptr_t lo, intptr_t hi)
         for (int o = 0; o < 3; o++) {
             if (o > 0 && ops[o].step == 0) /* a broadcast parameter was converted once */
                 continue;
-            const uint16_t *h = (const uint16_t *)(ops[o].base + i * ops[o].step);
-            if (ops[o].step != 2) { /* strided: gathered first */
-                for (intptr_t j = 0; j < m; j++)
-                    hb[j] = *(const uint16_t *)(ops[o].base + (i + j) * ops[o].step);
-                h = hb;
-            }
-            c->h->widen(h, ops[o].buf, (size_t)m);
+            h16_load(c->h, ops[o].base + i * ops[o].step, ops[o].step, ops[o].buf, hb, m);
         }
         k(bx, c->ps ? bp : &p1, c->ps ? 1 : 0, c->qs ? bq : &q1, c->qs ? 1 : 0, bx, (size_t)m);
-        if (c->ys == 2) {
-            c->h->narrow(bx, (uint16_t *)(y + i * 2), (size_t)m);
-        } else {
-            c->h->narrow(bx, hb, (size_t)m);
-            for (intptr_t j = 0; j < m; j++)
-                *(uint16_t *)(y + (i + j) * c->ys) = hb[j];
-        }
+        h16_store(c->h, bx, y + i * c->ys, c->ys, hb, m);
     }
 }
 
@@ -781,21 +783,9 @@ static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
             }
             hb = (uint16_t *)(buf + n);
         }
-        const uint16_t *hx = (const uint16_t *)xr;
-        if (c->xis != 2) {
-            for (intptr_t j = 0; j < n; j++)
-                hb[j] = *(const uint16_t *)(xr + j * c->xis);
-            hx = hb;
-        }
-        c->h->widen(hx, buf, (size_t)n);
+        h16_load(c->h, xr, c->xis, buf, hb, n);
         k(buf, buf, (size_t)n);
-        if (c->yis == 2) {
-            c->h->narrow(buf, (uint16_t *)yr, (size_t)n);
-        } else {
-            c->h->narrow(buf, hb, (size_t)n);
-            for (intptr_t j = 0; j < n; j++)
-                *(uint16_t *)(yr + j * c->yis) = hb[j];
-        }
+        h16_store(c->h, buf, yr, c->yis, hb, n);
     }
     free(buf);
 }
@@ -951,17 +941,12 @@ static void grad_body_h16(void *vp, intptr_t lo, intptr_t hi)
         for (int o = 0; o < 4; o++) {
             if (o >= 2 && c->s[o] == 0) /* a broadcast parameter: `one` */
                 continue;
-            for (intptr_t j = 0; j < m; j++)
-                hb[j] = *(const uint16_t *)(a[o] + (i + j) * c->s[o]);
-            c->h->widen(hb, b[o], (size_t)m);
+            h16_load(c->h, a[o] + i * c->s[o], c->s[o], b[o], hb, m);
         }
         k(b[0], b[1], c->s[2] ? b[2] : &one[2], c->s[2] != 0, c->s[3] ? b[3] : &one[3],
           c->s[3] != 0, b[4], c->nout > 1 ? b[5] : NULL, (size_t)m);
-        for (int o = 4; o < 4 + c->nout; o++) {
-            c->h->narrow(b[o], hb, (size_t)m);
-            for (intptr_t j = 0; j < m; j++)
-                *(uint16_t *)(a[o] + (i + j) * c->s[o]) = hb[j];
-        }
+        for (int o = 4; o < 4 + c->nout; o++)
+            h16_store(c->h, b[o], a[o] + i * c->s[o], c->s[o], hb, m);
     }
 }
 
@@ -1051,15 +1036,10 @@ static void rgrad_body_h16(void *p, intptr_t lo, intptr_t hi)
             }
             hb = (uint16_t *)(buf + 4 * n);
         }
-        for (int o = 0; o < 2; o++) {
-            for (intptr_t j = 0; j < n; j++)
-                hb[j] = *(const uint16_t *)(row[o] + j * c->is[o]);
-            c->h->widen(hb, buf + (o + 1) * n, (size_t)n);
-        }
+        for (int o = 0; o < 2; o++)
+            h16_load(c->h, row[o], c->is[o], buf + (o + 1) * n, hb, n);
         k(buf + n, buf + 2 * n, buf + 3 * n, buf, (size_t)n);
-        c->h->narrow(buf + 3 * n, hb, (size_t)n);
-        for (intptr_t j = 0; j < n; j++)
-            *(uint16_t *)(row[2] + j * c->is[2]) = hb[j];
+        h16_store(c->h, buf + 3 * n, row[2], c->is[2], hb, n);
     }
     free(buf);
 }

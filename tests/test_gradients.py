@@ -249,6 +249,39 @@ def test_layout_and_threads_do_not_change_bits(g):
             assert np.array_equal(a.view(np.uint32), b[5:5 + n].view(np.uint32)), f"tail {n}"
 
 
+@pytest.mark.parametrize("g", ELEMENTWISE + ROWS, ids=_ids(ELEMENTWISE + ROWS))
+@np.errstate(over="ignore", invalid="ignore")
+def test_float16_layout_does_not_change_bits(g):
+    """float16 operands contiguous (converted in place), strided (gathered) and in place into
+    dy give the same bits; rows also over axis 0."""
+    rng = np.random.default_rng(12)
+    if g in ROWS:
+        x = (rng.standard_normal((5, 300)) * 3).astype(np.float16)
+        dy, cp = rng.standard_normal((5, 300)).astype(np.float16), ()
+        v = gr.FORWARD[g.forward].ufunc(x) if g.from_output else x
+    else:
+        x32, dy32, ops = _sample(g, rng, 3001)
+        x, dy = x32.astype(np.float16), dy32.astype(np.float16)
+        v = gr.second_operand(g, x, ops).astype(np.float16)
+        cp = tuple(np.float16(o) if not g.defaults else o for o in gr.call_params(g, ops))
+    base = _outputs(g.ufunc(dy, v, *cp), g.nout)
+    for a in base:
+        assert a.dtype == np.float16
+    outs = tuple(np.moveaxis(np.empty((3,) + dy.shape, np.float16), 0, -1)[..., 2]
+                 for _ in range(g.nout))
+    g.ufunc(np.stack([dy, dy], axis=-1)[..., 1], np.stack([v, v], axis=-1)[..., 0], *cp,
+            out=outs)                            # every operand strided
+    for a, b in zip(outs, base):
+        assert np.array_equal(a.view(np.uint16), b.view(np.uint16)), "strided"
+    d2 = dy.copy()
+    res = _outputs(g.ufunc(d2, v, *cp, out=(d2,) + tuple(np.empty_like(dy) for _ in
+                                                          range(g.nout - 1))), g.nout)
+    assert np.array_equal(res[0].view(np.uint16), base[0].view(np.uint16)), "in place"
+    if g in ROWS:
+        t = g.ufunc(np.ascontiguousarray(dy.T), np.ascontiguousarray(v.T), axes=[0, 0, 0])
+        assert np.array_equal(t.T.view(np.uint16), base[0].view(np.uint16)), "axis 0"
+
+
 @pytest.mark.parametrize("g", ROWS, ids=_ids(ROWS))
 def test_rows_layout_in_place_and_axes(g):
     rng = np.random.default_rng(5)
