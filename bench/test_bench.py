@@ -50,7 +50,8 @@ ROWS = [f for f in FUNCS if f.kind == "row"]
 @pytest.mark.parametrize("f", ROWS, ids=[f.ufunc.__name__ for f in ROWS])
 def test_rows_axis0_out(benchmark, f, dtype):
     """Rows on a non-last axis (1024 x 1024, axis 0): float32 goes through the column kernels,
-    float16 and float64 through a gather per row (README, "float16 and float64")."""
+    float16 through them after a widening copy of each block of columns, float64 through the
+    tile gather (README, "float16 and float64")."""
     x = (np.random.default_rng(0).standard_normal((1024, 1024)) * 3).astype(dtype)
     out = np.empty_like(x)
     benchmark.extra_info.update(isa=sa.isa().active, threads=sa.get_num_threads(),
