@@ -79,13 +79,13 @@ static void run_f32(const sa_func_info *f, int isa, const float *ops, const floa
  * accurate as the portable ones, tests/test_float64.py, and many times faster). */
 static void run_f64(const sa_func_info *f, const float *ops, const double *x, double *y, size_t n)
 {
+    int avail = sa_available_isas(), isa = SA_NISA - 1;
+    while (isa > 0 && !((avail >> isa) & 1))
+        isa--;
     if (f->kind == SA_PARAM || f->kind == SA_PDEFAULT) {
         double p = ops[0], q = ops[1];
-        f->pf64(x, &p, 0, &q, 0, y, n);
+        sa_f64_pkernel_for(f->id, isa)(x, &p, 0, &q, 0, y, n);
     } else {
-        int avail = sa_available_isas(), isa = SA_NISA - 1;
-        while (isa > 0 && !((avail >> isa) & 1))
-            isa--;
         f->f64v[isa](x, y, n);
     }
 }

@@ -110,6 +110,30 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
 #undef SA_F64V
 };
 
+/* The parametric float64 SIMD kernels (SA_F64VP lines), keyed by the portable kernel they
+ * replace: every entry whose pf64 is that kernel (default and parametric forms, fast tiers)
+ * takes them in sa_select_isa. */
+static const struct {
+    sa_f64_pkernel portable;
+    sa_f64_pkernel isa[SA_NISA];
+} pf64v_tab[] = {
+#define SA_FN(nm, kind_, algo_, u32, u64, ovf, doc_)
+#define SA_F64VP(name, algo)                                                             \
+    {SA_F64_KERNEL(name), {SA_F64_KERNEL(name), SA_ISA_PTR(SA_F64V_KERNEL(name, algo, avx2)), \
+                           SA_ISA_PTR(SA_F64V_KERNEL(name, algo, avx512))}},
+#include "registry.h"
+#undef SA_FN
+#undef SA_F64VP
+};
+
+static sa_f64_pkernel pf64_for_isa(const sa_func_info *f, int isa)
+{
+    for (size_t j = 0; f->pf64 && j < sizeof pf64v_tab / sizeof pf64v_tab[0]; j++)
+        if (pf64v_tab[j].portable == f->pf64 && pf64v_tab[j].isa[isa])
+            return pf64v_tab[j].isa[isa];
+    return f->pf64;
+}
+
 static const sa_f16_to_f32_fn h2f[SA_NISA] = {
     sa_f16_to_f32__scalar, SA_ISA_PTR(sa_f16_to_f32__avx2), SA_ISA_PTR(sa_f16_to_f32__avx512)};
 static const sa_f32_to_f16_fn f2h[SA_NISA] = {
@@ -119,6 +143,7 @@ sa_f32_kernel sa_active_f32[SA_NFUNC];
 sa_f32_ckernel sa_active_cf32[SA_NFUNC];
 sa_f32_r2kernel sa_active_r2f32[SA_NFUNC];
 sa_f64_kernel sa_active_f64[SA_NFUNC];
+sa_f64_pkernel sa_active_pf64[SA_NFUNC];
 sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 sa_f32_gkernel sa_active_gf32[SA_NFUNC];
 sa_f32_rgkernel sa_active_rgf32[SA_NFUNC];
@@ -184,6 +209,7 @@ int sa_select_isa(int isa)
         sa_active_f64[i] = sa_funcs[i].tier ? sa_funcs[sa_funcs[i].fwd].f64v[isa]
                                             : sa_funcs[i].f64v[isa];
         sa_active_pf32[i] = sa_funcs[i].pf32[isa];
+        sa_active_pf64[i] = pf64_for_isa(&sa_funcs[i], isa);
         sa_active_gf32[i] = sa_funcs[i].gf32[isa];
         sa_active_rgf32[i] = sa_funcs[i].rgf32[isa];
     }
@@ -209,6 +235,27 @@ sa_f32_pkernel sa_f32_pkernel_for(int id, int isa)
         !((sa_available_isas() >> isa) & 1))
         return NULL;
     return sa_funcs[id].pf32[isa];
+}
+
+sa_f64_pkernel sa_f64_pkernel_for(int id, int isa)
+{
+    if (id < 0 || id >= SA_NFUNC || isa < 0 || isa >= SA_NISA ||
+        !((sa_available_isas() >> isa) & 1))
+        return NULL;
+    return pf64_for_isa(&sa_funcs[id], isa);
+}
+
+int sa_f64_simd_line(int id)
+{
+    if (id < 0 || id >= SA_NFUNC)
+        return 0;
+    const sa_func_info *f = &sa_funcs[id];
+    if (f->f64v[SA_ISA_AVX2] != f->f64)
+        return 1;
+    for (size_t j = 0; f->pf64 && j < sizeof pf64v_tab / sizeof pf64v_tab[0]; j++)
+        if (pf64v_tab[j].portable == f->pf64)
+            return 1;
+    return 0;
 }
 
 sa_f32_gkernel sa_f32_gkernel_for(int id, int isa)

@@ -68,6 +68,7 @@ extern sa_f32_ckernel sa_active_cf32[SA_NFUNC];
 extern sa_f32_r2kernel sa_active_r2f32[SA_NFUNC];
 extern sa_f64_kernel sa_active_f64[SA_NFUNC];
 extern sa_f32_pkernel sa_active_pf32[SA_NFUNC];
+extern sa_f64_pkernel sa_active_pf64[SA_NFUNC];
 extern sa_f32_gkernel sa_active_gf32[SA_NFUNC];
 extern sa_f32_rgkernel sa_active_rgf32[SA_NFUNC];
 extern sa_f16_to_f32_fn sa_active_f16_to_f32;
@@ -81,6 +82,10 @@ int sa_active_isa(void);
 /* A specific ISA's float32 kernel (for tests comparing ISAs), NULL if unavailable. */
 sa_f32_kernel sa_f32_kernel_for(int id, int isa);
 sa_f32_pkernel sa_f32_pkernel_for(int id, int isa);
+sa_f64_pkernel sa_f64_pkernel_for(int id, int isa);
+/* 1 when registry.h has an SA_F64V / SA_F64VP line for function id's float64 kernel (whether
+ * or not this build compiled the SIMD kernels in) */
+int sa_f64_simd_line(int id);
 sa_f32_gkernel sa_f32_gkernel_for(int id, int isa);
 sa_f32_rgkernel sa_f32_rgkernel_for(int id, int isa);
 /* Number of ufunc inputs and outputs of entry id. */

@@ -364,9 +364,10 @@ SA_DEF_UNARY(mish_fast, fl2_p4_div, sa_mish_fast_v)
  *            signs, subnormals normalized), y = vscalefps(ma m mb, ea + eb + n): two float
  *            products and the final scaling; zeros (exponent -inf), infinities (+inf) and NaNs
  *            give 0 * finite = +-0, inf * 0 = NaN, inf * finite = +-inf as the plain product.
- *   AVX2, scalar: ((a m) b) 2^k in float (three roundings) where every lane of the vector
- *            allows it (below), else (a m b) 2^k in float64 (a m exact, 2^k built as a
- *            float64: sa_scale_d, f32_cores.h), rounded once. */
+ *   AVX2, scalar: per lane, ((a m) b) 2^k in float (three roundings) in each lane whose
+ *            operands allow it (below), else (a m b) 2^k in float64 (a m exact, 2^k built as
+ *            a float64: sa_scale_d, f32_cores.h), rounded once; a lane's result never depends
+ *            on its neighbours. */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     (void)k;

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__x86_64__) && defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -18,8 +18,9 @@ static const double C3_HI = 0x1.2444f2a4d8b4bp-4, C3_LO = -0x1.6c843a29d1c70p-61
 /* c ? a : b by bit masks, never a branch: a random mix of regions costs no mispredictions
  * (the branchy piecewise loops took 3-6 ns per element on random data on a Zen 3; selecting,
  * 0.5-2, see f64_catalogue_pw.c). */
-#if defined(__SSE2__)
-/* x86: the mask built in an xmm register, a and b kept there (one register move, not three) */
+#if defined(__x86_64__) && defined(__SSE2__) /* _mm_cvtsi64_si128: x86-64 only */
+/* x86-64: the mask built in an xmm register, a and b kept there (one register move, not
+ * three) */
 static inline double sa_dsel(int c, double a, double b)
 {
     __m128d m = _mm_castsi128_pd(_mm_cvtsi64_si128(-(long long)(c != 0)));

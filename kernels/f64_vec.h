@@ -1,22 +1,25 @@
 /* f64_vec.h — simdact's float64 SIMD kernels, written once over simd_f64.h.
  *
  * Included by kernels/{avx2,avx512}/f64_vec.c after defining SA_TARGET_AVX2 / SA_TARGET_AVX512
- * (4 / 8 lanes); the scalar ISA keeps the portable kernels of f64.c. Each kernel is
- * sa_f64_<name>__<algo>__<isa> with the sa_f64_kernel signature, one per SA_F64V line of
- * registry.h (a row kernel computes one row of n). Compile with -O2 -ffp-contract=off (every
+ * (4 / 8 lanes); the scalar ISA keeps the portable kernels of f64*.c. Each kernel is
+ * sa_f64_<name>__<algo>__<isa>: the sa_f64_kernel signature for an SA_F64V line of registry.h
+ * (a row kernel computes one row of n), the sa_f64_pkernel one for an SA_F64VP line
+ * (parametric and gated functions). Compile with -O2 -ffp-contract=off (every
  * FMA is explicit) and never with -ffast-math.
  *
  * Common to every kernel:
  *   - the same semantics and special values as the portable kernel of the same function
- *     (f64.c): NaN in -> the same NaN out, quieted; +-inf give the limits; odd functions keep
- *     the sign of zero; subnormal results are kept (the final scaling by 2^k is the only
+ *     (f64*.c): NaN in -> the same NaN out, quieted (parametric: x, then p, then q); +-inf give
+ *     the limits; odd functions keep the sign of zero; subnormal results are kept (the final scaling by 2^k is the only
  *     rounding into the subnormal range);
  *   - y[i] depends on x[i] only (unary) or on the row (rows), never on the position: the
  *     n % W tail goes through the same vector code on a padded copy; rows are reduced in
  *     blocks of 8 elements (two AVX2 vectors, one AVX-512 vector) with a fixed-order final sum,
  *     so AVX2 and AVX-512 give bit-identical results for every kernel here; nothing outside
  *     [0, n) is read or written; x == y (in place) is allowed;
- *   - no per-element branches: regions are blended with masks; no approximate reciprocals;
+ *   - no per-element branches: regions are blended with masks; no approximate reciprocals; a
+ *     parametric kernel may hand rare lanes (far tails, huge operands: "cold") to the portable
+ *     kernel, one predicted branch per vector (SA_DEF_PARAM_D);
  *   - FP exception flags may be raised (the loops restore the caller's flags), except that
  *     log_softmax (registry ovf = 1) raises overflow only when a result overflows. MXCSR modes
  *     are never changed.
@@ -429,6 +432,332 @@ SA_DINLINE sa_d sa_d_gelu_tanh_v(sa_d x) {
     return d_sel(d_gt(x, d_set1(10.0)), x, y);
 }
 SA_DEF_UNARY_D(gelu_tanh, dd_rr_p10_div, sa_d_gelu_tanh_v)
+
+/* ============================================================================ hardsigmoid
+ * hardsigmoid(x) = 0 if x <= -3, 1 if x >= 3, else (x + 3)/6.
+ * Algorithm (pair_rem, the float32 kernel's, f32_catalogue_pw.h): c = clamp(x, -3, 3);
+ *   s + sl = c + 3 exactly (Fast2Sum, |3| >= |c|); q = s C6 with C6 = double(1/6); the
+ *   remainder r = (s - 6 q) + sl (s - 6 q exact by one FMA: q is within an ulp of s/6; adding
+ *   sl rounds at 2^-53 of r); d = fma(r, C6, r C6L) ~ r/6 (C6 + C6L = 1/6 to 2^-110); y = q + d,
+ *   rounded once. q + d is s/6 to ~2^-104 relative: 0.5 ULP + 2^-50 at most (an exact tie
+ *   resolves to even: there r/6 is exact). No division (the portable kernel's two divisions
+ *   and libm fma() calls cost 5.4 ns per element).
+ * Max error measured: 0.48 ULP from the exact value; 0.5 from the once-rounded mpmath value (the
+ *   tests' measure); budget 1 (ulp_f64).
+ * Special values: +-0 -> 0.5, x <= -3 and -inf -> +0, x >= 3 and +inf -> 1 (6 C6 rounds to 1
+ *   exactly), NaN -> NaN. */
+#define SA_D_C6 0x1.5555555555555p-3
+#define SA_D_C6L 0x1.5555555555555p-57
+/* (c + 3)/6 = q + *d for c in [-3, 3] (hardsigmoid's algorithm above; also hardswish's) */
+SA_DINLINE sa_d sa_d_sixth(sa_d c, sa_d *d) {
+    const sa_d three = d_set1(3.0), c6 = d_set1(SA_D_C6);
+    sa_d sl, s = d_fast_two_sum(three, c, &sl);
+    sa_d q = d_mul(s, c6);
+    sa_d r = d_add(d_fma(d_set1(-6.0), q, s), sl);
+    *d = d_fma(r, c6, d_mul(r, d_set1(SA_D_C6L)));
+    return q;
+}
+SA_DINLINE sa_d sa_d_hardsigmoid_v(sa_d x) {
+    sa_d d, q = sa_d_sixth(d_clamp(x, -3.0, 3.0), &d);
+    return d_add(q, d);
+}
+SA_DEF_UNARY_D(hardsigmoid, pair_rem, sa_d_hardsigmoid_v)
+
+/* ============================================================================== hardswish
+ * hardswish(x) = x * hardsigmoid(x) = 0 if x <= -3, x if x >= 3, else x (x + 3)/6.
+ * Algorithm (pair_rem_mul, as float32): m = max(x, -3), c = min(m, 3); q + d = (c + 3)/6 from
+ *   sa_d_sixth (~2^-104 relative); y = fma(m, q, c d): one rounding of m q plus a term below
+ *   2^-51 of it rounded at 2^-53 of itself: 0.5 ULP + 2^-100. No cancellation near -3 (c + 3 is
+ *   exact). x > 3: m = x, c = 3, q = 6 C6 = 1 exactly and d = 0, so y = x (+inf included).
+ * Max error measured: 0.5 ULP from the exact value (a subnormal result); budget 1 (ulp_f64).
+ * Special values: +-0 -> +-0; x <= -3 and -inf -> -0 (fma(-3, 0, -3 * 0)), as the portable
+ *   kernel; x >= 3 -> x; NaN -> NaN. Never overflows. */
+SA_DINLINE sa_d sa_d_hardswish_v(sa_d x) {
+    sa_d m = d_sel(d_lt(x, d_set1(-3.0)), d_set1(-3.0), x); /* the multiplier: x above 3 */
+    sa_d c = d_min_num(m, 3.0);
+    sa_d d, q = sa_d_sixth(c, &d);
+    return d_fma(m, q, d_mul(c, d));
+}
+SA_DEF_UNARY_D(hardswish, pair_rem_mul, sa_d_hardswish_v)
+
+/* =============================================================================== softsign
+ * softsign(x) = x / (1 + |x|).
+ * Algorithm (pair_rcp_div): a = min(|x|, 2^600) (beyond 2^54 the result rounds to 1; the clamp
+ *   keeps inf out of the arithmetic); D + Dl = 1 + a exactly (Fast2Sum, the larger of 1 and a
+ *   first); u = 1/D (the one division); q = a u; the remainder a - q D is exact (FMA; q is
+ *   within two ulps of a/D), so a/(D + Dl) = q + ((a - q D) - q Dl)/(D + Dl), the correction
+ *   taken times u: y = q + corr, rounded once. Error 0.5 ULP + 2^-50.
+ * Max error measured: 0.5 ULP from the exact value; budget 1 (ulp_f64).
+ * Special values: +-0 -> +-0, +-inf -> +-1, subnormal x -> x, NaN -> NaN. Never overflows. */
+SA_DINLINE sa_d sa_d_softsign_v(sa_d x) {
+    const sa_d one = d_set1(1.0);
+    sa_d a = d_min_num(d_abs(x), 0x1p600);
+    sa_d D = d_add(one, a);
+    sa_d Dl = d_sub(d_min_num(a, 1.0), d_sub(D, d_sel(d_gt(a, one), a, one)));
+    sa_d u = d_div(one, D);
+    sa_d q = d_mul(a, u);
+    sa_d res = d_add(d_fma(d_neg(q), D, a), d_mul(d_neg(q), Dl));
+    return d_copysign_pos(d_fma(res, u, q), x);
+}
+SA_DEF_UNARY_D(softsign, pair_rcp_div, sa_d_softsign_v)
+
+/* =================================================================================== selu
+ * selu(x) = scale * (x if x > 0 else alpha * expm1(x)), torch's decimal alpha and scale.
+ * Algorithm (rr_p10_expm1): x > 0: fma(x, S_HI, x S_LO) with scale = S_HI + S_LO (one
+ *   rounding). x <= 0: v = max(x, -60) (expm1 is -1 to 2^-86 below), exp(v) = 2^k (1 + s + e)
+ *   from the exp core (k <= 0); expm1(v) = (2^k - 1) + 2^k s + 2^k e with 2^k - 1 = T + Tl
+ *   (Fast2Sum, exact) and 2^k s exact, summed by TwoSum into S + Sl (no cancellation beyond
+ *   what the pair keeps: for k = 0 the sum is s itself); then (SA_HI + SA_LO) (S + Sl) with one
+ *   rounding, SA = scale * alpha as a pair. Error: exp's ~2^-56 relative + 0.5 ULP.
+ *   The result is <= 0 for x <= 0: it gets x's sign bit (selu(-0) = -0, where 2^0 - 1 + s
+ *   gives +0).
+ * Max error measured: 0.63 ULP from the exact value (x = -0.296); 1 ULP from the once-rounded
+ *   mpmath value; budget 2 (ulp_f64).
+ * Special values: selu(+-0) = +-0, +inf -> +inf, -inf -> -scale * alpha, NaN -> NaN.
+ *   Overflow only for x > DBL_MAX / scale, where the true result overflows. */
+/* expm1(x) for x <= 0 as a pair S + *Sl (selu's algorithm above; also elu's): x > 0 is
+ * computed at 0, x < -60 at -60 */
+SA_DINLINE sa_d sa_d_expm1_neg(sa_d x, sa_d *Sl) {
+    sa_d v = d_sel(d_lt(x, d_set1(-60.0)), d_set1(-60.0), x);
+    sa_d k, e, s = sa_d_exp_red(d_sel(d_gt(x, d_set1(0.0)), d_set1(0.0), v), d_set1(0.0), &k, &e);
+    sa_d P = d_pow2i(k);
+    sa_d Tl, T = d_fast_two_sum(d_set1(-1.0), P, &Tl);
+    sa_d S = d_two_sum(T, d_mul(P, s), Sl);
+    *Sl = d_add(*Sl, d_fma(P, e, Tl));
+    return S;
+}
+SA_DINLINE sa_d sa_d_selu_v(sa_d x) {
+    sa_d pos = d_fma(x, d_set1(0x1.0cfabd6a91132p+0), d_mul(x, d_set1(0x1.6fc7d272f2695p-55)));
+    sa_d Sl, S = sa_d_expm1_neg(x, &Sl);
+    const sa_d sah = d_set1(0x1.c212cc640f031p+0), sal = d_set1(0x1.05161b045a1fep-56);
+    sa_d neg = d_fma(sah, S, d_fma(sah, Sl, d_mul(sal, S)));
+    neg = d_copysign_pos(d_abs(neg), x); /* <= 0 for x <= 0; the sign of a zero x */
+    return d_sel(d_gt(x, d_set1(0.0)), pos, neg);
+}
+SA_DEF_UNARY_D(selu, rr_p10_expm1, sa_d_selu_v)
+
+/* =================================================================================== mish
+ * mish(x) = x tanh(softplus(x)) = x N / D with E = exp(-|x|):
+ *   x >= 0: N = 1 + 2E, D = 1 + 2E + 2E^2 (tanh(log(1 + e^x)) with e^-x = E);
+ *   x < 0:  N = E (2 + E), D = E (2 + E) + 2 (the same with e^x = E).
+ * Algorithm (rr_p10_ratio_div): E = (m + mlo) 2^k from the exp core, scaled to E + El; N and D
+ *   as pairs (TwoSum / exact products; for x < 0, N is kept unscaled, (m + mlo)(2 + E), and 2^k
+ *   applied at the end as in silu); the quotient q + ql by one division and an FMA remainder
+ *   correction (the sigmoid core's step); y = fma(x, q, x ql) 2^k(x < 0), rounded once, scaled
+ *   once. N / D has condition <= 1 in E, so the error is exp's ~2^-56 plus the final rounding.
+ *   x > 20 -> x (1 - N/D < 2^-56); x < -800 -> -0.
+ * Max error measured: 0.80 ULP from the exact value where the result is subnormal (|x| just
+ *   above 2^-1022: x ql underflows before the final FMA, a second rounding), 1 ULP from the
+ *   once-rounded mpmath value elsewhere; budget 2 (ulp_f64).
+ * Special values: mish(+-0) = +-0, +inf -> +inf, -inf -> -0, NaN -> NaN. Never overflows. */
+SA_DINLINE sa_d sa_d_mish_v(sa_d x) {
+    const sa_d one = d_set1(1.0), two = d_set1(2.0), zero = d_set1(0.0);
+    sa_dm neg = d_lt(x, zero);
+    sa_d k, mlo, m = sa_d_exp_core(d_neg(d_abs(x)), zero, &k, &mlo);
+    sa_d p1, p2;
+    d_pow2_split(k, &p1, &p2);
+    sa_d E = d_scale2(m, p1, p2), El = d_scale2(mlo, p1, p2);
+    /* x >= 0: N = 1 + 2E, D = N + 2E^2 */
+    sa_d E2l, E2 = d_two_prod(E, E, &E2l);
+    sa_d Npl, Np = d_two_sum(one, d_add(E, E), &Npl);
+    Npl = d_fma(two, El, Npl);
+    sa_d Dpl, Dp = d_two_sum(Np, d_add(E2, E2), &Dpl);
+    Dpl = d_add(Dpl, d_add(Npl, d_fma(two, E2l, d_mul(d_mul(d_set1(4.0), E), El))));
+    /* x < 0: S = 2 + E, N = (m + mlo) S (unscaled), D = E S + 2 */
+    sa_d Sl, S = d_fast_two_sum(two, E, &Sl);
+    Sl = d_add(Sl, El);
+    sa_d Nnl, Nn = d_two_prod(m, S, &Nnl);
+    Nnl = d_add(Nnl, d_fma(m, Sl, d_mul(mlo, S)));
+    sa_d Pl, P = d_two_prod(E, S, &Pl);
+    sa_d Dnl, Dn = d_two_sum(two, P, &Dnl);
+    Dnl = d_add(Dnl, d_add(Pl, d_fma(E, Sl, d_mul(El, S))));
+    sa_d num = d_sel(neg, Nn, Np), numl = d_sel(neg, Nnl, Npl);
+    sa_d den = d_sel(neg, Dn, Dp), denl = d_sel(neg, Dnl, Dpl);
+    sa_d r = d_div(one, den);
+    sa_d q = d_mul(num, r);
+    sa_d res = d_add(d_fma(d_neg(q), den, num), d_fma(d_neg(q), denl, numl));
+    sa_d ql = d_mul(res, r);
+    sa_d y = d_scale2(d_fma(x, q, d_mul(x, ql)), d_sel(neg, p1, one), d_sel(neg, p2, one));
+    y = d_copysign_pos(d_abs(y), x); /* x's sign (-0 too: fma(-0, q, -0 ql) may give +0) */
+    y = d_sel(d_lt(x, d_set1(-800.0)), d_set1(-0.0), y);
+    return d_sel(d_gt(x, d_set1(20.0)), x, y);
+}
+SA_DEF_UNARY_D(mish, rr_p10_ratio_div, sa_d_mish_v)
+
+/* ===================================================================== parametric driver
+ * SA_DEF_PARAM_D(name, algo, fn): the sa_f64_pkernel y[i] = f(x[i], p[i ps], q[i qs]) (ps, qs
+ * in {0, 1}; q is a dummy zero for one-parameter functions). fn(x, p, q, &cold) -> y over full
+ * vectors; the n % W tail on copies padded with the last element (a padding lane raises no
+ * flag the last element does not). Lanes fn marks cold (rare regions: far tails, huge
+ * operands) are recomputed by the portable kernel sa_f64_<name> (out of line, the W lanes of
+ * that vector, the cold ones blended in): a lane's result never depends on its neighbours.
+ * NaN: x, then p, then q comes back quieted (bit operations), the float32 drivers' rule. */
+#define SA_DEF_PARAM_D(name, algo, fn)                                                       \
+    static __attribute__((noinline, cold)) sa_d name##_pcold_(sa_d x, sa_d p, sa_d q,         \
+                                                              sa_dm cold, sa_d y) {           \
+        double bx_[SA_F64W], bp_[SA_F64W], bq_[SA_F64W], by_[SA_F64W];                        \
+        d_storeu(bx_, x);                                                                     \
+        d_storeu(bp_, p);                                                                     \
+        d_storeu(bq_, q);                                                                     \
+        SA_F64_KERNEL(name)(bx_, bp_, 1, bq_, 1, by_, SA_F64W);                               \
+        return d_sel(cold, d_loadu(by_), y);                                                  \
+    }                                                                                         \
+    SA_DINLINE sa_d name##_pv_(sa_d x, sa_d p, sa_d q) {                                      \
+        sa_dm cold;                                                                           \
+        sa_d y = fn(x, p, q, &cold);                                                          \
+        if (dm_any(cold))                                                                     \
+            y = name##_pcold_(x, p, q, cold, y);                                              \
+        y = d_sel(d_isnan(q), d_quiet(q), y);                                                 \
+        y = d_sel(d_isnan(p), d_quiet(p), y);                                                 \
+        return d_sel(d_isnan(x), d_quiet(x), y);                                              \
+    }                                                                                         \
+    void SA_KD(name, algo)(const double *x, const double *p, size_t ps, const double *q,      \
+                           size_t qs, double *y, size_t n) {                                  \
+        if (n == 0)                                                                           \
+            return;                                                                           \
+        const sa_d pb = d_set1(p[0]), qb = d_set1(q[0]);                                      \
+        size_t i = 0;                                                                         \
+        for (; i + SA_F64W <= n; i += SA_F64W)                                                \
+            d_storeu(y + i, name##_pv_(d_loadu(x + i), ps ? d_loadu(p + i) : pb,              \
+                                       qs ? d_loadu(q + i) : qb));                            \
+        if (i < n) {                                                                          \
+            double bx_[SA_F64W], bp_[SA_F64W], bq_[SA_F64W];                                  \
+            size_t r_ = n - i;                                                                \
+            for (size_t j_ = 0; j_ < SA_F64W; j_++) {                                         \
+                size_t s_ = i + (j_ < r_ ? j_ : r_ - 1);                                      \
+                bx_[j_] = x[s_];                                                              \
+                bp_[j_] = p[s_ * ps];                                                         \
+                bq_[j_] = q[s_ * qs];                                                         \
+            }                                                                                 \
+            d_storeu(bx_, name##_pv_(d_loadu(bx_), d_loadu(bp_), d_loadu(bq_)));              \
+            for (size_t j_ = 0; j_ < r_; j_++)                                                \
+                y[i + j_] = bx_[j_];                                                          \
+        }                                                                                     \
+    }
+
+/* ===================================================== leaky_relu, prelu, hardtanh, reglu
+ * The piecewise parametric functions: selects and at most one product, so exact (hardtanh)
+ * or correctly rounded (0.5 ULP), with the portable kernels' semantics
+ * (f64_catalogue_pw.c):
+ *   leaky_relu(x, slope) = prelu(x, slope) = x if x > 0 else slope x (algo select_mul; the
+ *     product formed with 0 in place of x > 0: slope = inf gives no NaN there; overflow only
+ *     genuinely, |slope| > 1);
+ *   hardtanh(x, min, max) = t < max ? t : max with t = x > min ? x : min (select; torch's
+ *     clamp: min > max -> max; hardtanh(-0, 0, max) = +0);
+ *   reglu(a, b) = (a > 0 ? a : +0) b (select_mul).
+ * Max error measured: 0 ULP from the once-rounded mpmath value (tests/test_float64.py). */
+SA_DINLINE sa_d sa_d_leaky_p(sa_d x, sa_d s, sa_d q, sa_dm *cold) {
+    (void)q;
+    sa_dm pos = d_gt(x, d_set1(0.0));
+    *cold = d_lt(q, q); /* never */
+    return d_sel(pos, x, d_mul(s, d_sel(pos, d_set1(0.0), x)));
+}
+SA_DEF_PARAM_D(leaky_relu, select_mul, sa_d_leaky_p)
+SA_DEF_PARAM_D(prelu, select_mul, sa_d_leaky_p)
+
+SA_DINLINE sa_d sa_d_hardtanh_p(sa_d x, sa_d lo, sa_d hi, sa_dm *cold) {
+    *cold = d_lt(x, x); /* never */
+    sa_d t = d_sel(d_gt(x, lo), x, lo);
+    return d_sel(d_lt(t, hi), t, hi);
+}
+SA_DEF_PARAM_D(hardtanh, select, sa_d_hardtanh_p)
+
+SA_DINLINE sa_d sa_d_reglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
+    (void)q;
+    *cold = d_lt(a, a); /* never */
+    return d_mul(d_sel(d_gt(a, d_set1(0.0)), a, d_set1(0.0)), b);
+}
+SA_DEF_PARAM_D(reglu, select_mul, sa_d_reglu_p)
+
+/* ==================================================================================== elu
+ * elu(x, alpha) = x if x > 0 else alpha expm1(x).
+ * Algorithm (rr_p10_expm1): expm1(max(x, -60)) as a pair S + Sl (sa_d_expm1_neg, selu's),
+ *   y = fma(alpha, S, alpha Sl): one rounding (the portable kernel rounds expm1 and the product
+ *   separately). x = +-0 -> alpha x (the signed zero of the product). Cold: a non-finite alpha
+ *   (the pair's low part would give inf - inf). Error: exp's ~2^-56 + 0.5 ULP.
+ * Max error measured: 0.57 ULP from the exact value (x = -0.345, alpha = 0.1; over the tests'
+ *   alpha grid); budget 2 (ulp_f64).
+ * Special values: x > 0 (+inf included) -> x; elu(-inf) = -alpha; never overflows. */
+SA_DINLINE sa_d sa_d_elu_p(sa_d x, sa_d a, sa_d q, sa_dm *cold) {
+    (void)q;
+    *cold = d_ge(d_abs(a), d_set1(INFINITY));
+    sa_d Sl, S = sa_d_expm1_neg(x, &Sl);
+    sa_d y = d_fma(a, S, d_mul(a, Sl));
+    y = d_sel(d_eq(x, d_set1(0.0)), d_mul(a, x), y);
+    return d_sel(d_gt(x, d_set1(0.0)), x, y);
+}
+SA_DEF_PARAM_D(elu, rr_p10_expm1, sa_d_elu_p)
+
+/* ================================================================================== swish
+ * swish(x, beta) = x sigmoid(beta x).
+ * Algorithm (dd_rr_p10_div): u = beta x as an exact pair uh + ul (FMA); the sigmoid core at
+ *   (uh, ul): sigmoid(u) = (q + ql) 2^k; y = fma(x, q 2^k1, x ql 2^k1) 2^k2 (2^k = 2^k1 2^k2,
+ *   q 2^k1 <= 1: no intermediate overflows for |x| up to DBL_MAX, one rounding before the
+ *   final scaling). beta = 0 or x = 0 -> x/2 (sigmoid(0) x); |uh| > 2^1000 -> x (u > 0) or
+ *   +-0 (u < 0, the sign of x). Cold (the portable kernel): uh < -1000, where the exp core's
+ *   clamp would cut e^u while |x| e^u may still be normal.
+ * Max error measured: 0.53 ULP from the exact value (over the tests' beta grid); budget 2
+ *   (ulp_f64).
+ * Special values: swish(+-0) = +-0; x = +-inf: x if beta x > 0, +-0 if < 0; never overflows. */
+SA_DINLINE sa_d sa_d_swish_p(sa_d x, sa_d b, sa_d q, sa_dm *cold) {
+    (void)q;
+    const sa_d zero = d_set1(0.0);
+    sa_d ul, uh = d_two_prod(b, x, &ul);
+    sa_dm huge = d_gt(d_abs(uh), d_set1(0x1p1000));
+    sa_d lim = d_sel(d_gt(uh, zero), x, d_copysign_pos(zero, x)); /* |u| huge: x or +-0 */
+    *cold = d_lt(uh, d_set1(-1000.0));
+    uh = d_sel(huge, zero, uh);
+    ul = d_sel(huge, zero, ul);
+    sa_d s1, s2, ql, qq = sa_d_sigmoid_core(uh, ul, &s1, &s2, &ql);
+    sa_d y = d_mul(d_fma(x, d_mul(qq, s1), d_mul(x, d_mul(ql, s1))), s2);
+    y = d_sel(huge, lim, y);
+    return d_sel(dm_or(d_eq(x, zero), d_eq(b, zero)), d_mul(x, d_set1(0.5)), y);
+}
+SA_DEF_PARAM_D(swish, dd_rr_p10_div, sa_d_swish_p)
+
+/* ========================================================================== gated units
+ * swiglu(a, b) = silu(a) b, geglu_tanh(a, b) = gelu_tanh(a) b.
+ * Algorithm (rr_p10_div_dd / dd_rr_p10_div_dd): act(a) = a sigmoid(w) with w = a (swiglu) or
+ *   gelu_tanh's 2u as a double-double: the sigmoid core, G + Gl = a (q + ql) 2^k as a pair
+ *   (two_prod; act(a) is normal wherever the kernel runs it, so the scaling is exact but for
+ *   Gl's tail), then (G + Gl) b with one rounding: p = G b, y = p + (fma(G, b, -p) + Gl b)
+ *   (p itself when it is not finite). a large (> 40 / > 10) -> a b; |a| < 2^-60 -> (b/2) a
+ *   (a subnormal a times a large b stays exact); a = 0 -> a b. Cold (the portable kernel,
+ *   exact scaling of tiny act(a) times a large b): w < -700 (a < -700; a < -18.5 for
+ *   gelu_tanh) and |b| > 2^1000.
+ * Max error measured (from the exact value, over the tests' b grid): swiglu 0.53 ULP (1.05 on
+ *   cold lanes, the portable kernel's), geglu_tanh 0.74 ULP (a = -21.19, w near -700); budget 3.
+ * Special values: a = +-0 -> +-0 b; a = +inf -> inf b; a = -inf -> -0 b (cold); NaN -> NaN;
+ *   overflow only when the true result overflows. */
+/* a: the operand, ac: a clamped to the kernel's range, (w, wl): sigmoid's argument at ac */
+SA_DINLINE sa_d sa_d_gate(sa_d a, sa_d ac, sa_d b, sa_d w, sa_d wl, sa_d big, sa_dm *cold) {
+    const sa_d zero = d_set1(0.0);
+    *cold = dm_or(d_lt(w, d_set1(-700.0)), d_gt(d_abs(b), d_set1(0x1p1000)));
+    sa_d s1, s2, ql, q = sa_d_sigmoid_core(w, wl, &s1, &s2, &ql);
+    sa_d Ge, G = d_two_prod(ac, q, &Ge);
+    sa_d Gl = d_fma(ac, ql, Ge);
+    G = d_scale2(G, s1, s2);
+    Gl = d_scale2(Gl, s1, s2);
+    sa_d p = d_mul(G, b);
+    sa_d y = d_add(p, d_fma(Gl, b, d_fms(G, b, p)));
+    y = d_sel(d_le(d_abs(p), d_set1(1.7976931348623157e308)), y, p);
+    y = d_sel(d_lt(d_abs(a), d_set1(0x1p-60)), d_mul(d_mul(b, d_set1(0.5)), a), y);
+    return d_sel(dm_or(d_gt(a, big), d_eq(a, zero)), d_mul(a, b), y);
+}
+SA_DINLINE sa_d sa_d_swiglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
+    (void)q;
+    sa_d ac = d_clamp(a, -1000.0, 40.0);
+    return sa_d_gate(a, ac, b, ac, d_set1(0.0), d_set1(40.0), cold);
+}
+SA_DEF_PARAM_D(swiglu, rr_p10_div_dd, sa_d_swiglu_p)
+
+SA_DINLINE sa_d sa_d_geglu_tanh_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
+    (void)q;
+    sa_d ac = d_clamp(a, -25.0, 10.0);
+    sa_d l, h = sa_d_gelu_tanh_arg(ac, &l);
+    return sa_d_gate(a, ac, b, h, l, d_set1(10.0), cold);
+}
+SA_DEF_PARAM_D(geglu_tanh, dd_rr_p10_div_dd, sa_d_geglu_tanh_p)
 
 /* ================================================================================== rows
  * Rows are processed in blocks of SA_D_BLK = 8 elements (SA_D_NV vectors), the tail padded;

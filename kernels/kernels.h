@@ -75,7 +75,8 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_GNAME(fwd, src) SA_CAT2(fwd, SA_GSUF_##src)
 #define SA_F32_KERNEL(name, algo, isa) sa_f32_##name##__##algo##__##isa
 #define SA_F64_KERNEL(name) sa_f64_##name
-/* float64 SIMD kernels (registry SA_F64V): sa_f64_<name>__<algo>__<isa>, isa avx2 / avx512 */
+/* float64 SIMD kernels (registry SA_F64V / SA_F64VP): sa_f64_<name>__<algo>__<isa>, isa avx2 /
+ * avx512 */
 #define SA_F64V_KERNEL(name, algo, isa) sa_f64_##name##__##algo##__##isa
 
 /* Declarations of every kernel the registry names. */
@@ -148,6 +149,11 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #define SA_F64V(name, algo)                                                   \
     void SA_F64V_KERNEL(name, algo, avx2)(const double *, double *, size_t);  \
     void SA_F64V_KERNEL(name, algo, avx512)(const double *, double *, size_t);
+#define SA_F64VP(name, algo)                                                              \
+    void SA_F64V_KERNEL(name, algo, avx2)(const double *, const double *, size_t,         \
+                                          const double *, size_t, double *, size_t);      \
+    void SA_F64V_KERNEL(name, algo, avx512)(const double *, const double *, size_t,       \
+                                            const double *, size_t, double *, size_t);
 #include "registry.h"
 #undef SA_FN
 #undef SA_PFN
@@ -159,6 +165,7 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
 #undef SA_FAST
 #undef SA_BFAST
 #undef SA_F64V
+#undef SA_F64VP
 
 /* float16 <-> float32 conversions (exact widening; round-to-nearest-even narrowing that keeps
  * subnormals), per ISA: portable bit arithmetic, or F16C. */

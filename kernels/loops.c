@@ -284,7 +284,7 @@ static inline void call_f32(const sa_func_info *f, const float *x, float *y, siz
 static inline void call_f64(const sa_func_info *f, const double *x, double *y, size_t n)
 {
     if (f->kind == SA_PDEFAULT)
-        f->pf64(x, &f->dflt[0], 0, &f->dflt[1], 0, y, n);
+        sa_active_pf64[f->id](x, &f->dflt[0], 0, &f->dflt[1], 0, y, n);
     else
         sa_active_f64[f->id](x, y, n);
 }
@@ -453,7 +453,7 @@ static void param_setup(param_ctx *c, char **args, const intptr_t *steps, void *
     }
 
 SA_DEFINE_PARAM(float, f32, sa_active_pf32[c->f->id], &zero_f32)
-SA_DEFINE_PARAM(double, f64, c->f->pf64, &zero_f64)
+SA_DEFINE_PARAM(double, f64, sa_active_pf64[c->f->id], &zero_f64)
 
 /* float16 / bfloat16: x and the operands converted block by block (a stride-0 operand once;
  * contiguous ones straight from and to the caller's arrays: h16_load / h16_store). */

@@ -95,6 +95,10 @@
 #define SA_F64V(name, algo)
 #define SA_F64V_LOCAL_
 #endif
+#ifndef SA_F64VP
+#define SA_F64VP(name, algo)
+#define SA_F64VP_LOCAL_
+#endif
 #ifndef SA_PFN
 #define SA_PFN(name, pname, np, d0, d1, algo, u32, u64, ovf, doc)
 #define SA_PFN_LOCAL_
@@ -202,6 +206,26 @@ SA_F64V(silu,        rr_p10_div)
 SA_F64V(erf,         p9_erfcx8_p13)
 SA_F64V(gelu,        p10_erfcx8_p13)
 SA_F64V(gelu_tanh,   dd_rr_p10_div)
+SA_F64V(hardsigmoid, pair_rem)
+SA_F64V(hardswish,   pair_rem_mul)
+SA_F64V(softsign,    pair_rcp_div)
+SA_F64V(selu,        rr_p10_expm1)
+SA_F64V(mish,        rr_p10_ratio_div)
+
+/* The same for the parametric kernels (sa_f64_pkernel) of SA_PFN / SA_BFN functions: every
+ * entry whose float64 kernel is sa_f64_<name> (the default and parametric forms, a fast tier's
+ * float64 loop) runs the active ISA's kernel.
+ *
+ *   SA_F64VP(name, algo)  kernels sa_f64_<name>__<algo>__avx2 and __avx512 (sa_f64_pkernel)
+ *      name         algo */
+SA_F64VP(leaky_relu,  select_mul)
+SA_F64VP(prelu,       select_mul)
+SA_F64VP(hardtanh,    select)
+SA_F64VP(reglu,       select_mul)
+SA_F64VP(elu,         rr_p10_expm1)
+SA_F64VP(swish,       dd_rr_p10_div)
+SA_F64VP(swiglu,      rr_p10_div_dd)
+SA_F64VP(geglu_tanh,  dd_rr_p10_div_dd)
 SA_F64V(softmax,     max_rr_p10_ddsum)
 SA_F64V(log_softmax, max_rr_p10_log1p_newton)
 
@@ -259,6 +283,10 @@ SA_BFAST(geglu,                exp_rat3_4_div_scaled, 14)
 #ifdef SA_F64V_LOCAL_
 #undef SA_F64V
 #undef SA_F64V_LOCAL_
+#endif
+#ifdef SA_F64VP_LOCAL_
+#undef SA_F64VP
+#undef SA_F64VP_LOCAL_
 #endif
 #ifdef SA_PFN_LOCAL_
 #undef SA_PFN

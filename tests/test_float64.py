@@ -6,15 +6,16 @@ import pytest
 
 import simdact as sa
 import reference as ref
-from budgets import F64_CEILING, LIMITS, base_name
+from budgets import F64_CEILING, LIMITS, ZERO, base_name
 from isas import on_isa
 
 UNARY = [f for f in sa.functions() if f.kind != "row"]
 ROWS = [f for f in sa.functions() if f.kind == "row"]
 BY_NAME = {f.name: f for f in sa.functions()}
 ISAS = sa.isa().available
-# the functions of the float64 SIMD issue (registry SA_F64V lines)
-SIMD64 = ["sigmoid", "tanh", "silu", "erf", "gelu", "gelu_tanh"]
+# the elementwise functions with float64 SIMD kernels (registry.h SA_F64V / SA_F64VP lines)
+SIMD64 = [n for n in sa._core._f64_simd_functions() if BY_NAME[n].kind != "row"]
+SIMD64_UNARY = [n for n in SIMD64 if BY_NAME[n].kind == "unary"]
 
 
 def each_isa(fn):
@@ -95,7 +96,9 @@ def test_float64_layout_and_threads(f):
 
 
 def _dense(rng, name):
-    """Dense samples over the branch regions and tails of the SIMD kernels (f64_vec.h)."""
+    """Dense samples over the branch regions and tails of the SIMD kernels (f64_vec.h); a
+    parametric form (elu_alpha) takes its base function's tails."""
+    name = base_name(name)
     parts = [rng.uniform(-1.2, 1.2, 300), rng.uniform(-6, 9, 300),
              np.ldexp(rng.uniform(-1, 1, 60), rng.integers(-1074, -20, 60))]
     tails = {
@@ -106,6 +109,22 @@ def _dense(rng, name):
         "gelu": [rng.uniform(-1.1, -0.55, 150), rng.uniform(-38.7, -30, 200),
                  rng.uniform(4, 9, 100), rng.uniform(-7, -5.5, 100)],
         "gelu_tanh": [rng.uniform(-25.5, -18, 200), rng.uniform(5, 11, 50)],
+        "hardsigmoid": [rng.uniform(-3.2, -2.8, 150), np.array([3.0, -3.0, 1e-17, 6.0])],
+        "hardswish": [rng.uniform(-3.2, -2.8, 150), np.array([3.0, -3.0, 1e-17, 6.0])],
+        "softsign": [np.ldexp(rng.uniform(-1, 1, 100), rng.integers(20, 1023, 100)),
+                     np.array([1.0, 2.0 ** 53, 2.0 ** 54, 2.0 ** 600, 2.0 ** 1000])],
+        "selu": [rng.uniform(-0.4, 0.4, 150), rng.uniform(-70, -30, 100)],
+        "mish": [rng.uniform(-810, -690, 200), rng.uniform(15, 25, 50)],
+        "leaky_relu": [np.array([np.inf, -np.inf, 1e308, -1e308])],
+        "hardtanh": [rng.uniform(-1.1, -0.9, 50), rng.uniform(0.9, 1.1, 50)],
+        "reglu": [np.array([np.inf, -np.inf, 1e308, 5e-324])],
+        "prelu": [np.array([np.inf, -np.inf, 1e308, 5e-324])],
+        "elu": [rng.uniform(-0.4, 0.4, 150), rng.uniform(-70, -30, 100)],
+        # beta x beyond the exp core's range, where the portable kernel takes over (cold lanes)
+        "swish": [rng.uniform(-760, -690, 150), rng.uniform(-1200, -900, 50),
+                  np.ldexp(rng.uniform(0.5, 1, 20), rng.integers(600, 1023, 20))],
+        "swiglu": [rng.uniform(-760, -690, 150), rng.uniform(38, 42, 50)],
+        "geglu_tanh": [rng.uniform(-25.5, -17, 200), rng.uniform(9, 11, 50)],
     }[name]
     x = np.concatenate(parts + tails)
     return np.concatenate([x, -x])
@@ -113,18 +132,22 @@ def _dense(rng, name):
 
 @pytest.mark.parametrize("name", SIMD64)
 def test_float64_simd_dense(name):
-    """Branch regions and tails (subnormal results included) on every ISA."""
-    f = getattr(sa, name)
+    """Branch regions and tails (subnormal results included) on every ISA, at the first,
+    a middle and the last operand tuple of a parametric form's grid."""
+    f = BY_NAME[name]
     x = _dense(np.random.default_rng(21), name)
-    r = np.array([ref.MP[name](float(v)) for v in x])
-    for isa, y in each_isa(lambda: f(x)).items():
-        err = ref.ulp_err64(y, r)
-        i = int(np.argmax(err))
-        assert np.all(err <= BY_NAME[name].ulp_f64), \
-            f"{isa}: {err[i]:.2f} ULP at x={x[i]!r}: {y[i]!r} vs {r[i]!r}"
+    for ops in _grid(f):
+        r = np.array([ref.MP[name](float(v), *ops) for v in x])
+        with np.errstate(over="ignore"):      # genuine overflows (gated units, |b| > 1)
+            ys = each_isa(lambda: f.ufunc(x, *ops))
+        for isa, y in ys.items():
+            err = ref.ulp_err64(y, r)
+            i = int(np.argmax(err))
+            assert np.all(err <= f.ulp_f64), \
+                f"{isa}: {err[i]:.2f} ULP at x={x[i]!r} {ops}: {y[i]!r} vs {r[i]!r}"
 
 
-@pytest.mark.parametrize("name", SIMD64)
+@pytest.mark.parametrize("name", SIMD64_UNARY)
 def test_float64_specials_every_isa(name):
     """Limits, signed zeros, and NaN in -> the same NaN out, quieted (sign and payload kept)."""
     nans = np.array([0x7FF8000000000000, 0xFFF8000000000000, 0x7FF0000000000001,
@@ -133,7 +156,11 @@ def test_float64_specials_every_isa(name):
     for isa, y in each_isa(lambda: getattr(sa, name)(x)).items():
         want = LIMITS[name]
         for i in range(4):
-            assert y[i] == want[i] and np.signbit(y[i]) == np.signbit(want[i]), (isa, x[i], y[i])
+            if want[i] == ZERO:       # a zero of either sign
+                assert y[i] == 0, (isa, x[i], y[i])
+            else:
+                assert y[i] == want[i] and np.signbit(y[i]) == np.signbit(want[i]), \
+                    (isa, x[i], y[i])
         assert np.isnan(y[4:]).all(), isa
         if isa != "scalar":   # the SIMD kernels: bit-exact quieting (portable: libm's NaN)
             np.testing.assert_array_equal(y[4:].view(np.uint64),
@@ -170,6 +197,38 @@ def test_float64_position_independent(f):
         res[isa] = want
     if "avx2" in res and "avx512" in res:
         np.testing.assert_array_equal(res["avx2"].view(u), res["avx512"].view(u))
+
+
+PARAMS = [f for f in UNARY if f.kind == "param"]
+
+
+@pytest.mark.parametrize("f", PARAMS, ids=[f.name for f in PARAMS])
+def test_float64_operand_arrays(f):
+    """Every ISA: parameter operands given as arrays (contiguous, strided, reversed; NaN among
+    them) give each element the bits of the call with that element's operands as scalars,
+    whatever its neighbours (the SIMD kernels' cold lanes and tail padding included)."""
+    rng = np.random.default_rng(31)
+    n = 203
+    x = np.concatenate([rng.standard_normal(n - 40) * 12, rng.uniform(-760, -690, 20),
+                        rng.uniform(-1200, -900, 10), [np.nan, np.inf, -np.inf, 0.0, -0.0,
+                                                       1e-310, 1e300, -1e300, 3.0, -3.0]])
+    rng.shuffle(x)
+    grid = ref.PARAM_GRID[f.name]
+    pick = rng.integers(0, len(grid), n)
+    ops = [np.array([grid[k][j] for k in pick]) for j in range(f.ufunc.nin - 1)]
+    ops[0][7] = np.nan
+    u = np.uint64
+    for isa in ISAS:
+        with on_isa(isa), np.errstate(all="ignore"):
+            want = np.array([f.ufunc(x[i:i + 1], *[o[i:i + 1] for o in ops])[0]
+                             for i in range(n)])
+            np.testing.assert_array_equal(f.ufunc(x, *ops).view(u), want.view(u), err_msg=isa)
+            wide = [np.repeat(o, 2)[::2] for o in ops]           # strided operands
+            np.testing.assert_array_equal(f.ufunc(x, *wide).view(u), want.view(u),
+                                          err_msg=isa)
+            rev = [o[::-1].copy()[::-1] for o in ops]            # negative strides
+            np.testing.assert_array_equal(f.ufunc(x[::-1], *[o[::-1] for o in rev]).view(u),
+                                          want[::-1].view(u), err_msg=isa)
 
 
 @pytest.mark.parametrize("f", ROWS, ids=[f.name for f in ROWS])

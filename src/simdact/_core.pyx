@@ -67,6 +67,7 @@ cdef extern from "dispatch.h":
     int sa_active_isa()
     sa_f32_kernel sa_f32_kernel_for(int id, int isa)
     sa_f32_pkernel sa_f32_pkernel_for(int id, int isa)
+    int sa_f64_simd_line(int id)
     int sa_nin(int id)
     int sa_nout(int id)
 
@@ -397,6 +398,15 @@ def _max_team_seen(bint reset=False):
 def _swap_mxcsr(long value):
     """Tests only: set the calling thread's MXCSR, return the old value (-1: not x86)."""
     return sa_debug_swap_mxcsr(value)
+
+
+def _f64_simd_functions():
+    """The functions whose float64 loop has SIMD kernels of its own on avx2 / avx512
+    (registry.h SA_F64V / SA_F64VP lines, read back from the dispatch table), whether or not this
+    build compiled them in (a portable build lists them too: its tests then check the portable
+    kernels on the same samples). Fast tiers are left out (they run their forward's)."""
+    return [sa_funcs[i].name.decode() for i in range(SA_NFUNC)
+            if sa_funcs[i].tier == 0 and sa_funcs[i].kind <= SA_PARAM and sa_f64_simd_line(i)]
 
 
 def _testing_select_isa(name):
