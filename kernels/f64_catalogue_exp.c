@@ -16,6 +16,10 @@
  *     take a plain double formula (errors given in the contracts).
  *
  * Parametric kernels have the sa_f64_pkernel shape: y[i] = f(x[i], p[i*ps], q[i*qs]).
+ * On AVX2 / AVX-512 the float64 loops run the SIMD kernels of kernels/f64_vec.h instead
+ * (registry.h SA_F64V / SA_F64VP lines); these remain the scalar ISA's and the portable
+ * build's kernels, and the SIMD kernels' fallback for rare cold lanes (far tails, huge
+ * operands).
  *
  * "Max error measured" = max |y - mp| / ulp64(mp), mp = the mpmath value (50 digits) rounded
  * once to double, over random and targeted points (tails, branch points, subnormals) and the

@@ -1,19 +1,22 @@
 /* simdact float64 kernels of the piecewise catalogue: leaky_relu, prelu, hardtanh, reglu
  * (parametric, sa_f64_pkernel) and hardsigmoid, hardswish, relu6, softsign (sa_f64_kernel).
  *
- * Portable scalar C (compiled with -ffp-contract=off; FMAs are explicit fma() calls). Budgets
- * in float64 ULPs of the exact result; "measured" figures come from
- * kernels/tests/catalogue_pw_sweep.c (random and targeted samples against long double
- * references on x86-64, where long double carries 64 bits, so the figures resolve ~2^-11
- * float64 ULP). Semantics, parameter handling and
- * signed zeros are those of the float32 kernels (see kernels/f32_catalogue_pw.h): y[i] =
- * f(x[i], p[i * ps], q[i * qs]) with ps, qs in {0, 1}. A NaN x returns a quiet NaN (x + x,
- sign and payload kept), a test that is predicted (NaNs are rare). The other regions are
- * selected by sa_dsel (f64_common.h), not by branches that random data would mispredict (3-6
- * ns per element on a Zen 3), except in hardswish and softsign, whose fma() calls (libm on
- * baseline x86-64) spill every register: there the branches cost less than computing every
- * region (hardswish on x ~ N(0, 1): 3.0 ns branching, 4.6 selecting). A value computed outside
- * its region may raise flags, which the loops discard.
+ * Portable scalar C: the scalar ISA's and the portable build's float64 kernels (AVX2 /
+ * AVX-512 run kernels/f64_vec.h's, registry.h SA_F64V / SA_F64VP lines). Compiled with
+ * -ffp-contract=off; FMAs are explicit fma() calls. Budgets in float64 ULPs of the exact
+ * result; "measured" figures come from kernels/tests/catalogue_pw_sweep.c (random and
+ * targeted samples against long double references on x86-64, where long double carries 64
+ * bits, so the figures resolve ~2^-11 float64 ULP). Semantics, parameter handling and signed
+ * zeros are those of the float32 kernels (see kernels/f32_catalogue_pw.h): y[i] = f(x[i],
+ * p[i * ps], q[i * qs]) with ps, qs in {0, 1}. A NaN x returns a quiet NaN (x + x, sign and
+ * payload kept), a test that is predicted (NaNs are rare; x + x on every element would raise
+ * a spurious overflow at DBL_MAX). The other regions are selected by sa_dsel (f64_common.h),
+ * not by branches that random data would mispredict (3-6 ns per element on a Zen 3), except in
+ * hardswish and softsign, whose fma() calls (libm on baseline x86-64) spill every register:
+ * there the branches cost less than computing every region (hardswish on x ~ N(0, 1): 3.0 ns
+ * branching, 4.6 selecting). A value computed outside its region may raise flags, which the
+ * loops discard; the overflow flag of leaky_relu, prelu and reglu (registry ovf = 1) is
+ * reported, and there the only product formed is the result's own.
  */
 #include <math.h>
 #include <stddef.h>
@@ -40,8 +43,13 @@ void SA_F64_KERNEL(leaky_relu)(const double *x, const double *p, size_t ps, cons
     (void)q;
     (void)qs;
     for (size_t i = 0; i < n; i++) {
-        double v = x[i], s = p[i * ps] * sa_dsel(v > 0.0, 0.0, v); /* no product for x > 0 */
-        y[i] = sa_dsel(v > 0.0, v, sa_dsel(v != v, v + v, s));
+        double v = x[i];
+        if (v != v) { /* a predicted branch: v + v on every element would overflow at DBL_MAX */
+            y[i] = v + v;
+            continue;
+        }
+        double s = p[i * ps] * sa_dsel(v > 0.0, 0.0, v); /* no product for x > 0 */
+        y[i] = sa_dsel(v > 0.0, v, s);
     }
 }
 
@@ -81,7 +89,11 @@ void SA_F64_KERNEL(reglu)(const double *x, const double *p, size_t ps, const dou
     (void)qs;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
-        y[i] = sa_dsel(v != v, v + v, sa_dsel(v > 0.0, v, 0.0) * p[i * ps]);
+        if (v != v) { /* predicted; v + v on every element would overflow at DBL_MAX */
+            y[i] = v + v;
+            continue;
+        }
+        y[i] = sa_dsel(v > 0.0, v, 0.0) * p[i * ps];
     }
 }
 

@@ -200,6 +200,7 @@ SA_RGRAD(log_softmax, y,   rr2_p7_f64sum,     1.2,  3.0)
  * line here, keep the portable sa_f64_<name> (f64.c). Same semantics, special values and
  * ulp_f64 budget as the portable kernel; AVX2 and AVX-512 give identical bits.
  *      name         algo */
+SA_F64V(relu,        select)
 SA_F64V(sigmoid,     rr_p10_div)
 SA_F64V(tanh,        rr_p10_expm1_div)
 SA_F64V(silu,        rr_p10_div)
@@ -211,6 +212,8 @@ SA_F64V(hardswish,   pair_rem_mul)
 SA_F64V(softsign,    pair_rcp_div)
 SA_F64V(selu,        rr_p10_expm1)
 SA_F64V(mish,        rr_p10_ratio_div)
+SA_F64V(relu6,       select)
+SA_F64V(log_sigmoid, rr_p10_log1p_atanh)
 
 /* The same for the parametric kernels (sa_f64_pkernel) of SA_PFN / SA_BFN functions: every
  * entry whose float64 kernel is sa_f64_<name> (the default and parametric forms, a fast tier's
@@ -223,9 +226,12 @@ SA_F64VP(prelu,       select_mul)
 SA_F64VP(hardtanh,    select)
 SA_F64VP(reglu,       select_mul)
 SA_F64VP(elu,         rr_p10_expm1)
+SA_F64VP(celu,        div_rr_p10_expm1)
+SA_F64VP(softplus,    dd_rr_p10_log1p_atanh)
 SA_F64VP(swish,       dd_rr_p10_div)
 SA_F64VP(swiglu,      rr_p10_div_dd)
 SA_F64VP(geglu_tanh,  dd_rr_p10_div_dd)
+SA_F64VP(geglu,       p10_erfcx8_p13_dd)
 SA_F64V(softmax,     max_rr_p10_ddsum)
 SA_F64V(log_softmax, max_rr_p10_log1p_newton)
 

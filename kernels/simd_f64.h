@@ -54,6 +54,7 @@ SA_DINLINE sa_dm d_ge(sa_d a, sa_d b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_
 SA_DINLINE sa_dm d_eq(sa_d a, sa_d b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
 SA_DINLINE sa_dm d_isnan(sa_d a) { return _mm512_cmp_pd_mask(a, a, _CMP_UNORD_Q); }
 SA_DINLINE sa_dm dm_or(sa_dm a, sa_dm b) { return (sa_dm)(a | b); }
+SA_DINLINE sa_dm dm_and(sa_dm a, sa_dm b) { return (sa_dm)(a & b); }
 SA_DINLINE int dm_any(sa_dm a) { return a != 0; }
 SA_DINLINE sa_d d_sel(sa_dm m, sa_d a, sa_d b) { return _mm512_mask_blend_pd(m, b, a); }
 /* 8-entry table lookup: the index is the low 3 bits of the int64 lanes of i */
@@ -94,6 +95,7 @@ SA_DINLINE sa_dm d_ge(sa_d a, sa_d b) { return _mm256_cmp_pd(a, b, _CMP_GE_OQ); 
 SA_DINLINE sa_dm d_eq(sa_d a, sa_d b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
 SA_DINLINE sa_dm d_isnan(sa_d a) { return _mm256_cmp_pd(a, a, _CMP_UNORD_Q); }
 SA_DINLINE sa_dm dm_or(sa_dm a, sa_dm b) { return _mm256_or_pd(a, b); }
+SA_DINLINE sa_dm dm_and(sa_dm a, sa_dm b) { return _mm256_and_pd(a, b); }
 SA_DINLINE int dm_any(sa_dm a) { return _mm256_movemask_pd(a) != 0; }
 SA_DINLINE sa_d d_sel(sa_dm m, sa_d a, sa_d b) { return _mm256_blendv_pd(b, a, m); }
 SA_DINLINE sa_dtab d_tab_index(sa_di i) {

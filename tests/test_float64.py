@@ -115,16 +115,27 @@ def _dense(rng, name):
                      np.array([1.0, 2.0 ** 53, 2.0 ** 54, 2.0 ** 600, 2.0 ** 1000])],
         "selu": [rng.uniform(-0.4, 0.4, 150), rng.uniform(-70, -30, 100)],
         "mish": [rng.uniform(-810, -690, 200), rng.uniform(15, 25, 50)],
+        "log_sigmoid": [rng.uniform(-45, -35, 50), rng.uniform(35, 45, 50),
+                        rng.uniform(700, 760, 100), rng.uniform(0.3, 0.4, 100)],
+        # beta x near -700 (cold below), around the threshold, tiny E = e^-|u|
+        "softplus": [rng.uniform(-760, -650, 150), rng.uniform(-45, -25, 100),
+                     rng.uniform(19, 21, 50), np.array([20.0, -20.0, 2000.0, 1e300])],
+        "relu": [np.array([np.inf, -np.inf, 1e308, -1e308])],
+        "relu6": [rng.uniform(5.5, 6.5, 50), np.array([np.inf, -np.inf, 6.0])],
         "leaky_relu": [np.array([np.inf, -np.inf, 1e308, -1e308])],
         "hardtanh": [rng.uniform(-1.1, -0.9, 50), rng.uniform(0.9, 1.1, 50)],
         "reglu": [np.array([np.inf, -np.inf, 1e308, 5e-324])],
         "prelu": [np.array([np.inf, -np.inf, 1e308, 5e-324])],
         "elu": [rng.uniform(-0.4, 0.4, 150), rng.uniform(-70, -30, 100)],
+        "celu": [rng.uniform(-0.4, 0.4, 150), rng.uniform(-70, -30, 100),
+                 rng.uniform(-450, -350, 50)],
         # beta x beyond the exp core's range, where the portable kernel takes over (cold lanes)
         "swish": [rng.uniform(-760, -690, 150), rng.uniform(-1200, -900, 50),
                   np.ldexp(rng.uniform(0.5, 1, 20), rng.integers(600, 1023, 20))],
         "swiglu": [rng.uniform(-760, -690, 150), rng.uniform(38, 42, 50)],
         "geglu_tanh": [rng.uniform(-25.5, -17, 200), rng.uniform(9, 11, 50)],
+        "geglu": [rng.uniform(-38.8, -30, 200), rng.uniform(-1.1, -0.55, 100),
+                  rng.uniform(9, 11, 50), rng.uniform(1.0, 1.1, 50)],
     }[name]
     x = np.concatenate(parts + tails)
     return np.concatenate([x, -x])
@@ -229,6 +240,31 @@ def test_float64_operand_arrays(f):
             rev = [o[::-1].copy()[::-1] for o in ops]            # negative strides
             np.testing.assert_array_equal(f.ufunc(x[::-1], *[o[::-1] for o in rev]).view(u),
                                           want[::-1].view(u), err_msg=isa)
+
+
+OVF = [f for f in UNARY if f.may_overflow]
+_EXTREMES = np.array([1.7976931348623157e308, 1.75e308, 1e300, 1e200, 2.0 ** 600, 1e20, 750.0,
+                      700.0, 40.0, 1.0, 1e-300, 5e-324, 0.0])
+
+
+@pytest.mark.parametrize("f", OVF, ids=[f.name for f in OVF])
+def test_float64_overflow_flag_only_when_genuine(f):
+    """Every ISA: on extreme inputs and every operand tuple of the grid, the overflow flag is
+    raised exactly when a result truly overflows (no intermediate of a SIMD lane, a padding
+    lane or a cold lane's recomputation raises it on its own)."""
+    x = np.concatenate([_EXTREMES, -_EXTREMES])
+    for ops in _grid(f) if f.kind != "param" else ref.PARAM_GRID[f.name]:
+        r = np.array([ref.MP[f.name](float(v), *ops) for v in x])
+        safe = x[np.isfinite(r) | np.isnan(r)]
+        for isa in ISAS:
+            with on_isa(isa), np.errstate(over="raise", invalid="ignore", divide="ignore",
+                                          under="ignore"):
+                f.ufunc(safe, *ops)
+                for v in safe:
+                    f.ufunc(np.array([v]), *ops)
+                if safe.size < x.size:
+                    with pytest.raises(FloatingPointError, match="overflow"):
+                        f.ufunc(x, *ops)
 
 
 @pytest.mark.parametrize("f", ROWS, ids=[f.name for f in ROWS])
