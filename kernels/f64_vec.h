@@ -9,9 +9,9 @@
  *
  * Common to every kernel:
  *   - the same semantics and special values as the portable kernel of the same function
- *     (f64*.c): NaN in -> the same NaN out, quieted (parametric: x, then p, then q); +-inf give
- *     the limits; odd functions keep the sign of zero; subnormal results are kept (the final scaling by 2^k is the only
- *     rounding into the subnormal range);
+ *     (f64*.c): NaN in -> the same NaN out, quieted (parametric: x, then p; q per function);
+ *     +-inf give the limits; odd functions keep the sign of zero; subnormal results are kept
+ *     (the final scaling by 2^k is the only rounding into the subnormal range);
  *   - y[i] depends on x[i] only (unary) or on the row (rows), never on the position: the
  *     n % W tail goes through the same vector code on a padded copy; rows are reduced in
  *     blocks of 8 elements (two AVX2 vectors, one AVX-512 vector) with a fixed-order final sum,
@@ -665,14 +665,17 @@ SA_DINLINE sa_d sa_d_log_sigmoid_v(sa_d x) {
 SA_DEF_UNARY_D(log_sigmoid, rr_p10_log1p_atanh, sa_d_log_sigmoid_v)
 
 /* ===================================================================== parametric driver
- * SA_DEF_PARAM_D(name, algo, fn): the sa_f64_pkernel y[i] = f(x[i], p[i ps], q[i qs]) (ps, qs
+ * SA_DEF_PARAM_D(name, algo, fn, pnan): the sa_f64_pkernel y[i] = f(x[i], p[i ps], q[i qs]) (ps, qs
  * in {0, 1}; q is a dummy zero for one-parameter functions). fn(x, p, q, &cold) -> y over full
  * vectors; the n % W tail on copies padded with the last element (a padding lane raises no
  * flag the last element does not). Lanes fn marks cold (rare regions: far tails, huge
  * operands) are recomputed by the portable kernel sa_f64_<name> (out of line, the W lanes of
  * that vector, the cold ones blended in): a lane's result never depends on its neighbours.
- * NaN: x, then p, then q comes back quieted (bit operations), the float32 drivers' rule. */
-#define SA_DEF_PARAM_D(name, algo, fn)                                                       \
+ * NaN: x comes back quieted (bit operations), then p where pnan is 1 (softplus, swish, the
+ * gated units: a NaN p gives NaN for every x); otherwise fn keeps the portable kernel's NaN
+ * semantics itself (leaky_relu, elu, celu: a NaN parameter matters only for x <= 0; hardtanh:
+ * a NaN min or max gives NaN; softplus: a NaN threshold compares false, as in torch). */
+#define SA_DEF_PARAM_D(name, algo, fn, pnan)                                                 \
     static __attribute__((noinline, cold)) sa_d name##_pcold_(sa_d x, sa_d p, sa_d q,         \
                                                               sa_dm cold, sa_d y) {           \
         double bx_[SA_F64W], bp_[SA_F64W], bq_[SA_F64W], by_[SA_F64W];                        \
@@ -687,8 +690,8 @@ SA_DEF_UNARY_D(log_sigmoid, rr_p10_log1p_atanh, sa_d_log_sigmoid_v)
         sa_d y = fn(x, p, q, &cold);                                                          \
         if (dm_any(cold))                                                                     \
             y = name##_pcold_(x, p, q, cold, y);                                              \
-        y = d_sel(d_isnan(q), d_quiet(q), y);                                                 \
-        y = d_sel(d_isnan(p), d_quiet(p), y);                                                 \
+        if (pnan)                                                                             \
+            y = d_sel(d_isnan(p), d_quiet(p), y);                                             \
         return d_sel(d_isnan(x), d_quiet(x), y);                                              \
     }                                                                                         \
     void SA_KD(name, algo)(const double *x, const double *p, size_t ps, const double *q,      \
@@ -732,22 +735,23 @@ SA_DINLINE sa_d sa_d_leaky_p(sa_d x, sa_d s, sa_d q, sa_dm *cold) {
     *cold = d_lt(q, q); /* never */
     return d_sel(pos, x, d_mul(s, d_sel(pos, d_set1(0.0), x)));
 }
-SA_DEF_PARAM_D(leaky_relu, select_mul, sa_d_leaky_p)
-SA_DEF_PARAM_D(prelu, select_mul, sa_d_leaky_p)
+SA_DEF_PARAM_D(leaky_relu, select_mul, sa_d_leaky_p, 0)
+SA_DEF_PARAM_D(prelu, select_mul, sa_d_leaky_p, 0)
 
 SA_DINLINE sa_d sa_d_hardtanh_p(sa_d x, sa_d lo, sa_d hi, sa_dm *cold) {
     *cold = d_lt(x, x); /* never */
-    sa_d t = d_sel(d_gt(x, lo), x, lo);
-    return d_sel(d_lt(t, hi), t, hi);
+    sa_d t = d_sel(d_gt(x, lo), x, lo); /* a NaN min: t = min */
+    sa_d y = d_sel(d_isnan(t), d_quiet(t), d_sel(d_lt(t, hi), t, hi));
+    return d_sel(d_isnan(hi), d_quiet(hi), y); /* NaN min or max -> NaN */
 }
-SA_DEF_PARAM_D(hardtanh, select, sa_d_hardtanh_p)
+SA_DEF_PARAM_D(hardtanh, select, sa_d_hardtanh_p, 0)
 
 SA_DINLINE sa_d sa_d_reglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     (void)q;
     *cold = d_lt(a, a); /* never */
     return d_mul(d_sel(d_gt(a, d_set1(0.0)), a, d_set1(0.0)), b);
 }
-SA_DEF_PARAM_D(reglu, select_mul, sa_d_reglu_p)
+SA_DEF_PARAM_D(reglu, select_mul, sa_d_reglu_p, 1)
 
 /* ==================================================================================== elu
  * elu(x, alpha) = x if x > 0 else alpha expm1(x).
@@ -766,7 +770,7 @@ SA_DINLINE sa_d sa_d_elu_p(sa_d x, sa_d a, sa_d q, sa_dm *cold) {
     y = d_sel(d_eq(x, d_set1(0.0)), d_mul(a, x), y);
     return d_sel(d_gt(x, d_set1(0.0)), x, y);
 }
-SA_DEF_PARAM_D(elu, rr_p10_expm1, sa_d_elu_p)
+SA_DEF_PARAM_D(elu, rr_p10_expm1, sa_d_elu_p, 0)
 
 /* =================================================================================== celu
  * celu(x, alpha) = x if x > 0 else alpha expm1(x / alpha).
@@ -792,8 +796,9 @@ SA_DINLINE sa_d sa_d_celu_p(sa_d x, sa_d a, sa_d q, sa_dm *cold) {
     /* x / alpha only where it cannot overflow (|x| <= 2^1000 |alpha|) and is used */
     sa_dm huge = d_gt(d_mul(d_abs(x), d_set1(0x1p-1000)), d_abs(a));
     sa_d th = d_div(d_sel(dm_or(dm_or(sat, huge), d_gt(x, zero)), zero, x), a);
+    sa_dm big_t = dm_and(d_gt(th, d_set1(700.0)), d_le(x, zero)); /* alpha < 0, e^t beyond */
     *cold = dm_or(dm_or(d_eq(a, zero), d_ge(d_abs(a), d_set1(INFINITY))),
-                  dm_or(dm_and(huge, d_le(a, zero)), dm_and(d_gt(th, d_set1(700.0)), d_le(x, zero))));
+                  dm_or(dm_and(huge, d_le(a, zero)), big_t));
     sa_d rm = d_fma(d_neg(th), a, x);
     sa_d Sl, S = sa_d_expm1_neg(th, &Sl);
     sa_dm up = dm_and(d_gt(th, zero), d_le(x, zero)); /* alpha < 0: t >= 0 */
@@ -812,7 +817,7 @@ SA_DINLINE sa_d sa_d_celu_p(sa_d x, sa_d a, sa_d q, sa_dm *cold) {
     y = d_sel(sat, d_neg(a), y);
     return d_sel(d_gt(x, zero), x, y);
 }
-SA_DEF_PARAM_D(celu, div_rr_p10_expm1, sa_d_celu_p)
+SA_DEF_PARAM_D(celu, div_rr_p10_expm1, sa_d_celu_p, 0)
 
 /* =============================================================================== softplus
  * softplus(x, beta, threshold) = x if beta x > threshold else log1p(exp(beta x)) / beta.
@@ -854,7 +859,7 @@ SA_DINLINE sa_d sa_d_softplus_p(sa_d x, sa_d b, sa_d t, sa_dm *cold) {
     sa_d y = d_fma(d_add(d_fma(d_neg(q), b, S), Sl), rb, q);
     return d_sel(over, x, y);
 }
-SA_DEF_PARAM_D(softplus, dd_rr_p10_log1p_atanh, sa_d_softplus_p)
+SA_DEF_PARAM_D(softplus, dd_rr_p10_log1p_atanh, sa_d_softplus_p, 1)
 
 /* ================================================================================== swish
  * swish(x, beta) = x sigmoid(beta x).
@@ -881,7 +886,7 @@ SA_DINLINE sa_d sa_d_swish_p(sa_d x, sa_d b, sa_d q, sa_dm *cold) {
     y = d_sel(huge, lim, y);
     return d_sel(dm_or(d_eq(x, zero), d_eq(b, zero)), d_mul(x, d_set1(0.5)), y);
 }
-SA_DEF_PARAM_D(swish, dd_rr_p10_div, sa_d_swish_p)
+SA_DEF_PARAM_D(swish, dd_rr_p10_div, sa_d_swish_p, 1)
 
 /* ========================================================================== gated units
  * swiglu(a, b) = silu(a) b, geglu_tanh(a, b) = gelu_tanh(a) b.
@@ -926,7 +931,7 @@ SA_DINLINE sa_d sa_d_swiglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     sa_d ac = d_clamp(a, -1000.0, 40.0);
     return sa_d_gate(a, ac, b, ac, d_set1(0.0), d_set1(40.0), cold);
 }
-SA_DEF_PARAM_D(swiglu, rr_p10_div_dd, sa_d_swiglu_p)
+SA_DEF_PARAM_D(swiglu, rr_p10_div_dd, sa_d_swiglu_p, 1)
 
 SA_DINLINE sa_d sa_d_geglu_tanh_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     (void)q;
@@ -934,7 +939,7 @@ SA_DINLINE sa_d sa_d_geglu_tanh_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     sa_d l, h = sa_d_gelu_tanh_arg(ac, &l);
     return sa_d_gate(a, ac, b, h, l, d_set1(10.0), cold);
 }
-SA_DEF_PARAM_D(geglu_tanh, dd_rr_p10_div_dd, sa_d_geglu_tanh_p)
+SA_DEF_PARAM_D(geglu_tanh, dd_rr_p10_div_dd, sa_d_geglu_tanh_p, 1)
 
 /* ================================================================================== geglu
  * geglu(a, b) = gelu(a) b (exact erf GELU).
@@ -970,7 +975,7 @@ SA_DINLINE sa_d sa_d_geglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     sa_d h = d_sel(small, H, t), l = d_sel(small, Hl, d_sub(te, gl));
     return sa_d_gate_mul(a, h, l, b, d_set1(10.0));
 }
-SA_DEF_PARAM_D(geglu, p10_erfcx8_p13_dd, sa_d_geglu_p)
+SA_DEF_PARAM_D(geglu, p10_erfcx8_p13_dd, sa_d_geglu_p, 1)
 
 /* ================================================================================== rows
  * Rows are processed in blocks of SA_D_BLK = 8 elements (SA_D_NV vectors), the tail padded;
