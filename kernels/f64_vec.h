@@ -948,8 +948,9 @@ SA_DEF_PARAM_D(geglu_tanh, dd_rr_p10_div_dd, sa_d_geglu_tanh_p, 1)
  *   as a pair (two_prod, exact scaling while gelu(a) is normal), gelu = -g (a < 0) or a - g
  *   (TwoSum); then times b once (sa_d_gate_mul). a > 10 -> a b; |a| < 2^-60 -> (b/2) a. Cold
  *   (the portable kernel, long double): a < -37 (gelu(a) near the subnormal range) and
- *   |b| > 2^1000. No long double on the SIMD lanes: the portable kernel takes 187 ns per
- *   element on a Zen 3.
+ *   |b| > 2^1000. The tail is evaluated at 2 in lanes that do not use it (2 / a^2 would raise
+ *   a spurious overflow for |a| < 2^-511: registry ovf = 1). No long double on the SIMD lanes:
+ *   the portable kernel takes 187 ns per element on a Zen 3.
  * Max error measured: 0.58 ULP from the exact value (a = -0.62, over the tests' b grid); 1 ULP
  *   from the once-rounded mpmath value; budget 3 (ulp_f64).
  * Special values: as swiglu. */
@@ -963,7 +964,9 @@ SA_DINLINE sa_d sa_d_geglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     sa_d Fl, F = sa_d_gelu_phi(as, &Fl);
     sa_d Hl, H = d_two_prod(as, F, &Hl);
     Hl = d_fma(as, Fl, Hl);
-    sa_d P, Pl, Ml, k, M = sa_d_gelu_tail(a, &P, &Pl, &Ml, &k);
+    sa_dm small = d_lt(d_abs(a), d_set1(1.06));
+    /* the tail at a only where it is used: 2 / a^2 would overflow for |a| < 2^-511 */
+    sa_d P, Pl, Ml, k, M = sa_d_gelu_tail(d_sel(small, d_set1(2.0), a), &P, &Pl, &Ml, &k);
     sa_d ge, g = d_two_prod(M, P, &ge);
     sa_d gl = d_add(ge, d_fma(M, Pl, d_mul(Ml, P)));
     sa_d p1, p2;
@@ -971,7 +974,6 @@ SA_DINLINE sa_d sa_d_geglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     g = d_scale2(g, p1, p2);
     gl = d_scale2(gl, p1, p2);
     sa_d te, t = d_two_sum(d_sel(d_lt(a, zero), zero, a), d_neg(g), &te);
-    sa_dm small = d_lt(d_abs(a), d_set1(1.06));
     sa_d h = d_sel(small, H, t), l = d_sel(small, Hl, d_sub(te, gl));
     return sa_d_gate_mul(a, h, l, b, d_set1(10.0));
 }
