@@ -51,6 +51,27 @@ def test_accuracy_table_is_exhaustive_complete_and_within_budget():
         assert f.name in names, f"{f.name} is missing from the README accuracy table"
 
 
+def test_accuracy_float64_section_regenerates(tmp_path):
+    """`accuracy --redo-float64` on the committed report reproduces its float64 section (the
+    mpmath samples are deterministic, so a stale or hand-edited figure fails), and refuses a
+    report of other kernel sources."""
+    import io
+    import json
+    from simdact import _accuracy
+    path = os.path.join(os.path.dirname(README), "docs", "accuracy", "exhaustive.json")
+    with open(path) as fh:
+        committed = json.load(fh)
+    assert committed["kernel_hash"] == _core.KERNEL_HASH, "stale report: re-run the sweep"
+    rep = _accuracy.redo_float64(path, stream=io.StringIO())
+    assert [(r["function"], r["operands"], r["max_ulp"], r["at"]) for r in rep["float64"]] == \
+        [(r["function"], r["operands"], r["max_ulp"], r["at"]) for r in committed["float64"]]
+    committed["kernel_hash"] = "0000000000000000"
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(committed))
+    with pytest.raises(SystemExit, match="run the full sweep"):
+        _accuracy.redo_float64(str(other), stream=io.StringIO())
+
+
 @pytest.mark.parametrize("name, run, plot", [
     ("bench", "docs/bench/bench.json", "docs/bench/accuracy-vs-speed.png"),
     ("bench-zen3", "docs/bench/bench-zen3.json", "docs/bench/accuracy-vs-speed-zen3.png"),
