@@ -62,6 +62,10 @@ def test_accuracy_float64_section_regenerates(tmp_path):
     with open(path) as fh:
         committed = json.load(fh)
     assert committed["kernel_hash"] == _core.KERNEL_HASH, "stale report: re-run the sweep"
+    isa = committed["float64"][0]["isa"]
+    if isa != _core.active_isa():   # e.g. a portable build: its float64 kernels differ
+        pytest.skip(f"the float64 section was measured on {isa}, this process runs "
+                    f"{_core.active_isa()}")
     rep = _accuracy.redo_float64(path, stream=io.StringIO())
     assert [(r["function"], r["operands"], r["max_ulp"], r["at"]) for r in rep["float64"]] == \
         [(r["function"], r["operands"], r["max_ulp"], r["at"]) for r in committed["float64"]]

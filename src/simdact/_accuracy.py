@@ -482,12 +482,17 @@ def print_report(rep, stream=sys.stdout):
 def redo_float64(path, stream=sys.stdout):
     """A committed report (--json) with its float64 section measured again by this build, the
     rest kept; printed, returned. Refused unless this build has the report's kernel hash (the
-    float32 sweeps stay valid only for those sources)."""
+    float32 sweeps stay valid only for those sources) and runs the ISA its float64 section was
+    measured on."""
     with open(path) as fh:
         rep = json.load(fh)
     if rep.get("kernel_hash") != getattr(_core, "KERNEL_HASH", None):
         raise SystemExit(f"{path} was measured on kernels {rep.get('kernel_hash')}, this build "
                          f"is {getattr(_core, 'KERNEL_HASH', None)}: run the full sweep")
+    isa = {r["isa"] for r in rep["float64"]}
+    if isa and isa != {_core.active_isa()}:
+        raise SystemExit(f"{path}'s float64 section was measured on {sorted(isa)}, the active "
+                         f"ISA is {_core.active_isa()} (SIMDACT_ISA)")
     rep["float64"] = [r for f in sa.functions() if f.kind != "row" for r in float64_mp(f) or []]
     print_report(rep, stream)
     rep["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials",
