@@ -406,9 +406,13 @@ def run(names=None, exhaustive=False, stride=None, isas=None, progress=True, pee
             report["fast"] += sweep_fast(fi, isas, grid_stride if fi.params else stride,
                                          progress)
     print_report(report, stream)
-    report["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials",
-                                         "fast") for r in report[k])
+    report["ok"] = _all_ok(report)
     return report
+
+
+def _all_ok(rep):
+    return all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials", "fast")
+               for r in rep[k])
 
 
 def _ops(r):
@@ -495,8 +499,7 @@ def redo_float64(path, stream=sys.stdout):
                          f"ISA is {_core.active_isa()} (SIMDACT_ISA)")
     rep["float64"] = [r for f in sa.functions() if f.kind != "row" for r in float64_mp(f) or []]
     print_report(rep, stream)
-    rep["ok"] = all(r["ok"] for k in ("float32", "rows", "halves", "float64", "specials",
-                                      "fast") for r in rep[k])
+    rep["ok"] = _all_ok(rep)
     return rep
 
 
