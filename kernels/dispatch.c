@@ -126,12 +126,19 @@ static const struct {
 #undef SA_F64VP
 };
 
-static sa_f64_pkernel pf64_for_isa(const sa_func_info *f, int isa)
+/* The SA_F64VP kernels of entry f, one per ISA (NULL where not built), or NULL if it has none. */
+static const sa_f64_pkernel *pf64v_row(const sa_func_info *f)
 {
     for (size_t j = 0; f->pf64 && j < sizeof pf64v_tab / sizeof pf64v_tab[0]; j++)
-        if (pf64v_tab[j].portable == f->pf64 && pf64v_tab[j].isa[isa])
-            return pf64v_tab[j].isa[isa];
-    return f->pf64;
+        if (pf64v_tab[j].portable == f->pf64)
+            return pf64v_tab[j].isa;
+    return NULL;
+}
+
+static sa_f64_pkernel pf64_for_isa(const sa_func_info *f, int isa)
+{
+    const sa_f64_pkernel *row = pf64v_row(f);
+    return row && row[isa] ? row[isa] : f->pf64;
 }
 
 static const sa_f16_to_f32_fn h2f[SA_NISA] = {
@@ -250,12 +257,7 @@ int sa_f64_simd_line(int id)
     if (id < 0 || id >= SA_NFUNC)
         return 0;
     const sa_func_info *f = &sa_funcs[id];
-    if (f->f64v[SA_ISA_AVX2] != f->f64)
-        return 1;
-    for (size_t j = 0; f->pf64 && j < sizeof pf64v_tab / sizeof pf64v_tab[0]; j++)
-        if (pf64v_tab[j].portable == f->pf64)
-            return 1;
-    return 0;
+    return f->f64v[SA_ISA_AVX2] != f->f64 || pf64v_row(f) != NULL;
 }
 
 sa_f32_gkernel sa_f32_gkernel_for(int id, int isa)

@@ -79,15 +79,17 @@ int sa_available_isas(void);
 /* Select the active ISA; returns 0, or -1 when it is not available. */
 int sa_select_isa(int isa);
 int sa_active_isa(void);
-/* A specific ISA's float32 kernel (for tests comparing ISAs), NULL if unavailable. */
+/* A specific ISA's kernel of entry id, NULL if that ISA is unavailable: float32 (unary / row,
+ * parametric, gradient, row gradient) and float64 parametric (for tests comparing ISAs, and
+ * the accuracy engine's float64 reference). */
 sa_f32_kernel sa_f32_kernel_for(int id, int isa);
 sa_f32_pkernel sa_f32_pkernel_for(int id, int isa);
 sa_f64_pkernel sa_f64_pkernel_for(int id, int isa);
+sa_f32_gkernel sa_f32_gkernel_for(int id, int isa);
+sa_f32_rgkernel sa_f32_rgkernel_for(int id, int isa);
 /* 1 when registry.h has an SA_F64V / SA_F64VP line for function id's float64 kernel (whether
  * or not this build compiled the SIMD kernels in) */
 int sa_f64_simd_line(int id);
-sa_f32_gkernel sa_f32_gkernel_for(int id, int isa);
-sa_f32_rgkernel sa_f32_rgkernel_for(int id, int isa);
 /* Number of ufunc inputs and outputs of entry id. */
 int sa_nin(int id);
 int sa_nout(int id);

@@ -214,7 +214,7 @@ SA_INLINE void sa_exp_pair_d(sa_v dh, sa_v dl, float lim, sa_m zero, sa_vd e[2])
     sa_v m = sa_exp_core_lim(dh, dl, lim, &k, &mlo);
     m = v_sel(zero, v_set1(0.0f), m);
     mlo = v_sel(zero, v_set1(0.0f), mlo);
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         e[h] = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
 }
 /* integer k selected from a or b by a float mask */
@@ -247,7 +247,7 @@ SA_INLINE sa_v sa_xsig_b(sa_v x, sa_v vh, sa_v vl, sa_v b) {
     ql = v_sel(m_or(lo, hi), zero, ql);
     kq = sa_seli(hi, vi_set1(0), kq);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(x, h), sa_vdh(b, h)),
                                  vd_add(sa_vdh(q, h), sa_vdh(ql, h))), kq, h);
     return SA_D_JOIN(r);
@@ -288,20 +288,21 @@ SA_INLINE sa_vd sa_expm1_d(const sa_em1 *e, int h) {
 
 /* ------------------------------------------------------------------------ float64 log1p
  * log1p(E) for E in [0, 1] (float64): u = E / (2 + E) in [0, 1/3], log1p(E) = 2 atanh(u) =
- * 2u (1 + u^2/3 + ... + u^16/17); the first omitted term is below 2^-32 relative. The
- * coefficients 1/(2j + 1) are constants (a loop computing 1.0 / j compiled to a scalar division
- * per term), summed by Estrin in w = u^2 (depth 4 instead of Horner's 8 dependent steps: this
- * sits on the critical path after a float64 division). */
-static const double SA_ATANH_C[9] = {1.0, 1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0,
-                                     1.0 / 11.0, 1.0 / 13.0, 1.0 / 15.0, 1.0 / 17.0};
+ * 2u s(w), w = u^2 in [0, 1/9], s(w) = atanh(u)/u = 1 + w/3 + w^2/5 + ...
+ * s is a degree-5 polynomial 1 + w P(w): P minimax for the error of s on [0, 1/9] (Remez in
+ * mpmath at 60 digits on w (q(w) - P(w)), q = (s - 1)/w; coefficients rounded to float64, the
+ * rounded set checked on 5000 points): |error| < 2^-33.06 relative, where the nine-term Taylor
+ * series it replaces stopped at 2^-32 and took three more multiply-add pairs on the critical path
+ * after the division (log_sigmoid 2.93 -> 2.55 ns / element in L2 on a Zen 3, AVX2). The leading
+ * 1 is exact, so a tiny E gives 2u, i.e. E to the division's rounding. Evaluated as
+ * (1 + c1 w) + w^2 ((c2 + c3 w) + w^2 (c4 + c5 w)): depth 5 after w. */
 SA_INLINE sa_vd sa_log1p_d(sa_vd e) {
     sa_vd u = vd_div(e, vd_add(vd_set1(2.0), e));
-    sa_vd w = vd_mul(u, u), w2 = vd_mul(w, w), w4 = vd_mul(w2, w2);
-#define SA_ATANH_PAIR(j) vd_add(vd_set1(SA_ATANH_C[j]), vd_mul(vd_set1(SA_ATANH_C[(j) + 1]), w))
-    sa_vd q0 = vd_add(SA_ATANH_PAIR(0), vd_mul(SA_ATANH_PAIR(2), w2));
-    sa_vd q1 = vd_add(SA_ATANH_PAIR(4), vd_mul(SA_ATANH_PAIR(6), w2));
-#undef SA_ATANH_PAIR
-    sa_vd s = vd_add(q0, vd_mul(vd_add(q1, vd_mul(vd_set1(SA_ATANH_C[8]), w4)), w4));
+    sa_vd w = vd_mul(u, u), w2 = vd_mul(w, w);
+    sa_vd p0 = vd_add(vd_set1(1.0), vd_mul(vd_set1(0x1.55555856969b1p-2), w));
+    sa_vd p1 = vd_add(vd_set1(0x1.9996a877046ccp-3), vd_mul(vd_set1(0x1.2509725d478b5p-3), w));
+    sa_vd p2 = vd_add(vd_set1(0x1.b6d6a19b846f3p-4), vd_mul(vd_set1(0x1.f1aeeb2af7aa2p-4), w));
+    sa_vd s = vd_add(p0, vd_mul(w2, vd_add(p1, vd_mul(w2, p2))));
     return vd_mul(vd_add(u, u), s);
 }
 

@@ -383,7 +383,7 @@ SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
 /* the float64 product, out of line: the rare path stays out of the kernels' loops */
 static __attribute__((noinline, cold)) sa_v fx_mul_scale_d(sa_v a, sa_v m, sa_v b, sa_vi k) {
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = sa_scale_d(vd_mul(vd_mul(sa_vdh(a, h), sa_vdh(m, h)), sa_vdh(b, h)), k, h);
     return SA_D_JOIN(r);
 }

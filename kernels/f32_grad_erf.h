@@ -87,7 +87,7 @@ SA_INLINE sa_v sa_erf_bwd_v(sa_v dy, sa_v x, sa_v p_, sa_v q_) {
     sa_gexp e;
     sa_gexp_core(v_neg(sh), v_neg(sl), &e);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = vd_mul(vd_mul(sa_vdh(dy, h), vd_set1(SA_G_2_SQRTPI)), sa_gexp_d(&e, h));
     sa_v y = SA_D_JOIN(r);
     return v_sel(v_eq(ax, sa_g_inf()), v_mul(dy, v_set1(0.0f)), y);
@@ -148,7 +148,7 @@ SA_INLINE void sa_gelu_g_init(sa_v x, sa_gelu_g *g) {
     sa_m pa = v_lt(at, v_set1(2.5f)), pc = v_ge(at, v_set1(8.0f));
     sa_v fav = v_sel(pa, one, zero), fcv = v_sel(pc, one, zero);
     sa_v fbv = v_sel(m_or(pa, pc), zero, one);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd ad = sa_vdh(at, h), fa = sa_vdh(fav, h), fb = sa_vdh(fbv, h), fc = sa_vdh(fcv, h);
         sa_vd ta = vd_sub(ad, vd_set1(1.5)), tb = vd_div(vd_set1(1.0), vd_mul(ad, ad));
         sa_vd t = vd_add(vd_mul(fa, ta), vd_mul(vd_sub(vd_set1(1.0), fa), tb));
@@ -203,7 +203,7 @@ SA_INLINE sa_v sa_gelu_bwd_v(sa_v dy, sa_v x, sa_v p_, sa_v q_) {
     sa_gelu_g g;
     sa_gelu_g_init(x, &g);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(dy, h), sa_gelu_g_d(&g, h));
+    SA_FOR_DN(h) r[h] = vd_mul(sa_vdh(dy, h), sa_gelu_g_d(&g, h));
     sa_v y = SA_D_JOIN(r);
     return v_sel(v_eq(x, v_neg(sa_g_inf())), v_mul(dy, v_set1(-0.0f)), y);
 }
@@ -226,7 +226,7 @@ SA_INLINE sa_v sa_geglu_bwd_v(sa_v dy, sa_v x, sa_v b, sa_v q_, sa_v *db) {
     sa_gelu_g g;
     sa_gelu_g_init(x, &g);
     sa_vd ra[2], rb[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd d = sa_vdh(dy, h);
         ra[h] = vd_mul(vd_mul(d, sa_vdh(b, h)), sa_gelu_g_d(&g, h));
         rb[h] = vd_mul(d, sa_gelu_v_d(&g, h));
@@ -294,7 +294,7 @@ SA_INLINE sa_v sa_gelu_tanh_bwd_v(sa_v dy, sa_v x, sa_v p_, sa_v q_) {
     sa_gtanh_g g;
     sa_gtanh_g_init(x, &g);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(dy, h), sa_gtanh_g_d(&g, h));
+    SA_FOR_DN(h) r[h] = vd_mul(sa_vdh(dy, h), sa_gtanh_g_d(&g, h));
     sa_v y = SA_D_JOIN(r);
     return v_sel(v_eq(x, v_neg(sa_g_inf())), v_mul(dy, v_set1(-0.0f)), y);
 }
@@ -315,7 +315,7 @@ SA_INLINE sa_v sa_geglu_tanh_bwd_v(sa_v dy, sa_v x, sa_v b, sa_v q_, sa_v *db) {
     sa_gtanh_g g;
     sa_gtanh_g_init(x, &g);
     sa_vd ra[2], rb[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd d = sa_vdh(dy, h), E, D, N;
         ra[h] = vd_mul(vd_mul(d, sa_vdh(b, h)), sa_gtanh_g_d(&g, h));
         sa_gtanh_dn(&g, h, &E, &D, &N);
@@ -347,7 +347,7 @@ SA_INLINE sa_v sa_selu_bwd_v(sa_v dy, sa_v x, sa_v p_, sa_v q_) {
     sa_gexp_core(v_sel(pos, zero, x), zero, &e);
     sa_v A = v_sel(pos, zero, one), B = v_sel(pos, one, zero);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd g = vd_add(vd_mul(vd_mul(sa_vdh(A, h), vd_set1(SA_G_SELU_SA)), sa_gexp_d(&e, h)),
                          vd_mul(sa_vdh(B, h), vd_set1(SA_G_SELU_S)));
         r[h] = vd_mul(sa_vdh(dy, h), g);
@@ -371,7 +371,7 @@ SA_INLINE sa_v sa_selu_bwd_y_v(sa_v dy, sa_v y, sa_v p_, sa_v q_) {
     sa_v yy = v_sel(pos, zero, y);
     sa_v A = v_sel(pos, zero, one), B = v_sel(pos, one, zero);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd g = vd_add(vd_add(sa_vdh(yy, h), vd_mul(sa_vdh(A, h), vd_set1(SA_G_SELU_SA))),
                          vd_mul(sa_vdh(B, h), vd_set1(SA_G_SELU_S)));
         r[h] = vd_mul(sa_vdh(dy, h), g);
@@ -399,7 +399,7 @@ SA_INLINE sa_v sa_elu_bwd_v(sa_v dy, sa_v x, sa_v al, sa_v q_) {
     sa_gexp_core(v_sel(pos, zero, x), zero, &e);
     sa_v c = v_sel(pos, one, al);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = vd_mul(vd_mul(sa_vdh(dy, h), sa_vdh(c, h)), sa_gexp_d(&e, h));
     sa_v y = SA_D_JOIN(r);
     return v_sel(v_eq(x, v_neg(sa_g_inf())), v_mul(dy, v_mul(al, zero)), y);
@@ -419,7 +419,7 @@ SA_INLINE sa_v sa_elu_bwd_y_v(sa_v dy, sa_v y, sa_v al, sa_v q_) {
     sa_m pos = v_gt(y, zero);
     sa_v yy = v_sel(pos, zero, y), aa = v_sel(pos, one, al);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = vd_mul(sa_vdh(dy, h), vd_add(sa_vdh(yy, h), sa_vdh(aa, h)));
     return SA_D_JOIN(r);
 }
@@ -465,7 +465,7 @@ SA_INLINE sa_v sa_celu_bwd_v(sa_v dy, sa_v x, sa_v al, sa_v q_) {
     sa_gexp e;
     sa_gexp_core(v_sel(big, zb, qh), v_sel(big, zero, ql), &e);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(dy, h), sa_gexp_d(&e, h));
+    SA_FOR_DN(h) r[h] = vd_mul(sa_vdh(dy, h), sa_gexp_d(&e, h));
     sa_v y = SA_D_JOIN(r);
     return v_sel(lim, v_mul(dy, limv), y);
 }
@@ -485,7 +485,7 @@ SA_INLINE sa_v sa_celu_bwd_y_v(sa_v dy, sa_v y, sa_v al, sa_v q_) {
     sa_m pos = v_gt(y, zero);
     sa_v yy = v_sel(pos, zero, y), aa = v_sel(pos, one, al);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = vd_mul(sa_vdh(dy, h),
                       vd_add(vd_div(sa_vdh(yy, h), sa_vdh(aa, h)), vd_set1(1.0)));
     return SA_D_JOIN(r);

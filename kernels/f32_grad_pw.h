@@ -79,7 +79,7 @@ SA_INLINE sa_v sa_hswish_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     c = v_sel(v_ge(x, v_set1(3.0f)), v_set1(1.5f), c);
     c = v_sel(v_le(x, v_set1(-3.0f)), v_set1(-1.5f), c);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) r[h] = sa_hswish_bwd_d(sa_vdh(dy, h), sa_vdh(c, h));
+    SA_FOR_DN(h) r[h] = sa_hswish_bwd_d(sa_vdh(dy, h), sa_vdh(c, h));
     return SA_D_JOIN(r);
 }
 SA_DEF_GRAD(hardswish_backward, f64_mul, sa_hswish_bwd_v)
@@ -113,7 +113,7 @@ SA_INLINE sa_v sa_softsign_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     (void)p, (void)q;
     sa_v a = v_abs(x);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd u = vd_add(vd_set1(1.0), sa_vdh(a, h));
         r[h] = vd_div(sa_vdh(dy, h), vd_mul(u, u));
     }
@@ -194,7 +194,7 @@ SA_INLINE sa_v sa_reglu_bwd_v(sa_v dy, sa_v a, sa_v b, sa_v q, sa_v *dp) {
     sa_m pos = v_gt(a, zero);
     sa_v g = v_sel(pos, v_set1(1.0f), zero);
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         r[h] = vd_mul(vd_mul(sa_vdh(dy, h), sa_vdh(b, h)), sa_vdh(g, h));
     *dp = v_mul(dy, v_sel(pos, a, zero));
     return SA_D_JOIN(r);
@@ -281,7 +281,7 @@ void SA_K(softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float *x, 
     SA_G_BLOCKS(n, x, dy, -INFINITY, {
         sa_vd e[2];
         sa_g_exp_diff(V, vmx, vfar, e);
-        for (int h = 0; h < SA_DN; h++) {
+        SA_FOR_DN(h) {
             SA_G_ACC(accS, h) = vd_add(SA_G_ACC(accS, h), e[h]);
             SA_G_ACC(accT, h) = vd_add(SA_G_ACC(accT, h), vd_mul(e[h], sa_vdh(D, h)));
         }
@@ -293,7 +293,7 @@ void SA_K(softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float *x, 
         sa_v v = sa_load_pad(x, i, n, -INFINITY), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd e[2], o[2];
         sa_g_exp_diff(v, vmx, vfar, e);
-        for (int h = 0; h < SA_DN; h++)
+        SA_FOR_DN(h)
             o[h] = vd_mul(vd_div(e[h], vS), vd_sub(sa_vdh(d, h), vs));
         sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
@@ -317,7 +317,7 @@ void SA_K(softmax_backward_from_output, f64sum)(const float *dy, const float *y,
     sa_vd accT[SA_NACC];
     for (int j = 0; j < SA_NACC; j++) accT[j] = vd_set1(0.0);
     SA_G_BLOCKS(n, y, dy, 0.0f, {
-        for (int h = 0; h < SA_DN; h++)
+        SA_FOR_DN(h)
             SA_G_ACC(accT, h) = vd_add(SA_G_ACC(accT, h), vd_mul(sa_vdh(V, h), sa_vdh(D, h)));
     })
     sa_vd vs = vd_set1(sa_acc_sum(accT));
@@ -325,7 +325,7 @@ void SA_K(softmax_backward_from_output, f64sum)(const float *dy, const float *y,
         size_t r = n - i < SA_W ? n - i : SA_W;
         sa_v v = sa_load_pad(y, i, n, 0.0f), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd o[2];
-        for (int h = 0; h < SA_DN; h++)
+        SA_FOR_DN(h)
             o[h] = vd_mul(sa_vdh(v, h), vd_sub(sa_vdh(d, h), vs));
         sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
@@ -355,7 +355,7 @@ void SA_K(log_softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float 
     SA_G_BLOCKS(n, x, dy, -INFINITY, {
         sa_vd e[2];
         sa_g_exp_diff(V, vmx, vfar, e);
-        for (int h = 0; h < SA_DN; h++) {
+        SA_FOR_DN(h) {
             SA_G_ACC(accS, h) = vd_add(SA_G_ACC(accS, h), e[h]);
             SA_G_ACC(accG, h) = vd_add(SA_G_ACC(accG, h), sa_vdh(D, h));
         }
@@ -366,7 +366,7 @@ void SA_K(log_softmax_backward, max_rr2_p7_f64sum)(const float *dy, const float 
         sa_v v = sa_load_pad(x, i, n, -INFINITY), d = sa_load_pad(dy, i, n, 0.0f);
         sa_vd e[2], o[2];
         sa_g_exp_diff(v, vmx, vfar, e);
-        for (int h = 0; h < SA_DN; h++)
+        SA_FOR_DN(h)
             o[h] = vd_sub(sa_vdh(d, h), vd_mul(vd_div(e[h], vS), vG));
         sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }
@@ -392,7 +392,7 @@ void SA_K(log_softmax_backward_from_output, rr2_p7_f64sum)(const float *dy, cons
     for (int j = 0; j < SA_NACC; j++) accG[j] = vd_set1(0.0);
     SA_G_BLOCKS(n, y, dy, 0.0f, {
         (void)V;
-        for (int h = 0; h < SA_DN; h++)
+        SA_FOR_DN(h)
             SA_G_ACC(accG, h) = vd_add(SA_G_ACC(accG, h), sa_vdh(D, h));
     })
     sa_vd vG = vd_set1(sa_acc_sum(accG));
@@ -403,7 +403,7 @@ void SA_K(log_softmax_backward_from_output, rr2_p7_f64sum)(const float *dy, cons
         sa_exp_pair_d(v, v_set1(0.0f), SA_G_ELIM, v_eq(v, v_set1(-INFINITY)), e);
         /* +inf: exp = inf (the core saw a clamped argument) */
         sa_v pinf = v_sel(v_eq(v, v_set1(INFINITY)), v_set1(INFINITY), v_set1(1.0f));
-        for (int h = 0; h < SA_DN; h++)
+        SA_FOR_DN(h)
             o[h] = vd_sub(sa_vdh(d, h), vd_mul(vd_mul(e[h], sa_vdh(pinf, h)), vG));
         sa_store_part(dx + i, r, sa_g_canon_nan(SA_D_JOIN(o)));
     }

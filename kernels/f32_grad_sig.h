@@ -60,7 +60,7 @@ SA_INLINE void sa_gexp_d(sa_v hi, sa_v lo, sa_vd e[2]) {
     sa_vi k;
     sa_v n = v_round_fma(hi, v_set1(SA_LOG2E), &k);
     sa_v r = v_fma(n, v_set1(-SA_LN2_HI), hi);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd z = vd_add(sa_vdh(r, h),
                          vd_sub(sa_vdh(lo, h), vd_mul(sa_vdh(n, h), vd_set1(SA_LN2_LO_D))));
         sa_vd q = vd_set1(SA_GEXP_T[11]);
@@ -78,7 +78,7 @@ SA_INLINE void sa_gexp_d_w(sa_v hi, sa_v lo, sa_vd e[2]) {
     sa_m sh = v_lt(hi, v_set1(-100.0f));
     sa_v f = v_sel(sh, v_set1(1.0f), v_set1(0.0f)), g = v_sel(sh, v_set1(0.0f), v_set1(1.0f));
     sa_gexp_d(v_add(hi, v_mul(f, v_set1(100.0f))), lo, e);
-    for (int h = 0; h < SA_DN; h++)
+    SA_FOR_DN(h)
         e[h] = vd_mul(e[h], vd_add(sa_vdh(g, h),
                                    vd_mul(sa_vdh(f, h), vd_set1(0x1.a8c1f14e2af5dp-145))));
 }
@@ -97,7 +97,7 @@ SA_INLINE sa_v sa_sigmoid_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     (void)p, (void)q;
     sa_vd A[2], r[2];
     sa_gexp_d(v_neg(v_abs(x)), v_set1(0.0f), A);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd d = vd_add(vd_set1(1.0), A[h]);
         r[h] = vd_mul(sa_vdh(dy, h), vd_div(A[h], vd_mul(d, d)));
     }
@@ -115,7 +115,7 @@ SA_DEF_GRAD(sigmoid_backward, rr2_p11d_div, sa_sigmoid_bwd_v)
 SA_INLINE sa_v sa_sigmoid_bwd_y_v(sa_v dy, sa_v y, sa_v p, sa_v q) {
     (void)p, (void)q;
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd yd = sa_vdh(y, h);
         r[h] = vd_mul(sa_vdh(dy, h), vd_mul(yd, vd_sub(vd_set1(1.0), yd)));
     }
@@ -136,7 +136,7 @@ SA_INLINE sa_v sa_tanh_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     a = v_sel(v_gt(a, v_set1(SA_GLIM)), v_set1(SA_GLIM), a);
     sa_vd A[2], r[2];
     sa_gexp_d(v_mul(a, v_set1(-2.0f)), v_set1(0.0f), A);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd d = vd_add(vd_set1(1.0), A[h]);
         r[h] = vd_mul(sa_vdh(dy, h), vd_div(vd_mul(vd_set1(4.0), A[h]), vd_mul(d, d)));
     }
@@ -154,7 +154,7 @@ SA_DEF_GRAD(tanh_backward, rr2_p11d_div, sa_tanh_bwd_v)
 SA_INLINE sa_v sa_tanh_bwd_y_v(sa_v dy, sa_v y, sa_v p, sa_v q) {
     (void)p, (void)q;
     sa_vd r[2];
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd yd = sa_vdh(y, h);
         r[h] = vd_mul(sa_vdh(dy, h), vd_sub(vd_set1(1.0), vd_mul(yd, yd)));
     }
@@ -170,7 +170,7 @@ SA_DEF_GRAD(tanh_backward_from_output, f64_mul, sa_tanh_bwd_y_v)
 SA_INLINE void sa_dsilu_d(const sa_vd A[2], sa_v xc, sa_m pos, sa_vd D[2]) {
     sa_v c1 = v_sel(pos, v_set1(1.0f), v_set1(0.0f));
     sa_v c2 = v_sel(pos, v_set1(0.0f), v_set1(1.0f));
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd one = vd_set1(1.0);
         sa_vd d = vd_add(one, A[h]);
         sa_vd P = vd_add(sa_vdh(c1, h), vd_mul(sa_vdh(c2, h), vd_mul(A[h], A[h])));
@@ -194,7 +194,7 @@ SA_INLINE sa_v sa_silu_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     sa_vd A[2], D[2], r[2];
     sa_gexp_d(v_neg(v_abs(x)), v_set1(0.0f), A);
     sa_dsilu_d(A, v_clamp(x, -SA_GLIM, SA_GLIM), v_ge(x, v_set1(0.0f)), D);
-    for (int h = 0; h < SA_DN; h++) r[h] = vd_mul(sa_vdh(dy, h), D[h]);
+    SA_FOR_DN(h) r[h] = vd_mul(sa_vdh(dy, h), D[h]);
     sa_v y = SA_D_JOIN(r);
     y = v_sel(v_eq(x, v_set1(INFINITY)), dy, y);
     return v_sel(v_eq(x, v_set1(-INFINITY)), v_mul(dy, v_set1(0.0f)), y);
@@ -216,7 +216,7 @@ SA_INLINE sa_v sa_log_sigmoid_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     sa_m pos = v_ge(x, v_set1(0.0f));
     sa_v c1 = v_sel(pos, v_set1(1.0f), v_set1(0.0f));
     sa_v c0 = v_sel(pos, v_set1(0.0f), v_set1(1.0f));
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd num = vd_add(sa_vdh(c0, h), vd_mul(sa_vdh(c1, h), A[h]));
         r[h] = vd_mul(sa_vdh(dy, h), vd_div(num, vd_add(vd_set1(1.0), A[h])));
     }
@@ -250,7 +250,7 @@ SA_INLINE sa_v sa_mish_bwd_v(sa_v dy, sa_v x, sa_v p, sa_v q) {
     sa_v qa = v_sel(pos, two, one), q0 = v_sel(pos, one, two);
     sa_v ra = v_sel(pos, one, zero), r0 = v_sel(pos, zero, one);
     sa_v x4 = v_mul(v_clamp(x, -SA_GLIM, SA_GLIM), v_set1(4.0f));
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd a = A[h], t2 = vd_set1(2.0);
         sa_vd Q = vd_add(vd_mul(vd_add(vd_mul(sa_vdh(qa, h), a), t2), a), sa_vdh(q0, h));
         sa_vd N1 = vd_add(vd_mul(vd_add(vd_mul(sa_vdh(na, h), a), t2), a), sa_vdh(n0, h));
@@ -322,7 +322,7 @@ SA_INLINE sa_v sa_softplus_bwd_v(sa_v dy, sa_v x, sa_v be, sa_v th) {
     sa_beta_x_exp(&b, pos, A);
     sa_v c1 = v_sel(pos, one, zero), c0 = v_sel(pos, zero, one);
     sa_v t1 = v_sel(thr, one, zero), t0 = v_sel(thr, zero, one);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd sg = vd_div(vd_add(sa_vdh(c1, h), vd_mul(sa_vdh(c0, h), A[h])),
                           vd_add(vd_set1(1.0), A[h]));
         sa_vd D = vd_add(sa_vdh(t1, h), vd_mul(sa_vdh(t0, h), sg));
@@ -360,7 +360,7 @@ SA_INLINE sa_v sa_swish_bwd_v(sa_v dy, sa_v x, sa_v be, sa_v q) {
     sa_v vc = v_sel(b.sat, v_copysign_pos(v_set1(SA_GLIM), b.w), b.vh);
     sa_v vlc = v_sel(b.sat, zero, b.vl);
     sa_v c1 = v_sel(pos, one, zero), c2 = v_sel(pos, zero, one);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd o = vd_set1(1.0);
         sa_vd v = vd_add(sa_vdh(vc, h), sa_vdh(vlc, h));
         sa_vd d = vd_add(o, A[h]);
@@ -401,7 +401,7 @@ SA_INLINE sa_v sa_swiglu_bwd_v(sa_v dy, sa_v a, sa_v b, sa_v q, sa_v *db) {
     sa_dsilu_d(A, v_clamp(a, -SA_GLIM_W, SA_GLIM_W), pos, D);
     sa_v am = v_sel(v_lt(a, v_set1(-SA_GLIM_W)), v_set1(-SA_GLIM_W), a);
     sa_v c1 = v_sel(pos, one, zero), c0 = v_sel(pos, zero, one);
-    for (int h = 0; h < SA_DN; h++) {
+    SA_FOR_DN(h) {
         sa_vd dyd = sa_vdh(dy, h);
         ra[h] = vd_mul(vd_mul(dyd, sa_vdh(b, h)), D[h]);
         sa_vd s = vd_div(vd_add(sa_vdh(c1, h), vd_mul(sa_vdh(c0, h), A[h])),

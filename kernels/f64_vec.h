@@ -916,11 +916,16 @@ SA_DINLINE sa_d sa_d_gate_mul(sa_d a, sa_d G, sa_d Gl, sa_d b, sa_d big) {
     sa_dm plain = dm_or(d_gt(a, big), d_eq(a, zero));
     return d_sel(plain, d_mul(d_sel(plain, a, zero), b), y); /* a b only where it is the result */
 }
+/* The gated units' cold lanes: those of far (the activation's far negative tail) and those
+ * with |b| > 2^1000; returns b with 1 in place of a huge b (no product of it on a cold lane) */
+SA_DINLINE sa_d sa_d_gate_cold(sa_dm far, sa_d b, sa_dm *cold) {
+    sa_dm bbig = d_gt(d_abs(b), d_set1(0x1p1000));
+    *cold = dm_or(far, bbig);
+    return d_sel(bbig, d_set1(1.0), b);
+}
 /* a: the operand, ac: a clamped to the kernel's range, (w, wl): sigmoid's argument at ac */
 SA_DINLINE sa_d sa_d_gate(sa_d a, sa_d ac, sa_d b, sa_d w, sa_d wl, sa_d big, sa_dm *cold) {
-    sa_dm bbig = d_gt(d_abs(b), d_set1(0x1p1000));
-    *cold = dm_or(d_lt(w, d_set1(-700.0)), bbig);
-    b = d_sel(bbig, d_set1(1.0), b); /* cold lanes: no product of a huge b */
+    b = sa_d_gate_cold(d_lt(w, d_set1(-700.0)), b, cold);
     sa_d s1, s2, ql, q = sa_d_sigmoid_core(w, wl, &s1, &s2, &ql);
     sa_d Ge, G = d_two_prod(ac, q, &Ge);
     sa_d Gl = d_fma(ac, ql, Ge);
@@ -957,9 +962,7 @@ SA_DEF_PARAM_D(geglu_tanh, dd_rr_p10_div_dd, sa_d_geglu_tanh_p, 1)
 SA_DINLINE sa_d sa_d_geglu_p(sa_d a, sa_d b, sa_d q, sa_dm *cold) {
     (void)q;
     const sa_d zero = d_set1(0.0);
-    sa_dm bbig = d_gt(d_abs(b), d_set1(0x1p1000));
-    *cold = dm_or(d_lt(a, d_set1(-37.0)), bbig);
-    b = d_sel(bbig, d_set1(1.0), b); /* cold lanes: no product of a huge b */
+    b = sa_d_gate_cold(d_lt(a, d_set1(-37.0)), b, cold);
     sa_d as = d_clamp(a, -2.0, 2.0); /* the polynomial piece: |a| < 1.06 (no a^2 overflow) */
     sa_d Fl, F = sa_d_gelu_phi(as, &Fl);
     sa_d Hl, H = d_two_prod(as, F, &Hl);

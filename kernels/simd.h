@@ -33,6 +33,11 @@
 #include <string.h>
 
 #define SA_INLINE static inline __attribute__((always_inline))
+/* SA_FOR_DN(h): for (int h = 0; h < SA_DN; h++), unrolled. GCC 12 at -O2 kept these two-trip
+ * loops over a float vector's float64 parts as loops (a counter, a branch, the parts' results
+ * through a stack array), which serialized the halves of the float64 finishing: unrolled, the
+ * same operations, log_sigmoid 3.16 -> 2.93 ns / element (Zen 3, AVX2, L2). */
+#define SA_FOR_DN(h) _Pragma("GCC unroll 2") for (int h = 0; h < SA_DN; h++)
 
 #if defined(SA_TARGET_AVX512)
 /* ------------------------------------------------------------------------------ AVX-512 */
