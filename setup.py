@@ -7,6 +7,7 @@ objects in). Kernels are compiled with -ffp-contract=off: every FMA is written e
 compiler never changes the arithmetic between ISAs. Never -march=native, never -ffast-math.
 """
 import os
+import re
 import platform
 import sys
 import tempfile
@@ -26,12 +27,25 @@ PORTABLE_ONLY = bool(os.environ.get("SIMDACT_PORTABLE")) or not IS_X86
 FP = ["-O2", "-ffp-contract=off", "-fno-math-errno"]
 
 
+# C comments and runs of white space (string and character literals kept as they are)
+_C_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*|\s+', re.S)
+
+
+def _code_only(src):
+    """src (bytes) without its comments, white space runs as one space: what the compiler sees"""
+    def keep(m):
+        t = m.group(0)
+        return t if t[:1] in (b'"', b"'") else b" "
+    return _C_TOKENS.sub(keep, src)
+
+
 def kernel_source_hash():
-    """sha256 (first 16 hex digits) of the sources that decide the forward functions' results
+    """sha256 (first 16 hex digits) of the code that decides the forward functions' results
     (kernels/*.h, kernels/*.c and the per-ISA folders, without the gradient kernels, the ufunc
     loops, the accuracy engine and the C test harnesses), compiled into the extension as
     simdact._core.KERNEL_HASH: committed accuracy tables and benchmark results carry it, and a
-    test compares them with the build's."""
+    test compares them with the build's. Comments and white space are left out (_code_only):
+    correcting a kernel's contract comment does not make 46 minutes of measurements stale."""
     import hashlib
     h = hashlib.sha256()
     files = sorted(glob.glob(os.path.join(HERE, KDIR, "*.[ch]"))
@@ -43,7 +57,7 @@ def kernel_source_hash():
                 or base in ("loops.c", "loops.h", "accuracy.c", "accuracy.h")):
             continue
         with open(path, "rb") as f:
-            h.update(rel.encode() + b"\0" + f.read().replace(b"\r\n", b"\n") + b"\0")
+            h.update(rel.encode() + b"\0" + _code_only(f.read()) + b"\0")
     return h.hexdigest()[:16]
 # Per-ISA kernel groups: (sources glob, extra flags). The portable group is always built.
 GROUPS = [("scalar", FP)]

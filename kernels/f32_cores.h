@@ -293,7 +293,7 @@ SA_INLINE sa_vd sa_expm1_d(const sa_em1 *e, int h) {
  * mpmath at 60 digits on w (q(w) - P(w)), q = (s - 1)/w; coefficients rounded to float64, the
  * rounded set checked on 5000 points): |error| < 2^-33.06 relative, where the nine-term Taylor
  * series it replaces stopped at 2^-32 and took three more multiply-add pairs on the critical path
- * after the division (log_sigmoid 2.93 -> 2.55 ns / element in L2 on a Zen 3, AVX2). The leading
+ * after the division (log_sigmoid 2.93 -> 2.60 ns / element in L2 on a Zen 3, AVX2). The leading
  * 1 is exact, so a tiny E gives 2u, i.e. E to the division's rounding. Evaluated as
  * (1 + c1 w) + w^2 ((c2 + c3 w) + w^2 (c4 + c5 w)): depth 5 after w. */
 SA_INLINE sa_vd sa_log1p_d(sa_vd e) {

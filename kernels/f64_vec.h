@@ -152,7 +152,7 @@ static const double SA_D_ERFCX_LO[8] __attribute__((aligned(64))) = {0x1.be3dc7e
  *   rl = lo - n LN2_LO; expm1(r) = r + t, t = r^2 P(r) (degree 10, r^2 as an exact pair),
  *   s + e by Fast2Sum, and the low part of the argument folded in as (1 + s)(1 + rl).
  * Relative error of 1 + s + e: about 2^-60 (fit) + 2^-57 (rounding of t, |t| <= 0.07).
- * P by Estrin (SA_D_ESTRIN), as every polynomial of these kernels. */
+ * P by Estrin (SA_D_ESTRIN), as the other polynomials on constant tables here. */
 SA_DINLINE sa_d sa_d_exp_red(sa_d hi, sa_d lo, sa_d *k, sa_d *e) {
     hi = d_clamp(hi, -SA_D_EXP_LIM, SA_D_EXP_LIM);
     sa_d n = d_round_fma(hi, d_set1(SA_D_LOG2E));
