@@ -27,12 +27,12 @@ PORTABLE_ONLY = bool(os.environ.get("SIMDACT_PORTABLE")) or not IS_X86
 FP = ["-O2", "-ffp-contract=off", "-fno-math-errno"]
 
 
-# C comments and runs of white space (string and character literals kept as they are)
-_C_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*|\s+', re.S)
+# a string or character literal, or a run of white space and comments
+_C_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|(?:\s|/\*.*?\*/|//[^\n]*)+', re.S)
 
 
 def _code_only(src):
-    """src (bytes) without its comments, white space runs as one space: what the compiler sees"""
+    """src (bytes) with every run of white space and comments as one space (literals kept)"""
     def keep(m):
         t = m.group(0)
         return t if t[:1] in (b'"', b"'") else b" "

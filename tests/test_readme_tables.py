@@ -41,6 +41,40 @@ def test_accuracy_table_is_current():
         "re-run `python -m simdact accuracy --exhaustive --readme README.md`")
 
 
+def _setup_hashing():
+    """setup.py's _code_only and kernel_source_hash, taken from its source (importing setup.py
+    would run the build); None when the tests run outside a source tree"""
+    import ast
+    path = os.path.join(os.path.dirname(README), "setup.py")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    wanted = {"_C_TOKENS", "_code_only", "kernel_source_hash", "KDIR"}
+    body = [n for n in tree.body
+            if (isinstance(n, ast.FunctionDef) and n.name in wanted)
+            or (isinstance(n, ast.Assign) and any(getattr(t, "id", None) in wanted for t in n.targets))]
+    ns = {"re": re, "os": os, "glob": __import__("glob"), "HERE": os.path.dirname(path)}
+    exec(compile(ast.Module(body=body, type_ignores=[]), path, "exec"), ns)
+    return ns
+
+
+def test_kernel_hash_covers_code_not_comments():
+    """KERNEL_HASH is the hash of the kernel code as setup.py computes it from this tree (a
+    stale build fails), and that hash ignores comments and white space but not code or string
+    literals (a contract comment can be corrected without re-running the 46-minute sweep)."""
+    ns = _setup_hashing()
+    if ns is None:
+        pytest.skip("no setup.py next to the tests (not a source tree)")
+    code = ns["_code_only"]
+    base = b'int f(int a) { /* doc */ return a + 1; } // tail\nconst char *s = "x /* y */";\n'
+    assert code(base) == code(b'int f(int a)   {\n  return a + 1; /* other\n doc */ }\n'
+                              b'const char *s = "x /* y */"; // changed\n')
+    assert code(base) != code(base.replace(b"a + 1", b"a + 2"))
+    assert code(base) != code(base.replace(b"/* y */", b"/* z */"))   # inside a string
+    assert ns["kernel_source_hash"]() == _core.KERNEL_HASH, "the extension was built from other sources"
+
+
 def test_accuracy_table_is_exhaustive_complete_and_within_budget():
     block = _block("accuracy")
     assert "all 2^32 bit patterns" in block
