@@ -386,7 +386,8 @@ DOCS = {
         derivative_text="log_sigmoid′(x) = 1 − σ(x) = σ(−x)",
         torch="torch.nn.functional.logsigmoid(x)",
         algorithm="E = exp(−|x|) exactly in float64 from the exp core; "
-                  "min(x, 0) − log1p(E) (atanh series) in float64, rounded once.",
+                  "min(x, 0) − log1p(E) in float64 (2 atanh(E/(2 + E)) by a minimax polynomial, 2^-33), "
+                  "rounded once.",
         special=("log_sigmoid(±0) = −log 2, log_sigmoid(+inf) = −0, log_sigmoid(−inf) = "
                  "−inf, NaN → NaN",
                  "float32: results for x > 87 are tiny negative numbers, subnormal above "
@@ -473,8 +474,9 @@ DOCS = {
                 Param("threshold", 20.0, "above this value of βx (tested on the float32 "
                                          "product, as PyTorch) the result is x itself")),
         algorithm="v = βx as an exact FMA pair, E = exp(−|v|) exactly in float64 from the "
-                  "exp core, y = (v > 0 ? x : 0) + log1p(E)/β in float64 (no rounded v "
-                  "divided back), rounded once; |βx| > 200 saturates without forming βx.",
+                  "exp core, y = (v > 0 ? x : 0) + log1p(E)/β in float64 (log1p as in "
+                  "log_sigmoid; no rounded v divided back), rounded once; |βx| > 200 "
+                  "saturates, decided without a product that could overflow.",
         special=("softplus(+inf) = +inf, softplus(−inf) = +0 (β > 0), NaN → NaN",
                  "|βx| > 200: x for βx > 0, ±0 (sign of β) for βx < 0",
                  "may overflow only genuinely (L/β for a tiny β, e.g. log 2 / β beyond the "
