@@ -144,7 +144,7 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
      * did (|x| > 2^62: both products >= 2^12; |x| < 2^-62: both <= 2^-12). Otherwise the
      * product is formed in float64, where it is exact, clamped to [1, 1000] (NaN kept) before
      * it is rounded. The float32 test: 3.98 -> 3.4 ns / element (Zen 3, AVX2; the float64
-     * one's conversions ran on one pipe). */
+     * one took four conversions per vector). */
     sa_v ab = v_abs(be);
     sa_m big;
     if (__builtin_expect(!m_any(m_or(v_lt(ab, v_set1(0x1p-50f)), v_gt(ab, v_set1(0x1p50f)))), 1)) {
