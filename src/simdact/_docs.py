@@ -476,7 +476,9 @@ DOCS = {
         algorithm="v = βx as an exact FMA pair, E = exp(−|v|) exactly in float64 from the "
                   "exp core, y = (v > 0 ? x : 0) + log1p(E)/β in float64 (log1p as in "
                   "log_sigmoid; no rounded v divided back), rounded once; |βx| > 200 "
-                  "saturates, decided without a product that could overflow.",
+                  "saturates, decided without a product that could overflow. One β = 1 "
+                  "and one threshold ≥ 16 for a whole call (the defaults) compute "
+                  "−log_sigmoid(−x) instead: the same bits, faster.",
         special=("softplus(+inf) = +inf, softplus(−inf) = +0 (β > 0), NaN → NaN",
                  "|βx| > 200: x for βx > 0, ±0 (sign of β) for βx < 0",
                  "may overflow only genuinely (L/β for a tiny β, e.g. log 2 / β beyond the "

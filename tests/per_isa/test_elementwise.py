@@ -310,3 +310,23 @@ def test_celu_extreme_alpha():
         np.testing.assert_array_equal(sa.celu_alpha(x, al).view(np.uint32), want.view(np.uint32))
     for al in (np.float32(np.inf), np.float32(-np.inf)):
         np.testing.assert_array_equal(sa.celu_alpha(x, al).view(np.uint32), x.view(np.uint32))
+
+
+def test_softplus_unit_beta_shortcut_gives_the_general_bits(sweep):
+    """softplus with one beta = 1 and one threshold >= 16 for a whole call runs
+    -log_sigmoid(-x) (f32_catalogue_exp.h); its bits must be the general code's, which a beta
+    array (of ones) takes. On the sweep plus dense windows around the switch points (0, the
+    thresholds, 103 where results reach 0, 200)."""
+    w = np.concatenate([np.linspace(-1.0, 1.0, 4001), np.linspace(14.0, 22.0, 4001),
+                        np.linspace(100.0, 106.0, 4001), np.linspace(195.0, 205.0, 4001),
+                        [0.0, np.inf, 1e-45, 3e38, np.nan]])
+    x = np.concatenate([sweep, w, -w]).astype(np.float32)
+    ones = np.ones(x.size, np.float32)
+    for th in (16.0, 20.0, 1e30, np.inf):
+        th = np.float32(th)
+        with np.errstate(all="ignore"):
+            general = sa.softplus_beta_threshold(x, ones, th)
+            short = sa.softplus_beta_threshold(x, np.float32(1.0), th)
+        np.testing.assert_array_equal(short.view(np.uint32), general.view(np.uint32))
+    np.testing.assert_array_equal(sa.softplus(x).view(np.uint32),
+                                  sa.softplus_beta_threshold(x, ones, ones * 20).view(np.uint32))
