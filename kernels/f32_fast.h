@@ -406,18 +406,42 @@ SA_INLINE sa_v fx_mul_scale(sa_v a, sa_v m, sa_v b, sa_v n, sa_vi k) {
     return v_sel(ok, y, fx_mul_scale_d(a, m, b, k)); /* per lane: position independent */
 }
 #endif
+/* g(a) b for the fast gated units, g the unit's fast unary kernel (silu_fast, gelu_fast), in
+ * every lane where g(a) keeps its relative accuracy as a float: a >= lo (g(a) normal with room
+ * to spare, its contract's bound holding) and |a| >= 2^-100 or a = +-0 (g(a) ~ a/2 not
+ * subnormal); one more rounding (2^-24) on top of g's error. The other lanes (rare: a below lo,
+ * a tiny nonzero a, NaN, -inf) take wide(a, b), the unit's product formed without rounding
+ * g(a) on its own (fx_mul_scale), so a subnormal g(a) (or a subnormal a) times a large b keeps
+ * its relative accuracy; which path a lane takes depends on its own a only, so results do not
+ * depend on position. An overflow of g(a) b is the product's own (|g(a)| <= |a|): a genuine
+ * one up to g's 2^-16 relative error at the float range's edge, as in fx_mul_scale. The
+ * product by fx_mul_scale in every lane, as before, cost its test and scaling per vector: in L1
+ * on a Zen 3 (AVX2, bench/kernel_cycles.c param 2048), ns per element, swiglu_fast 0.905 ->
+ * 0.590, geglu_fast 1.010 -> 0.815. */
+SA_INLINE sa_v fx_gated(sa_v a, sa_v b, sa_v g, float lo, sa_v (*wide)(sa_v, sa_v)) {
+    sa_m ok = m_and(v_ge(a, v_set1(lo)),
+                    m_or(v_ge(v_abs(a), v_set1(0x1p-100f)), v_eq(a, SA_FX_ZERO)));
+    if (__builtin_expect(m_count(ok) == SA_W, 1))
+        return v_mul(g, b);
+    /* the other lanes' g replaced by 1 first: their g b is dropped and must raise no flag
+     * (-0 inf, a g that is 0 times an inf b) */
+    return v_sel(ok, v_mul(v_sel(ok, g, v_set1(1.0f)), b), wide(a, b));
+}
+
 /* ========================================================================= swiglu_fast
  * swiglu(a, b) = silu(a) b = a sigmoid(a) b   (b passed as the operand p).
- * Algorithm (fl2_p4_div_scaled): e = exp(-|a|) = p 2^n (fx_exp_pn, -|a| clamped at -200),
- *   m = 1/(1 + e) (a >= 0) or p/(1 + e) (a < 0) by one quotient (e scaled with n clamped at
- *   -150 for the sum: it only matters above 2^-25), then y = (a m b) 2^n (n = 0 for a >= 0)
- *   by fx_mul_scale: silu(a) is never rounded on its own, so a subnormal silu(a) (or a
- *   subnormal a) times a large b keeps its relative accuracy, and the overflow flag means a
- *   genuine overflow of the result. a < -200 is replaced by -0 (the exact result is below every
- *   subnormal even for |b| = FLT_MAX), so (a < -200, +-inf) gives NaN as the accurate tier.
+ * Algorithm (fl2_p4_div_scaled): a >= -80 (silu(a) >= -1.5e-33: normal) and |a| >= 2^-100 or
+ *   a = 0: silu_fast(a) b, rounded twice (fx_gated). Elsewhere: e = exp(-|a|) = p 2^n
+ *   (fx_exp_pn, -|a| clamped at -200), m = 1/(1 + e) (a >= 0) or p/(1 + e) (a < 0) by one
+ *   quotient (e scaled with n clamped at -150 for the sum: it only matters above 2^-25), then
+ *   y = (a m b) 2^n (n = 0 for a >= 0) by fx_mul_scale: silu(a) is not rounded on its own.
+ *   a < -200 is replaced by -0 (the exact result is below every subnormal even for |b| =
+ *   FLT_MAX), so (a < -200, +-inf) gives NaN as the accurate tier.
+ * Error: silu_fast's 2^-16.21 plus the product's rounding (fx_gated); measured max 2^-15.98
+ *   relative at (a, b) = (-179.3, 3e38) (the other lanes' path; 2^-18.0 on the fx_gated lanes:
+ *   2^22 swept a, b in {1, -3.5, 2^100, 1e-30, 3e38, -7.1e-39}), tests/test_fast.py.
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -0 * b, (+-0, b) = +-0 * b, NaN a -> NaN. */
-SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
-    (void)q_;
+static __attribute__((noinline, cold)) sa_v fx_swiglu_wide(sa_v a, sa_v b) {
     sa_v one = v_set1(1.0f);
     sa_m neg = v_lt(a, SA_FX_ZERO);
     sa_v n;
@@ -427,21 +451,27 @@ SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_v ac = v_sel(v_lt(a, v_set1(-200.0f)), v_set1(-0.0f), a);
     return fx_mul_scale(ac, m, b, v_sel(neg, n, SA_FX_ZERO), sa_seli(neg, k, vi_set1(0)));
 }
+SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
+    (void)q_;
+    return fx_gated(a, b, sa_silu_fast_v(a), -80.0f, fx_swiglu_wide);
+}
 SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
 
 /* ========================================================================== geglu_fast
  * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
- * Algorithm (exp_rat3_4_div_scaled): gelu_fast's pieces with |a| clamped at 20.5 (Q(20.5) 20.5
- *   FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2 rounded once: 2^-17 absolute at 20.5,
- *   n down to -303, fx_exp_halfneg_pn), R(a) = P/D the same rational by one quotient,
- *   Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at -200) or R p
- *   (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0) by
- *   fx_mul_scale (subnormal gelu(a) times a large b keeps its relative accuracy; genuine
- *   overflows only).
+ * Algorithm (exp_rat3_4_div_scaled): a >= -12 (gelu(a) >= -2.2e-32: normal) and |a| >= 2^-100
+ *   or a = 0: gelu_fast(a) b, rounded twice (fx_gated). Elsewhere gelu_fast's pieces with |a|
+ *   clamped at 20.5 (Q(20.5) 20.5 FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2 rounded
+ *   once: 2^-17 absolute at 20.5, n down to -303, fx_exp_halfneg_pn), R(a) = P/D the same
+ *   rational by one quotient, Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at
+ *   -200) or R p (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0) by
+ *   fx_mul_scale (subnormal gelu(a) times a large b keeps its relative accuracy).
+ * Error: gelu_fast's 2^-16.47 plus the product's rounding (fx_gated); measured max 2^-15.80
+ *   relative at (a, b) = (-17.86, 3e38) (the other lanes' path; 2^-16.59 on the fx_gated lanes;
+ *   the sweep of swiglu_fast), tests/test_fast.py.
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
-SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
-    (void)q_;
+static __attribute__((noinline, cold)) sa_v fx_geglu_wide(sa_v a, sa_v b) {
     sa_v ac = fx_abs_min(a, 20.5f);
     sa_v n;
     sa_vi k;
@@ -455,6 +485,10 @@ SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     sa_v m = v_sel(neg, v_mul(R, p), v_sub(v_set1(1.0f), Q));
     return fx_mul_scale(v_max(a, v_set1(-20.5f)), m, b, v_sel(neg, n, SA_FX_ZERO),
                           sa_seli(neg, k, vi_set1(0)));
+}
+SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
+    (void)q_;
+    return fx_gated(a, b, sa_gelu_fast_v(a), -12.0f, fx_geglu_wide);
 }
 SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 
