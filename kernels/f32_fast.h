@@ -719,10 +719,10 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  *   d = x - max rounded to float, the terms of T (fx_log_term: exp(d) 2^100 exactly, d clamped
  *   at -150, 0 where d = 0) summed as softmax_fast sums its e (float block sums of SA_FX_BLK
  *   vectors in two chains, float64 partials, the tail padded with -inf, one tree) and c
- *   counted; L = log1p((c - 1) + T 2^-100) (fx_log1p_d, float64; T holds no max element, so the max
- *   elements do not cancel and y = -L keeps T's relative error where T is tiny); pass 3
- *   y = (x - max) - (float)L in float (both terms <= 0: no cancellation). Nothing is written
- *   before pass 3 (x == y is fine).
+ *   counted; L = log1p((c - 1) + T 2^-100) (sa_log1p_row, float64 to 2^-28.9; T holds no max
+ *   element, so the max elements do not cancel and y = -L keeps T's relative error where T is
+ *   tiny); pass 3 y = (x - max) - (float)L in float (both terms <= 0: no cancellation).
+ *   Nothing is written before pass 3 (x == y is fine).
  * Why 2^100: exp(d) 2^100 is normal for every d >= -150 (>= 2^-116.4) and finite for d <= 0
  *   (< 2^100.5), so the scaling is an exact exponent add on every ISA and no term is rounded
  *   into the subnormal range (2^-150 absolute per term would be a relative error of n 2^-24 of
@@ -730,41 +730,14 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  *   d <= -150 (x = -inf among them) add exp(-150) 2^100 instead of less: at most n 2^-216
  *   absolute, so (float)L rounds to +0 where every other element is that far below the max.
  * Error: d's float rounding, at most 2^-18 absolute where a term can matter (d > -110: a T of
- *   at least 2^-126 from terms below e^-110 needs n > 2^32), the exp 2^-18.4 (fx_exp_rn_sh), the block sums 2^-22 (terms >= 0), L's float rounding (fx_log1p_d: 2^-28.9) and
- *   pass 3's two roundings: y's relative error is at most T's (2^-17.3) plus 3 2^-24;
+ *   at least 2^-126 from terms below e^-110 needs n > 2^32), the exp 2^-18.4 (fx_exp_rn_sh),
+ *   the block sums 2^-22 (terms >= 0), L's float rounding and pass 3's two roundings: y's
+ *   relative error is at most T's (2^-17.3) plus 3 2^-24;
  *   measured max 2^-18.0 relative (810 rows: tests/test_fast.py's two seeds of random rows,
  *   lengths 1..4096, spreads to 3e38, all-subnormal terms, ties; rows of 128, 1024, 32768;
  *   scalar and AVX2 the same; tests/test_fast.py checks the bound).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
-/* log1p(a) for a finite a >= 0 in float64, for log_softmax_fast's L (once per row or column),
- * to about 2^-27 relative: inline, so the two rows of a pair overlap (libm's log1p, a call per
- * row, took 0.16 of 0.70 ns per element over pairs of rows of 128 in L1 on the Zen 3; now
- * 0.62). u = 1 + a rounded, u = 2^k m with m in [sqrt(1/2), sqrt(2)) (integer adds on u's
- * bits: an offset that carries into the exponent field from m = sqrt(2) on, as musl's log1p
- * reduces), f = m - 1 exact, log m = 2 atanh(s), s = f / (2 + f), |s| <= 0.1716, by its series
- * to s^9 (the next term, 2 s^11 / 11, is 2^-27.6 of the sum), split as Estrin's scheme;
- * log1p(a) = k ln2 + 2 atanh(s) + cor, cor = (a - (u - 1)) / u the rounding error of u, with
- * 1/u taken as max(2 - u, 0): exact enough below u = 2 (the relative error (u - 1)^2 of that
- * reciprocal weighs on a cor < 2^-53 u), and for u >= 2 the dropped cor is below 2^-53 u / ln2
- * relative of the result, 2^-26 even for u = 2^31. A tiny a (u = 1) comes out as a itself.
- * Measured: 2^-28.87 relative at most (2 10^8 values of a from 2^-80 to 2^32, integers and
- * integers plus tiny fractions among them, against long double log1pl). Each ISA compiles the
- * same scalar code (no FMA contraction): the same bits everywhere. */
-SA_INLINE double fx_log1p_d(double a) {
-    double u = 1.0 + a;
-    double r = 2.0 - u, cor = (a - (u - 1.0)) * (r > 0.0 ? r : 0.0);
-    uint64_t b;
-    memcpy(&b, &u, sizeof b);
-    b += 0x3ff0000000000000ULL - 0x3fe6a09e667f3bcdULL; /* m >= sqrt(2) carries into k */
-    int k = (int)(b >> 52) - 0x3ff;
-    b = (b & 0x000fffffffffffffULL) + 0x3fe6a09e667f3bcdULL;
-    double m;
-    memcpy(&m, &b, sizeof m);
-    double f = m - 1.0, s = f / (2.0 + f), w = s * s;
-    double w2 = w * w, t = w * ((1.0 / 3 + w * (1.0 / 5)) + w2 * (1.0 / 7 + w * (1.0 / 9)));
-    return (double)k * 0x1.62e42fefa39efp-1 + (2.0 * s + 2.0 * s * t + cor);
-}
 /* Passes 2 and 3 of R rows (SA_DEF_ROWS: the row kernel and the pair kernel
  * log_softmax_fast_rows2 around it) */
 SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
@@ -807,7 +780,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
         double T = vd_hsum(acc[r][0]);
 #endif
         double c = (double)(lanes + (i < n ? SA_W : 0) - nbelow[r]);
-        L[r] = v_set1((float)fx_log1p_d((c - 1.0) + T * SA_FX_LOG_UNSCALE));
+        L[r] = v_set1((float)sa_log1p_row((c - 1.0) + T * SA_FX_LOG_UNSCALE, 0));
     }
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
@@ -828,7 +801,7 @@ SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows)
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count as
- * float64 partial sums of 1s, exact), L by fx_log1p_d per column, pass 3 the row's two float
+ * float64 partial sums of 1s, exact), L by sa_log1p_row per column, pass 3 the row's two float
  * subtractions: a column gives the bits its row gives on the same ISA. */
 void SA_K(log_softmax_fast_cols, max_rr1_p4_f64sum_log1p)(const float *x, ptrdiff_t xs,
                                                           float *y, ptrdiff_t ys, size_t n,
@@ -845,7 +818,7 @@ void SA_K(log_softmax_fast_cols, max_rr1_p4_f64sum_log1p)(const float *x, ptrdif
         vd_storeu(t, acc[j]);
         vd_storeu(c, cnt[j]);
         for (int l = 0; l < SA_DW; l++)
-            t[l] = fx_log1p_d(((double)n - c[l] - 1.0) + t[l] * SA_FX_LOG_UNSCALE);
+            t[l] = sa_log1p_row(((double)n - c[l] - 1.0) + t[l] * SA_FX_LOG_UNSCALE, 0);
         s[j] = vd_loadu(t);
     }
     for (int q = 0; q < SA_CQ; q++) L[q] = sa_cols_join(s, q);
