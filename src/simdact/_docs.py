@@ -318,8 +318,10 @@ DOCS = {
         formula="hardsigmoid(x) = 0 for x ≤ −3, 1 for x ≥ 3, x/6 + 1/2 in between",
         derivative_text="hardsigmoid′(x) = 1/6 on (−3, 3), 0 for |x| > 3 (kinks at ±3)",
         torch="torch.nn.functional.hardsigmoid(x)",
-        algorithm="c = clamp(x, −3, 3); float64 (c + 3) / 6 rounded once to float32: "
-                  "correctly rounded (proof in the kernel contract; PyTorch rounds twice).",
+        algorithm="c = clamp(x, −3, 3); (c + 3)/6 in float32 as q + d: c + 3 as an exact "
+                  "pair, q = s · fl(1/6), the remainder exact by an FMA, d = r/6 with 1/6 as "
+                  "two floats; y = q + d rounded once: correctly rounded, ties to even "
+                  "included (proof in the kernel contract; PyTorch rounds twice).",
         special=("hardsigmoid(±0) = 0.5, x ≤ −3 and −inf → +0, x ≥ 3 and +inf → 1, "
                  "NaN → NaN",
                  "never overflows"),
@@ -330,8 +332,9 @@ DOCS = {
         derivative_text="hardswish′(x) = (2x + 3)/6 on (−3, 3), 0 for x < −3, 1 for x > 3 "
                         "(kinks at ±3)",
         torch="torch.nn.functional.hardswish(x)",
-        algorithm="c = clamp(x, −3, 3); c·(c + 3)·(1/6) in float64, rounded once (error "
-                  "≤ 0.5 + 2^−27 ULP); x > 3 → x.",
+        algorithm="c = clamp(x, −3, 3); (c + 3)/6 as hardsigmoid's q + d, then "
+                  "y = fma(max(x, −3), q, c·d), rounded once (error ≤ 0.5 + 2^−21 ULP); "
+                  "x > 3 → x with no select (q = 1, d = 0 there).",
         special=("hardswish(±0) = ±0; x ≤ −3 and −inf → −0 (PyTorch's x·relu6(x + 3)/6 "
                  "gives NaN at −inf and for x beyond 5.7e37)",
                  "x ≥ 3 → x, +inf → +inf, NaN → NaN; never overflows"),
@@ -349,9 +352,11 @@ DOCS = {
         formula="softsign(x) = x / (1 + |x|)",
         derivative_text="softsign′(x) = 1 / (1 + |x|)²",
         torch="torch.nn.functional.softsign(x)",
-        algorithm="a = min(|x|, 2^30); 1 + a as an exact TwoSum pair; the quotient with one "
-                  "FMA-based correction step, sign of x copied back (≤ 0.5 + 2^−21 ULP; "
-                  "PyTorch rounds twice).",
+        algorithm="a = min(|x|, 2^30); 1 + a as an exact pair (Fast2Sum, the larger "
+                  "first); q = a / (1 + a) by one division, corrected by its exact FMA "
+                  "remainder times 1/(1 + a) from two Newton steps (no second division); sign "
+                  "of x copied back (≤ 0.5 + 2^−17 ULP, 0.5000033 measured; PyTorch rounds "
+                  "twice).",
         special=("softsign(±0) = ±0, softsign(±inf) = ±1, NaN → NaN",
                  "subnormal x → x; never overflows"),
         derivative=lambda x: 1.0 / (1.0 + np.abs(_a(x))) ** 2),
