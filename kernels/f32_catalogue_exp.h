@@ -108,7 +108,7 @@ SA_INLINE sa_v sa_celu_pv(sa_v x, sa_v al, sa_v q_) {
     sa_v sc = v_sel(v_lt(aa, v_set1(0x1p-20f)), v_set1(0x1p100f), v_set1(1.0f));
     sa_v als = v_mul(al, sc), r = v_div(v_set1(1.0f), als), xs = v_mul(xc, sc);
     sa_v qh = v_mul(xs, r);
-    sa_v ql = v_mul(v_fma(v_neg(qh), als, xs), r);
+    sa_v ql = v_mul(v_fnma(qh, als, xs), r);
     sa_em1 e;
     sa_expm1_core(qh, ql, &e);
     sa_vd rr[2];
@@ -161,7 +161,7 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_m negp = v_lt(v_mul(v_copysign_pos(one, x), v_copysign_pos(one, be)), zero);
     sa_v xs = v_sel(big, zero, x);
     sa_v vh = v_mul(be, xs);
-    sa_v vl = v_fma(be, xs, v_neg(vh));
+    sa_v vl = v_fms(be, xs, vh);
     sa_m vpos = v_gt(vh, zero);
     sa_vi k;
     sa_v mlo;
@@ -268,7 +268,7 @@ SA_DEF_UNARY(mish, rr2_p7_ratd, sa_mish_v)
 SA_INLINE sa_v sa_swish_pv(sa_v x, sa_v be, sa_v q_) {
     (void)q_;
     sa_v vh = v_mul(be, x);
-    sa_v vl = v_fma(be, x, v_neg(vh));
+    sa_v vl = v_fms(be, x, vh);
     return sa_xsig_b(x, vh, vl, v_set1(1.0f));
 }
 SA_DEF_PARAM(swish, hilo_rr2_p7_div, sa_swish_pv)
@@ -347,7 +347,7 @@ SA_INLINE sa_v sa_geglu_pv(sa_v x, sa_v b, sa_v q_) {
     /* (m + mlo)(th + tl) = gh + gl; mlo tl counts: |mlo| reaches 2^-17 m (the exp argument's
      * low part for a^2/2 > 32) and piece C's tl 0.4% of th */
     sa_v gh = v_mul(m, th);
-    sa_v gl = v_fma(mlo, tl, v_fma(mlo, th, v_fma(m, tl, v_fma(m, th, v_neg(gh)))));
+    sa_v gl = v_fma(mlo, tl, v_fma(mlo, th, v_fma(m, tl, v_fms(m, th, gh))));
     gh = v_sel(sm, zero, gh);
     gl = v_sel(sm, zero, gl);
     sa_vd r[2];

@@ -208,7 +208,7 @@ SA_DINLINE sa_d sa_d_sigmoid_core(sa_d vh, sa_d vl, sa_d *s1, sa_d *s2, sa_d *ql
     sa_d num = d_sel(neg, m, one), numl = d_sel(neg, mlo, zero);
     sa_d r = d_div(one, d);
     sa_d q = d_mul(num, r);
-    sa_d res = d_add(d_fma(d_neg(q), d, num), d_fma(d_neg(q), dl, numl));
+    sa_d res = d_add(d_fnma(q, d, num), d_fnma(q, dl, numl));
     *ql = d_mul(res, r);
     *s1 = d_sel(neg, p1, one);
     *s2 = d_sel(neg, p2, one);
@@ -307,7 +307,7 @@ SA_DINLINE sa_d sa_d_tanh_v(sa_d x) {
     Dl = d_add(Dl, Se);
     sa_d r = d_div(d_set1(1.0), D);
     sa_d q = d_mul(S, r);
-    sa_d res = d_add(d_fma(d_neg(q), D, S), d_fma(d_neg(q), Dl, Se));
+    sa_d res = d_add(d_fnma(q, D, S), d_fnma(q, Dl, Se));
     sa_d t = d_add(q, d_mul(res, r));
     return d_copysign_pos(t, x);
 }
@@ -524,7 +524,7 @@ SA_DINLINE sa_d sa_d_softsign_v(sa_d x) {
     sa_d Dl = d_sub(d_min_num(a, 1.0), d_sub(D, d_sel(d_gt(a, one), a, one)));
     sa_d u = d_div(one, D);
     sa_d q = d_mul(a, u);
-    sa_d res = d_add(d_fma(d_neg(q), D, a), d_mul(d_neg(q), Dl));
+    sa_d res = d_add(d_fnma(q, D, a), d_mul(d_neg(q), Dl));
     return d_copysign_pos(d_fma(res, u, q), x);
 }
 SA_DEF_UNARY_D(softsign, pair_rcp_div, sa_d_softsign_v)
@@ -604,7 +604,7 @@ SA_DINLINE sa_d sa_d_mish_v(sa_d x) {
     sa_d den = d_sel(neg, Dn, Dp), denl = d_sel(neg, Dnl, Dpl);
     sa_d r = d_div(one, den);
     sa_d q = d_mul(num, r);
-    sa_d res = d_add(d_fma(d_neg(q), den, num), d_fma(d_neg(q), denl, numl));
+    sa_d res = d_add(d_fnma(q, den, num), d_fnma(q, denl, numl));
     sa_d ql = d_mul(res, r);
     sa_d y = d_scale2(d_fma(x, q, d_mul(x, ql)), d_sel(neg, p1, one), d_sel(neg, p2, one));
     y = d_copysign_pos(d_abs(y), x); /* x's sign (-0 too: fma(-0, q, -0 ql) may give +0) */
@@ -642,7 +642,7 @@ SA_DINLINE sa_d sa_d_log1p_unit(sa_d E, sa_d El, sa_d *Ll) {
     Dl = d_add(Dl, ml);
     sa_d r = d_div(one, D);
     sa_d fh = d_mul(num, r);
-    sa_d res = d_add(d_fma(d_neg(fh), D, num), d_fma(d_neg(fh), Dl, numl));
+    sa_d res = d_add(d_fnma(fh, D, num), d_fnma(fh, Dl, numl));
     sa_d fl = d_mul(res, r);
     sa_d z = d_mul(fh, fh), P;
     SA_D_ESTRIN(z, SA_D_ATANH_P, 12, P);
@@ -810,7 +810,7 @@ SA_DINLINE sa_d sa_d_celu_p(sa_d x, sa_d a, sa_d q, sa_dm *cold) {
     sa_dm big_t = dm_and(d_gt(th, d_set1(700.0)), d_le(x, zero)); /* alpha < 0, e^t beyond */
     *cold = dm_or(dm_or(d_eq(a, zero), d_ge(d_abs(a), d_set1(INFINITY))),
                   dm_or(dm_and(huge, d_le(a, zero)), big_t));
-    sa_d rm = d_fma(d_neg(th), a, x);
+    sa_d rm = d_fnma(th, a, x);
     sa_d Sl, S = sa_d_expm1_neg(th, &Sl);
     sa_dm up = dm_and(d_gt(th, zero), d_le(x, zero)); /* alpha < 0: t >= 0 */
     if (dm_any(up)) { /* only then: a vector of alpha > 0 skips this */
@@ -867,7 +867,7 @@ SA_DINLINE sa_d sa_d_softplus_p(sa_d x, sa_d b, sa_d t, sa_dm *cold) {
     sa_d Sl = d_add(Se, d_fma(ul, sig, Ll));
     sa_d rb = d_div(one, b);
     sa_d q = d_mul(S, rb);
-    sa_d y = d_fma(d_add(d_fma(d_neg(q), b, S), Sl), rb, q);
+    sa_d y = d_fma(d_add(d_fnma(q, b, S), Sl), rb, q);
     return d_sel(over, x, y);
 }
 SA_DEF_PARAM_D(softplus, dd_rr_p10_log1p_atanh, sa_d_softplus_p, 1)
@@ -1108,7 +1108,7 @@ void SA_KD(softmax, max_rr_p10_ddsum)(const double *x, double *y, size_t n) {
         for (int q = 0; q < SA_D_NV; q++) {
             sa_d k, mlo, m = sa_d_exp_diff(v[q], mx, &k, &mlo);
             sa_d qq = d_mul(m, rS);
-            sa_d res = d_add(d_fma(d_neg(qq), Sh, m), d_fma(d_neg(qq), Sl, mlo));
+            sa_d res = d_add(d_fnma(qq, Sh, m), d_fnma(qq, Sl, mlo));
             v[q] = d_ldexp(d_fma(res, rS, qq), k);
         }
         sa_d_store_block(y, i, n, v);
