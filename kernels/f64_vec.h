@@ -37,6 +37,7 @@
 #include "simd_f64.h"
 #include "kernels.h"
 #include <math.h>
+#include <stdlib.h>
 
 #define SA_KD_(name, algo, isa) SA_F64V_KERNEL(name, algo, isa)
 #define SA_KD(name, algo) SA_KD_(name, algo, SA_F64_ISA)
@@ -1077,20 +1078,28 @@ static double sa_d_reduce_pair(const sa_d s[SA_D_NV], const sa_d c[SA_D_NV], dou
  * Algorithm (max_rr_p10_ddsum): (1) max; (2) S = sum of e_j = (m_j + mlo_j) 2^k_j, x_j - m as
  *   an exact pair (TwoSum) folded into the exp, each term as the pair (E, El) added by TwoSum
  *   into per-position partials (i mod 8) with the errors compensated, reduced in index order
- *   to S = Sh + Sl (>= 1: the max contributes exactly 1); y is not written (x may be y);
- *   (3) the same exp recomputed, y_i = ((m_i + mlo_i) / S) 2^k_i: q = m_i (1/Sh), corrected
- *   by its FMA remainder (times 1/Sh) and rounded once before the scaling (the only rounding
- *   into the subnormal range).
+ *   to S = Sh + Sl (>= 1: the max contributes exactly 1); each e_j is kept as the pair
+ *   (m_j, mlo_j) 2^(k_j + 600), m_j's part in y, mlo_j's in a scratch row (exact scalings
+ *   wherever e_j >= 2^-1076, the only e_j whose y_j is not 0: both parts stay normal; x may
+ *   be y, each block is read before it is written);
+ *   (3) y_i = (e_i / S) 2^-600: q = m_i (1/Sh), corrected by its FMA remainder (times 1/Sh)
+ *   and rounded once before the scaling (the only rounding into the subnormal range). The
+ *   scaled pair gives the bits of the pair scaled by 2^k_i (the same 53-bit q, the same final
+ *   scaling), so keeping e_j only spares pass 3 the second exp; where the scratch row cannot be
+ *   had (rows over SA_D_KEEP elements and no memory) pass 3 recomputes the exp.
  * Max error measured: 0.54 ULP from the exact value (rows of 1..400, spreads 1e-3..1e5);
  *   1 ULP from the rounded mpmath value; budget 2.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries of
  *   an otherwise finite row -> 0; n == 0 -> nothing. In place (x == y) allowed. */
+#define SA_D_KEEP 1024 /* rows up to this long keep mlo on the stack, longer ones malloc */
 void SA_KD(softmax, max_rr_p10_ddsum)(const double *x, double *y, size_t n) {
     double mxs;
     if (n == 0) return;
     if (!sa_d_row_max(x, n, &mxs)) { sa_d_row_nan(y, n); return; }
-    const sa_d mx = d_set1(mxs), zero = d_set1(0.0);
-    sa_d acc[SA_D_NV], cmp[SA_D_NV], v[SA_D_NV];
+    double stack_lo[SA_D_KEEP];
+    double *lo = n <= SA_D_KEEP ? stack_lo : (double *)malloc(n * sizeof(double));
+    const sa_d mx = d_set1(mxs), zero = d_set1(0.0), ofs = d_set1(600.0);
+    sa_d acc[SA_D_NV], cmp[SA_D_NV], v[SA_D_NV], vl[SA_D_NV];
     for (int q = 0; q < SA_D_NV; q++) acc[q] = cmp[q] = zero;
     for (size_t i = 0; i < n; i += SA_D_BLK) {
         sa_d_load_block(x, i, n, -INFINITY, v);
@@ -1099,10 +1108,33 @@ void SA_KD(softmax, max_rr_p10_ddsum)(const double *x, double *y, size_t n) {
             d_pow2_split(k, &p1, &p2);
             acc[q] = d_two_sum(acc[q], d_scale2(m, p1, p2), &err);
             cmp[q] = d_add(cmp[q], d_add(err, d_scale2(mlo, p1, p2)));
+            sa_d p = d_pow2i(d_add(k, ofs));
+            v[q] = d_mul(m, p);
+            vl[q] = d_mul(mlo, p);
+        }
+        if (lo) {
+            sa_d_store_block(y, i, n, v);
+            sa_d_store_block(lo, i, n, vl);
         }
     }
     double sl, sh = sa_d_reduce_pair(acc, cmp, &sl);
     const sa_d Sh = d_set1(sh), Sl = d_set1(sl), rS = d_set1(1.0 / sh);
+    if (lo) {
+        const sa_d down = d_set1(0x1p-600); /* one rounding, as d_ldexp's second factor */
+        for (size_t i = 0; i < n; i += SA_D_BLK) {
+            sa_d_load_block(y, i, n, 0.0, v);
+            sa_d_load_block(lo, i, n, 0.0, vl);
+            for (int q = 0; q < SA_D_NV; q++) {
+                sa_d qq = d_mul(v[q], rS);
+                sa_d res = d_add(d_fnma(qq, Sh, v[q]), d_fnma(qq, Sl, vl[q]));
+                v[q] = d_mul(d_fma(res, rS, qq), down);
+            }
+            sa_d_store_block(y, i, n, v);
+        }
+        if (lo != stack_lo)
+            free(lo);
+        return;
+    }
     for (size_t i = 0; i < n; i += SA_D_BLK) {
         sa_d_load_block(x, i, n, -INFINITY, v);
         for (int q = 0; q < SA_D_NV; q++) {
