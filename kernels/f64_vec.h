@@ -1182,8 +1182,12 @@ void SA_KD(log_softmax, max_rr_p10_log1p_newton)(const double *x, double *y, siz
             cnt[q] = d_add(cnt[q], d_sel(at_max, one, zero));
         }
     }
-    double tl, th = sa_d_reduce_pair(acc, cmp, &tl), cl;
-    double c = sa_d_reduce_pair(cnt, (const sa_d[SA_D_NV]){zero}, &cl) + cl; /* exact integer */
+    double tl, th = sa_d_reduce_pair(acc, cmp, &tl);
+    /* c: small exact integers in every lane, so a plain sum (the compensated reduction above
+     * is a chain of eight TwoSums: rows of 128, Zen 3, 4.94 -> 4.86 ns per element) */
+    double cb[SA_D_BLK], c = 0.0;
+    for (int q = 0; q < SA_D_NV; q++) d_storeu(cb + q * SA_F64W, cnt[q]);
+    for (int j = 0; j < SA_D_BLK; j++) c += cb[j];
     /* a = (c - 1) + T as a normalised pair */
     double ah = (c - 1.0) + th, bb = ah - (c - 1.0);
     double al = (((c - 1.0) - (ah - bb)) + (th - bb)) + tl;
