@@ -108,7 +108,7 @@ SA_INLINE sa_v sa_celu_pv(sa_v x, sa_v al, sa_v q_) {
     sa_v sc = v_sel(v_lt(aa, v_set1(0x1p-20f)), v_set1(0x1p100f), v_set1(1.0f));
     sa_v als = v_mul(al, sc), r = v_div(v_set1(1.0f), als), xs = v_mul(xc, sc);
     sa_v qh = v_mul(xs, r);
-    sa_v ql = v_mul(v_fma(v_neg(qh), als, xs), r);
+    sa_v ql = v_mul(v_fnma(qh, als, xs), r);
     sa_em1 e;
     sa_expm1_core(qh, ql, &e);
     sa_vd rr[2];
@@ -161,7 +161,7 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_m negp = v_lt(v_mul(v_copysign_pos(one, x), v_copysign_pos(one, be)), zero);
     sa_v xs = v_sel(big, zero, x);
     sa_v vh = v_mul(be, xs);
-    sa_v vl = v_fma(be, xs, v_neg(vh));
+    sa_v vl = v_fms(be, xs, vh);
     sa_m vpos = v_gt(vh, zero);
     sa_vi k;
     sa_v mlo;
@@ -181,27 +181,6 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     return y;
 }
 SA_DEF_PARAM(softplus_any_beta, hilo_rr2_p7_log1pd, sa_softplus_pv)
-SA_INLINE sa_v sa_log_sigmoid_v(sa_v x);
-SA_INLINE sa_v sa_softplus_unit_beta_v(sa_v x) { return v_neg(sa_log_sigmoid_v(v_neg(x))); }
-SA_DEF_UNARY(softplus_unit_beta, rr2_p7_log1pd, sa_softplus_unit_beta_v)
-/* The kernel: one beta = 1 and one threshold >= 16 for the whole call (torch's defaults among
- * them) run -log_sigmoid(-x), the bits the code above gives there (checked on all 2^32 x at
- * beta = 1, threshold 16 and 20, scalar and AVX2; tests/per_isa/test_elementwise.py compares
- * the two paths on every ISA), without the |beta x| test, the pair v = beta x and the float64
- * 1/beta. Why the same: v = x exactly, L / 1 = L, the exp cores agree wherever the result is
- * not 0 (|x| <= 104; clamped at 126 there, at 210 above), and x + L (x > 0) or L is what
- * log_sigmoid(-x) = min(-x, 0) - L gives, negated (round to nearest is symmetric). Above the
- * threshold the code above returns x, and x + L rounds to x for every x >= 16 (L < e^-16 <
- * ulp(16) / 2); x < -200: +0 as -(-0). Zen 3, AVX2, 1M elements: 3.40 -> 2.7 ns per element.
- * Parameter arrays take the general code (a per-vector test cost it 7%). */
-void SA_K(softplus, hilo_rr2_p7_log1pd)(const float *x, const float *p, size_t ps,
-                                        const float *q, size_t qs, float *y, size_t n) {
-    if (!(ps | qs) && p[0] == 1.0f && q[0] >= 16.0f)
-        SA_K(softplus_unit_beta, rr2_p7_log1pd)(x, y, n);
-    else
-        SA_K(softplus_any_beta, hilo_rr2_p7_log1pd)(x, p, ps, q, qs, y, n);
-}
-
 /* ======================================================================== log_sigmoid
  * log_sigmoid(x) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|))  (torch logsigmoid).
  * Max error measured: 0.5827 ULP over all 2^32 inputs (x = 0x1.49b16p+5; ulp_sweep exhaustive); budget 0.59.
@@ -223,6 +202,27 @@ SA_INLINE sa_v sa_log_sigmoid_v(sa_v x) {
     return SA_D_JOIN(r);
 }
 SA_DEF_UNARY(log_sigmoid, rr2_p7_log1pd, sa_log_sigmoid_v)
+
+SA_INLINE sa_v sa_softplus_unit_beta_v(sa_v x) { return v_neg(sa_log_sigmoid_v(v_neg(x))); }
+SA_DEF_UNARY(softplus_unit_beta, rr2_p7_log1pd, sa_softplus_unit_beta_v)
+/* softplus's kernel (here, below the log_sigmoid core it borrows): one beta = 1 and one
+ * threshold >= 16 for the whole call (torch's defaults among them) run -log_sigmoid(-x), the
+ * bits softplus_any_beta gives there (checked on all 2^32 x at beta = 1, threshold 16 and 20,
+ * scalar and AVX2; tests/per_isa/test_elementwise.py compares the two paths on every ISA),
+ * without the |beta x| test, the pair v = beta x and the float64 1/beta. Why the same: v = x
+ * exactly, L / 1 = L, the exp cores agree wherever the result is not 0 (|x| <= 104; clamped
+ * at 126 there, at 210 in softplus_any_beta), and x + L (x > 0) or L is what
+ * log_sigmoid(-x) = min(-x, 0) - L gives, negated (round to nearest is symmetric). Above the
+ * threshold softplus_any_beta returns x, and x + L rounds to x for every x >= 16 (L < e^-16 <
+ * ulp(16) / 2); x < -200: +0 as -(-0). Zen 3, AVX2, 1M elements: 3.40 -> 2.7 ns per element.
+ * Parameter arrays take the general code (a per-vector test cost it 7%). */
+void SA_K(softplus, hilo_rr2_p7_log1pd)(const float *x, const float *p, size_t ps,
+                                        const float *q, size_t qs, float *y, size_t n) {
+    if (!(ps | qs) && p[0] == 1.0f && q[0] >= 16.0f)
+        SA_K(softplus_unit_beta, rr2_p7_log1pd)(x, y, n);
+    else
+        SA_K(softplus_any_beta, hilo_rr2_p7_log1pd)(x, p, ps, q, qs, y, n);
+}
 
 /* =============================================================================== mish
  * mish(x) = x * tanh(softplus(x)) = x * n / (n + 2), n = e^x (e^x + 2).
@@ -268,7 +268,7 @@ SA_DEF_UNARY(mish, rr2_p7_ratd, sa_mish_v)
 SA_INLINE sa_v sa_swish_pv(sa_v x, sa_v be, sa_v q_) {
     (void)q_;
     sa_v vh = v_mul(be, x);
-    sa_v vl = v_fma(be, x, v_neg(vh));
+    sa_v vl = v_fms(be, x, vh);
     return sa_xsig_b(x, vh, vl, v_set1(1.0f));
 }
 SA_DEF_PARAM(swish, hilo_rr2_p7_div, sa_swish_pv)
@@ -347,7 +347,7 @@ SA_INLINE sa_v sa_geglu_pv(sa_v x, sa_v b, sa_v q_) {
     /* (m + mlo)(th + tl) = gh + gl; mlo tl counts: |mlo| reaches 2^-17 m (the exp argument's
      * low part for a^2/2 > 32) and piece C's tl 0.4% of th */
     sa_v gh = v_mul(m, th);
-    sa_v gl = v_fma(mlo, tl, v_fma(mlo, th, v_fma(m, tl, v_fma(m, th, v_neg(gh)))));
+    sa_v gl = v_fma(mlo, tl, v_fma(mlo, th, v_fma(m, tl, v_fms(m, th, gh))));
     gh = v_sel(sm, zero, gh);
     gl = v_sel(sm, zero, gl);
     sa_vd r[2];

@@ -216,11 +216,11 @@ SA_INLINE sa_v sa_pw_softsign_v(sa_v x)
     sa_v d = v_add(one, a);
     sa_v dl = v_sub(v_min(a, one), v_sub(d, v_max(a, one))); /* Fast2Sum: larger first */
     sa_v q = v_div(a, d);
-    sa_v r = v_fma(v_neg(q), d, a);
+    sa_v r = v_fnma(q, d, a);
     sa_v u = v_asfloat(vi_sub(vi_set1(0x7ef311c3), v_asint(d)));
     for (int i = 0; i < 2; i++)
-        u = v_fma(u, v_fma(v_neg(d), u, one), u);
-    sa_v y = v_fma(v_fma(v_neg(q), dl, r), u, q);
+        u = v_fma(u, v_fnma(d, u, one), u);
+    sa_v y = v_fma(v_fnma(q, dl, r), u, q);
     return v_copysign_pos(y, x);
 }
 SA_DEF_UNARY(softsign, pair_div_rcp, sa_pw_softsign_v)

@@ -457,7 +457,7 @@ SA_INLINE sa_v sa_celu_bwd_v(sa_v dy, sa_v x, sa_v al, sa_v q_) {
     sa_v als = v_sel(v_eq(al, zero), one, v_mul(al, sc));
     xd = v_mul(xd, sc);
     sa_v qh = v_div(xd, als);
-    sa_v ql = v_div(v_fma(v_neg(qh), als, xd), als);
+    sa_v ql = v_div(v_fnma(qh, als, xd), als);
     ql = v_sel(v_eq(v_abs(als), sa_g_inf()), zero, ql); /* alpha = +-inf: z = -+0, no NaN */
     /* big lanes: z = -+300; the limit lanes get z = 0 (their exp is discarded; e^300 there
      * would raise a spurious overflow flag) */

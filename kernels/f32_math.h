@@ -123,7 +123,7 @@ SA_INLINE sa_v sa_sigmoid_core_lim(sa_v vh, sa_v vl, float lim, sa_vi *kq, sa_v 
      * exactly by fma and divided by d through r (its own error is 2^-24 of a 2^-23 term) */
     sa_v r = v_div(one, d);
     sa_v q = v_mul(num, r);
-    sa_v res = v_add(v_fma(v_neg(q), d, num), v_fma(v_neg(q), dl, numl));
+    sa_v res = v_add(v_fnma(q, d, num), v_fnma(q, dl, numl));
     *ql = v_mul(res, r);
     *kq = v_asint(v_sel(neg, v_asfloat(k), v_asfloat(vi_set1(0))));
     return q;
@@ -135,7 +135,7 @@ SA_INLINE sa_v sa_sigmoid_core(sa_v vh, sa_v vl, sa_vi *kq, sa_v *ql) {
 /* x^2 as an exact pair: x2 = h + l */
 SA_INLINE sa_v sa_sqr2(sa_v x, sa_v *l) {
     sa_v h = v_mul(x, x);
-    *l = v_fma(x, x, v_neg(h));
+    *l = v_fms(x, x, h);
     return h;
 }
 

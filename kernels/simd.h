@@ -10,6 +10,10 @@
  *                                               has SA_DN float64 parts (lo, and hi if SA_DN==2)
  *
  * v_fnms(a, b, c) = -(a b) - c with one rounding (the negated fma).
+ * v_fnma(a, b, c) = c - a b and v_fms(a, b, c) = a b - c, one rounding each: the same bits as
+ *   v_fma(v_neg(a), b, c) and v_fma(a, b, v_neg(c)) for every non-NaN operand (the sign flip is
+ *   exact), one instruction where the compiler kept the v_neg's xor apart (a NaN operand may
+ *   come out with the other sign: every kernel using them has the driver's NaN select).
  * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane; m_any(m) whether a lane is
  * set, m_count(m) how many (an int: a scalar count, no vector work). Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
@@ -59,6 +63,8 @@ SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return _mm512_mul_ps(a, b); }
 SA_INLINE sa_v v_div(sa_v a, sa_v b) { return _mm512_div_ps(a, b); }
 SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return _mm512_fmadd_ps(a, b, c); }
 SA_INLINE sa_v v_fnms(sa_v a, sa_v b, sa_v c) { return _mm512_fnmsub_ps(a, b, c); }
+SA_INLINE sa_v v_fnma(sa_v a, sa_v b, sa_v c) { return _mm512_fnmadd_ps(a, b, c); }
+SA_INLINE sa_v v_fms(sa_v a, sa_v b, sa_v c) { return _mm512_fmsub_ps(a, b, c); }
 SA_INLINE sa_vi v_asint(sa_v a) { return _mm512_castps_si512(a); }
 SA_INLINE sa_v v_asfloat(sa_vi a) { return _mm512_castsi512_ps(a); }
 SA_INLINE sa_vi vi_set1(int32_t a) { return _mm512_set1_epi32(a); }
@@ -148,6 +154,8 @@ SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return _mm256_mul_ps(a, b); }
 SA_INLINE sa_v v_div(sa_v a, sa_v b) { return _mm256_div_ps(a, b); }
 SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return _mm256_fmadd_ps(a, b, c); }
 SA_INLINE sa_v v_fnms(sa_v a, sa_v b, sa_v c) { return _mm256_fnmsub_ps(a, b, c); }
+SA_INLINE sa_v v_fnma(sa_v a, sa_v b, sa_v c) { return _mm256_fnmadd_ps(a, b, c); }
+SA_INLINE sa_v v_fms(sa_v a, sa_v b, sa_v c) { return _mm256_fmsub_ps(a, b, c); }
 SA_INLINE sa_vi v_asint(sa_v a) { return _mm256_castps_si256(a); }
 SA_INLINE sa_v v_asfloat(sa_vi a) { return _mm256_castsi256_ps(a); }
 SA_INLINE sa_vi vi_set1(int32_t a) { return _mm256_set1_epi32(a); }
@@ -234,6 +242,8 @@ SA_INLINE sa_v v_mul(sa_v a, sa_v b) { return a * b; }
 SA_INLINE sa_v v_div(sa_v a, sa_v b) { return a / b; }
 SA_INLINE sa_v v_fma(sa_v a, sa_v b, sa_v c) { return fmaf(a, b, c); }
 SA_INLINE sa_v v_fnms(sa_v a, sa_v b, sa_v c) { return fmaf(-a, b, -c); }
+SA_INLINE sa_v v_fnma(sa_v a, sa_v b, sa_v c) { return fmaf(-a, b, c); }
+SA_INLINE sa_v v_fms(sa_v a, sa_v b, sa_v c) { return fmaf(a, b, -c); }
 SA_INLINE sa_vi v_asint(sa_v a) { int32_t i; memcpy(&i, &a, 4); return i; }
 SA_INLINE sa_v v_asfloat(sa_vi a) { float f; memcpy(&f, &a, 4); return f; }
 SA_INLINE sa_vi vi_set1(int32_t a) { return a; }

@@ -7,7 +7,8 @@
  * explicitly as d_fma; no approximate reciprocals), so a kernel's arithmetic is the same on
  * both targets; build with -ffp-contract=off.
  *
- *   d_fma(a, b, c) = a b + c and d_fms(a, b, c) = a b - c, each rounded once.
+ *   d_fma(a, b, c) = a b + c, d_fms(a, b, c) = a b - c and d_fnma(a, b, c) = c - a b, each
+ *   rounded once (d_fnma: the bits of d_fma(d_neg(a), b, c) for non-NaN operands).
  *   sa_d    float64 vector (SA_F64W = 8 lanes: one zmm register, or two ymm registers on AVX2)
  *   sa_di   int64 vector (bit patterns)       sa_dm  lane mask (from compares)
  *   sa_dtab an index prepared for 8-entry table lookups (d_tab8)
@@ -40,6 +41,7 @@ SA_DINLINE sa_d d_mul(sa_d a, sa_d b) { return _mm512_mul_pd(a, b); }
 SA_DINLINE sa_d d_div(sa_d a, sa_d b) { return _mm512_div_pd(a, b); }
 SA_DINLINE sa_d d_fma(sa_d a, sa_d b, sa_d c) { return _mm512_fmadd_pd(a, b, c); }
 SA_DINLINE sa_d d_fms(sa_d a, sa_d b, sa_d c) { return _mm512_fmsub_pd(a, b, c); }
+SA_DINLINE sa_d d_fnma(sa_d a, sa_d b, sa_d c) { return _mm512_fnmadd_pd(a, b, c); }
 SA_DINLINE sa_di d_asint(sa_d a) { return _mm512_castpd_si512(a); }
 SA_DINLINE sa_d d_asdbl(sa_di a) { return _mm512_castsi512_pd(a); }
 SA_DINLINE sa_di di_set1(int64_t a) { return _mm512_set1_epi64(a); }
@@ -101,6 +103,7 @@ SA_D2_2(sa_d, d_mul, sa_d, sa_d, _mm256_mul_pd)
 SA_D2_2(sa_d, d_div, sa_d, sa_d, _mm256_div_pd)
 SA_D2_3(sa_d, d_fma, sa_d, sa_d, sa_d, _mm256_fmadd_pd)
 SA_D2_3(sa_d, d_fms, sa_d, sa_d, sa_d, _mm256_fmsub_pd)
+SA_D2_3(sa_d, d_fnma, sa_d, sa_d, sa_d, _mm256_fnmadd_pd)
 SA_D2_1(sa_di, d_asint, sa_d, _mm256_castpd_si256)
 SA_D2_1(sa_d, d_asdbl, sa_di, _mm256_castsi256_pd)
 SA_D2_2(sa_di, di_and, sa_di, sa_di, _mm256_and_si256)

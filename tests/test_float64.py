@@ -68,8 +68,10 @@ def test_float64_against_mpmath(f):
 def test_float64_rows_against_mpmath(f):
     rng = np.random.default_rng(12)
     mpf = ref.mp_softmax if f.name == "softmax" else ref.mp_log_softmax
-    for n in (1, 2, 3, 10, 100):
-        for scale in (1.0, 30.0, 1e4):
+    # 1025: over softmax's SA_D_KEEP (f64_vec.h), so its scratch row is malloc'd; scale 400:
+    # results down in the subnormal range and below
+    for n in (1, 2, 3, 10, 100, 1025):
+        for scale in (1.0, 30.0, 400.0, 1e4):
             x = rng.standard_normal(n) * scale
             if n >= 10:
                 x[3] = x.max()                # a repeated maximum
@@ -292,6 +294,14 @@ def test_float64_rows_position_independent(f):
                                               np.stack([f.ufunc(r[::-1].copy())
                                                         for r in x[::-1]]).view(u))
             res[isa] = f.ufunc(np.random.default_rng(10).standard_normal((64, 37)) * 5)
+            # rows either side of softmax's SA_D_KEEP (1024, f64_vec.h: the kept exp on the
+            # stack / malloc'd), in place and not, alone and in a batch
+            for n in (1024, 1025, 5000):
+                x = rng.standard_normal((3, n)) * 300
+                want = np.stack([f.ufunc(row.copy()) for row in x])
+                np.testing.assert_array_equal(f.ufunc(x).view(u), want.view(u))
+                f.ufunc(x, out=x)
+                np.testing.assert_array_equal(x.view(u), want.view(u))
     if "avx2" in res and "avx512" in res:
         np.testing.assert_array_equal(res["avx2"].view(u), res["avx512"].view(u))
 

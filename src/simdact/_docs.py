@@ -289,7 +289,9 @@ DOCS = {
         algorithm="three passes per row: the max (NaN propagates); e = exp(x − m) with "
                   "x − m an exact TwoSum pair, kept unrounded in float64 and summed into 16 "
                   "float64 partial sums reduced in a fixed order (bit-identical on every "
-                  "ISA); e recomputed and e / S rounded once to float32.",
+                  "ISA) and kept (on the stack, or a malloc'd row past 4096 elements) for the "
+                  "third pass: e · (1/S) rounded once to float32. The float64 kernel keeps "
+                  "its exp pair the same way (scaled by 2^600 so it stays normal).",
         special=("a row holding a NaN or a +inf, or a row of only −inf, is all NaN "
                  "(matches PyTorch)",
                  "−inf entries in an otherwise finite row give exactly 0",
