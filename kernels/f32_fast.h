@@ -643,14 +643,17 @@ SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v 
     for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
     if (LOG)
         for (int j = 0; j < SA_CP; j++) cnt[j] = vd_set1(0.0);
-/* the term of element i, columns q SA_W .. (kept for pass 3 when there is room; counted) */
-#define SA_FX_COL_T(i, q, t)                                                                 \
+/* the term of element i, columns q SA_W .. (kept for pass 3 when there is room; counted in
+ * the float vector C: whole numbers up to one block's SA_FX_BLK, exact, flushed into cnt per
+ * block, so the counts are the same as one float64 add per element, at an eighth of the
+ * conversions) */
+#define SA_FX_COL_T(i, q, t, C)                                                              \
     do {                                                                                     \
         sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W);                             \
         if (LOG) {                                                                           \
             sa_m b_;                                                                         \
             t = fx_log_term(v_sub(x_, mx[q]), &b_);                                          \
-            sa_acc_add(cnt, q, v_sel(b_, v_set1(1.0f), SA_FX_ZERO));                          \
+            C = v_add(C, v_sel(b_, v_set1(1.0f), SA_FX_ZERO));                               \
         } else {                                                                             \
             t = fx_exp_diff(x_, mx[q]);                                                      \
             if (keep) v_storeu(keep + (i) * SA_COLS + (q) * SA_W, t);                        \
@@ -660,26 +663,28 @@ SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v 
         size_t v1 = v0 + SA_FX_BLK < nvec ? v0 + SA_FX_BLK : nvec;
         for (size_t l = 0; l < SA_W; l++)
             for (int q = 0; q < SA_CQ; q++) {
-                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO, e0, e1;
+                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO, c = SA_FX_ZERO, e0, e1;
                 size_t v = v0;
                 for (; v + 2 <= v1; v += 2) {
-                    SA_FX_COL_T(v * SA_W + l, q, e0);
-                    SA_FX_COL_T(v * SA_W + l + SA_W, q, e1);
+                    SA_FX_COL_T(v * SA_W + l, q, e0, c);
+                    SA_FX_COL_T(v * SA_W + l + SA_W, q, e1, c);
                     f0 = v_add(f0, e0);
                     f1 = v_add(f1, e1);
                 }
                 if (v < v1) {
-                    SA_FX_COL_T(v * SA_W + l, q, e0);
+                    SA_FX_COL_T(v * SA_W + l, q, e0, c);
                     f0 = v_add(f0, e0);
                 }
                 sa_acc_add(acc + l * SA_CP, q, v_add(f0, f1));
+                if (LOG) sa_acc_add(cnt, q, c);
             }
     }
     for (size_t i = nfull; i < n; i++) /* the row's padded tail vector goes straight in */
         for (int q = 0; q < SA_CQ; q++) {
-            sa_v e;
-            SA_FX_COL_T(i, q, e);
+            sa_v e, c = SA_FX_ZERO;
+            SA_FX_COL_T(i, q, e, c);
             sa_acc_add(acc + (i - nfull) * SA_CP, q, e);
+            if (LOG) sa_acc_add(cnt, q, c);
         }
 #undef SA_FX_COL_T
     for (int j = 0; j < SA_CP; j++) {
@@ -800,9 +805,12 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
 SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows)
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
- * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count as
- * float64 partial sums of 1s, exact), L by sa_log1p_row per column, pass 3 the row's two float
- * subtractions: a column gives the bits its row gives on the same ISA. */
+ * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in
+ * float per block, then float64: whole numbers, exact), L by sa_log1p_row per column, pass 3
+ * the row's two float subtractions: a column gives the bits its row gives on the same ISA.
+ * (The count was one float64 add of each element's 0 or 1, two conversions and two adds per
+ * vector on AVX2; counted in float, the loops' axis-0 path of 128 x 8192 / 1024 x 1024 went
+ * 0.905 / 1.125 -> 0.83 / 1.05 ns per element, bench/kernel_cycles.c `cols` on the Zen 3.) */
 void SA_K(log_softmax_fast_cols, max_rr1_p4_f64sum_log1p)(const float *x, ptrdiff_t xs,
                                                           float *y, ptrdiff_t ys, size_t n,
                                                           void *keep) {
