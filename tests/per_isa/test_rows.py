@@ -271,6 +271,36 @@ def test_long_columns_are_read_in_place(uf):
         x = (np.random.default_rng(8).standard_normal((n, 17)) * 30).astype(np.float32)
         want = uf(np.ascontiguousarray(x.T)).T
         np.testing.assert_array_equal(uf(x, axis=0).view(np.uint32), want.view(np.uint32))
+        y = np.empty_like(x)   # C-ordered: the column path (NumPy's own output has the axis last)
+        uf(x, axis=0, out=y)
+        np.testing.assert_array_equal(y.view(np.uint32), want.view(np.uint32))
+
+
+@pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
+def test_long_columns_count_every_max(uf):
+    """The log_softmax column kernels count each column's maxima (or the elements below it) in
+    float and move the count to float64 every so often (every 4096 elements, or every block):
+    columns of 8200 whose maxima are all, half or one of their elements, or sit only past the
+    first 4096, give the row's bits, and a column of n equal elements gives log(1/n) and 1/n
+    against float64."""
+    n = 8200
+    rng = np.random.default_rng(12)
+    x = (rng.standard_normal((n, 40)) * 3).astype(np.float32)
+    x[:, 0] = 1.5                                 # every element at the max
+    x[::2, 1] = 2.0                               # half of them
+    x[1::2, 1] = -1.0
+    x[:, 2] = -5.0
+    x[4096:, 2] = 4.0                             # the maxima only past the first flush
+    x[:, 3] = np.where(rng.random(n) < 0.9, 0.25, -7.0).astype(np.float32)
+    x[:4095, 4] = -2.0                            # maxima from the end of the first block
+    x[4095:, 4] = 1.0
+    x[:, 20:25] = x[:, 0:5]                       # the same in the second thread's 16 columns
+    want = uf(np.ascontiguousarray(x.T)).T
+    got = np.empty_like(x)               # C-ordered like x: the loops' column path (NumPy
+    uf(x, axis=0, out=got)               # allocates an output with the axis last)
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+    exact = -np.log(n) if "log" in uf.__name__ else 1.0 / n
+    np.testing.assert_allclose(got[:, [0, 20]].astype(np.float64), exact, rtol=2 ** -14)
 
 
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
