@@ -634,7 +634,8 @@ SA_DEF_ROWS(softmax_fast, max_rr1_p4_f64sum, fx_softmax_rows)
  * sums were an array of 2 SA_W vectors indexed by element, kept in memory: a load and a store
  * per element.) Prefetches as there. */
 /* Pass 2 of the column kernels below (softmax_fast_cols, LOG = 0: e = exp(x - mx), kept for
- * pass 3 where keep is not NULL; log_softmax_fast_cols, LOG = 1: fx_log_term, and the count of
+ * pass 3 where keep is not NULL; log_softmax_fast_cols, LOG = 1 (LOG = 2: with x - mx clamped
+ * at 0, for a group holding a bad column): fx_log_term, and the count of
  * elements below the max per column into cnt, float64 partials as acc), the row kernels' sums
  * in the order described above. */
 SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v *mx,
@@ -652,7 +653,8 @@ SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v 
         sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W);                             \
         if (LOG) {                                                                           \
             sa_m b_;                                                                         \
-            t = fx_log_term(v_sub(x_, mx[q]), &b_);                                          \
+            sa_v d_ = v_sub(x_, mx[q]);                                                      \
+            t = fx_log_term(LOG == 2 ? v_min(d_, SA_FX_ZERO) : d_, &b_);                     \
             C = v_add(C, v_sel(b_, v_set1(1.0f), SA_FX_ZERO));                               \
         } else {                                                                             \
             t = fx_exp_diff(x_, mx[q]);                                                      \
@@ -820,7 +822,15 @@ void SA_K(log_softmax_fast_cols, max_rr1_p4_f64sum_log1p)(const float *x, ptrdif
     sa_m good[SA_CQ];
     sa_vd acc[SA_W * SA_CP], cnt[SA_CP], s[SA_CP];
     sa_cols_max(x, xs, n, mx, good);
-    fx_cols_pass2(x, xs, n, mx, NULL, acc, cnt, 1);
+    /* a group holding a NaN / +inf / all -inf column (mx 0 there, its results NaN) takes
+     * d = min(x - mx, 0) in pass 2, where x up to 3e38 would overflow the exp's reduction
+     * (a spurious overflow flag); d <= 0 on every good lane, so their bits do not change */
+    int bad = 0;
+    for (int q = 0; q < SA_CQ; q++) bad |= m_count(good[q]) != SA_W;
+    if (bad)
+        fx_cols_pass2(x, xs, n, mx, NULL, acc, cnt, 2);
+    else
+        fx_cols_pass2(x, xs, n, mx, NULL, acc, cnt, 1);
     for (int j = 0; j < SA_CP; j++) {
         double t[SA_DW], c[SA_DW];
         vd_storeu(t, acc[j]);
