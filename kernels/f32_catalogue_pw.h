@@ -193,20 +193,21 @@ SA_DEF_UNARY(relu6, select, sa_pw_relu6_v)
 /* ============================================================================ softsign
  * softsign(x) = x / (1 + |x|)  (torch.nn.functional.softsign; torch rounds 1 + |x| and the
  *   quotient separately).
- * Algorithm (pair_div_rcp): a = min(|x|, 2^30) (beyond 2^26 the result rounds to 1; the
+ * Algorithm (pair_rcpdiv): a = min(|x|, 2^30) (beyond 2^26 the result rounds to 1; the
  *   clamp keeps inf out of the arithmetic); d + dl = 1 + a exactly (Fast2Sum with the larger of
- *   a and 1 first: one max and one min instead of TwoSum's two extra subtractions); q = a / d;
- *   the division remainder r = a - q d is exact (FMA); a / (d + dl) = q + (r - q dl) / (d + dl),
- *   evaluated as q + fma(-q, dl, r) * u, where u ~ 1/d is not a second division (vdivps set
- *   the speed) but two Newton steps e = fma(-d, u, 1), u = fma(u, e, u) from the integer seed
- *   u0 = bits(0x7ef311c3 - bits(d)) (|u0 d - 1| <= 2^-4.3 for every float d, 2^-17.2 after
- *   two steps). Only exactly rounded operations, so every ISA gives the same bits. The
- *   correction is below one ulp of q (about half an ulp where the result nears a midpoint) and
- *   carries a relative error < 2^-17.1, so the error is at most 0.5 + 2^-17 ULP. (A third
- *   Newton step took that to 0.5 + 2^-21 for two more FMAs: 0.50000004 ULP measured.)
- * Max error measured (every float32 input, AVX-512, AVX2 and scalar, against an 80-bit
- *   reference, kernels/tests/ulp_sweep.c exhaustive): 0.5000033 ULP (x = 0x1.ffff24p+24: the
- *   correction within 2^-18 ulp of a midpoint); budget 0.51 (proved bound 0.5 + 2^-17).
+ *   a and 1 first: one max and one min instead of TwoSum's two extra subtractions); u = 1 / d
+ *   (the one division), q = a u; r = a - q d by one fma (rounded once, 2^-24 relative);
+ *   a / (d + dl) = q + (r - q dl) / (d + dl), evaluated as fma(fma(-q, dl, r), u, q). q is
+ *   within 3 2^-24 relative of the quotient (u's rounding, q's and dl / d), so the correction
+ *   is at most about 3 ulp of q, and it carries a relative error below 2^-22.4 (r's and its own
+ *   rounding, and u against 1 / (d + dl)): the error is at most 0.5 + 2^-20.8 ULP. Only
+ *   exactly rounded operations, so every ISA gives the same bits. (It was q = a / d with u
+ *   from an integer seed and two Newton steps: four operations more for a bound of
+ *   0.5 + 2^-17 ULP; 0.302 -> 0.260 ns / element in L1 on a Zen 3, AVX2,
+ *   bench/kernel_cycles.c row 2048.)
+ * Max error measured (every float32 input, AVX2 and scalar, against an 80-bit reference,
+ *   kernels/tests/ulp_sweep.c exhaustive): 0.5000001 ULP (x = 0x1.c2fa7ep-7: the quotient
+ *   2^-23.2 ulp past a midpoint); budget 0.51.
  * Special values: softsign(+-0) = +-0, +-inf -> +-1, subnormal x -> x (exact rounding of
  *   x - x|x|), NaN -> NaN. Never overflows. */
 SA_INLINE sa_v sa_pw_softsign_v(sa_v x)
@@ -215,12 +216,10 @@ SA_INLINE sa_v sa_pw_softsign_v(sa_v x)
     sa_v a = v_min(v_abs(x), big); /* a NaN x gives big here: the driver returns the NaN */
     sa_v d = v_add(one, a);
     sa_v dl = v_sub(v_min(a, one), v_sub(d, v_max(a, one))); /* Fast2Sum: larger first */
-    sa_v q = v_div(a, d);
+    sa_v u = v_div(one, d);
+    sa_v q = v_mul(a, u);
     sa_v r = v_fnma(q, d, a);
-    sa_v u = v_asfloat(vi_sub(vi_set1(0x7ef311c3), v_asint(d)));
-    for (int i = 0; i < 2; i++)
-        u = v_fma(u, v_fnma(d, u, one), u);
     sa_v y = v_fma(v_fnma(q, dl, r), u, q);
     return v_copysign_pos(y, x);
 }
-SA_DEF_UNARY(softsign, pair_div_rcp, sa_pw_softsign_v)
+SA_DEF_UNARY(softsign, pair_rcpdiv, sa_pw_softsign_v)

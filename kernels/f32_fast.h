@@ -169,21 +169,37 @@ SA_INLINE sa_v fx_exp_rn_sh(sa_v z, float ofs, sa_v *n, sa_vi *sh) {
     SA_HORNER(r, SA_FX_EXP4, 4, p);
     return v_fma(r, p, v_set1(1.0f));
 }
-/* An odd function that saturates at 1: f(x) = sign(x) f(a), a = |x|, f(a) = a P(a^2) / Q(a^2)
- * for a < X (coefficient tables lowest degree first, np and nq entries, Horner in float),
- * 1 for a >= X (a clamped at X first, so no lane overflows). One quotient, one
- * product, one select (tanh_fast, erf_fast). */
+/* An odd function that saturates at 1: f(x) = x P(x^2) / Q(x^2) on x clamped to [-X, X]
+ * (coefficient tables lowest degree first, np and nq entries, Horner in float; P is scaled so
+ * that the quotient at X rounds to 1 or just above), then clamped to [-1, 1]: f(+-X) and every
+ * |x| >= X give +-1 exactly, and no |f| exceeds 1. The clamp of x (no lane overflows) and the
+ * sign come with x itself: no |x|, no select, no copysign. On AVX2 and in the portable build
+ * both clamps are a max and a min with the bound first, which hand a NaN x on, and every other
+ * operation has it (quieted) as its only NaN operand, so the caller skips the driver's NaN
+ * select (SA_CLAMP_SYM_KEEPS_NAN); on AVX-512 each clamp is one vrangeps, which answers the
+ * bound for a NaN, and the driver puts the NaN back (tanh_fast, erf_fast). */
 SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_, int nq, float X) {
-    sa_v ac = fx_abs_min(x, X);
-    sa_v s = v_mul(ac, ac);
+    sa_v xc = v_clamp_sym(x, X);
+    sa_v s = v_mul(xc, xc);
     sa_v P, Q;
     SA_HORNER(s, P_, np, P);
     SA_HORNER(s, Q_, nq, Q);
-    sa_v y = v_div(v_mul(ac, P), Q);
-    y = v_sel(v_ge(ac, v_set1(X)), v_set1(1.0f), y);
-    return v_copysign_pos(y, x);
+    return v_clamp_sym(v_div(v_mul(xc, P), Q), 1.0f);
 }
+#if SA_CLAMP_SYM_KEEPS_NAN
+#define SA_DEF_UNARY_ODD_RATIONAL(name, algo, fn) SA_DEF_UNARY_NANPROP(name, algo, fn)
+#else
+#define SA_DEF_UNARY_ODD_RATIONAL(name, algo, fn) SA_DEF_UNARY(name, algo, fn)
+#endif
 #define SA_FX_ZERO v_set1(0.0f)
+/* The sign selects of the sigmoid family below (sigmoid, silu, gelu_tanh, gelu, mish) take the
+ * sign bit of x (of v in gelu_tanh) as the mask where they mean x < 0 (m_signbit: on AVX2 the
+ * vector itself, no compare). The two differ at x = -0 only, where both sides give the same
+ * bits (e = exp(-0) = 1 = one; silu, gelu and mish multiply by x = -0 either way), and at NaN,
+ * whose lanes the driver replaces: the same bits as the compare for every float32 input (the
+ * exhaustive sweep's output hashes). In L1 on a Zen 3 (bench/kernel_cycles.c row / param 2048,
+ * ns per element): sigmoid_fast 0.384 -> 0.375, silu_fast 0.418 -> 0.398, mish_fast 0.589 ->
+ * 0.573, swiglu_fast 0.587 -> 0.552, geglu_fast 0.812 -> 0.794. */
 
 /* ======================================================================== sigmoid_fast
  * sigmoid(x) = 1 / (1 + e^-x).
@@ -200,7 +216,7 @@ SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
     sa_vi k;
     sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
     sa_v e = fx_scale_fin(p, n, k);
-    return v_div(v_sel(v_lt(x, SA_FX_ZERO), e, one), v_add(one, e));
+    return v_div(v_sel(m_signbit(x), e, one), v_add(one, e));
 }
 SA_DEF_UNARY(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
 
@@ -218,7 +234,7 @@ SA_DEF_UNARY(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
  * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
 SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
-    sa_m neg = v_lt(x, SA_FX_ZERO);
+    sa_m neg = m_signbit(x);
     sa_v n;
     sa_vi k;
     sa_v t = fx_negabs_min(x, 110.0f); /* max(x, -110) where x < 0 */
@@ -249,7 +265,7 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
     sa_v xc = v_min(v_max(x, v_set1(-30.0f)), v_set1(30.0f));
     sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
-    sa_m neg = v_lt(v, SA_FX_ZERO);
+    sa_m neg = m_signbit(v);
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_pn(fx_negabs_min(v, 110.0f), &n, &k);
@@ -259,35 +275,46 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
 SA_DEF_UNARY(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
 
 /* ========================================================================== tanh_fast
- * tanh(x), odd: on a = |x|, the sign of x copied back. tanh(a) = a P(a^2) / Q(a^2) on a < 6,
- * P degree 2, Q degree 3 in a^2 (minimax relative on [0, 6], fitted for the 2^-14 bound, not
- * for float32: 2^-17.1; 2^-17.0 in float32 evaluation); a >= 6: 1 (1 - tanh(6) = 2^-16.3).
- * Algorithm (rat2_3_div): 5 fmas, one product, one quotient, one select. Measured max
- *   2^-16.31 relative at x = 6 (every float32 input, AVX-512, AVX2 and scalar).
- * Special values: tanh(+-inf) = +-1, tanh(+-0) = +-0. */
-static const float SA_FX_TANH_P[3] = {0x1.ffff0ap-1f, 0x1.d65880p-4f, 0x1.8d0848p-10f};
+ * tanh(x) = x P(x^2) / Q(x^2) on x clamped to [-5.8, 5.8], then clamped to [-1, 1]
+ *   (fx_odd_rational). P degree 2, Q degree 3 in x^2: a minimax relative fit on [0, 6] for the
+ *   2^-14 bound (2^-17.1), with P scaled by 1/R(5.8) (1 + 2^-16.0, rounded so that the float
+ *   quotient at 5.8 is 1): R peaks near 5.81, so the scaled R lies at or below 1 up to 5.8 but
+ *   for float rounding (the final clamp), and every |x| >= 5.8 gives 1 (1 - tanh(5.8) =
+ *   2^-15.7).
+ * Algorithm (rat2_3_div): two clamps, 5 fmas, two products, one quotient (the form with |x|,
+ *   a select at 6 and the sign copied back took 18 vector operations on AVX2 against 12 now:
+ *   0.273 -> 0.197 ns / element in L1 on a Zen 3, bench/kernel_cycles.c row 2048).
+ * Error: the fit's 2^-17.1 plus the scaling's 2^-16.0: measured max 2^-15.45 relative at
+ *   x = 5.5443 (every float32 input, AVX2 and scalar: the same bits; python -m simdact
+ *   accuracy --exhaustive).
+ * Special values: tanh(+-inf) = +-1, tanh(+-0) = +-0, NaN -> NaN (quieted, sign and payload
+ *   kept). */
+static const float SA_FX_TANH_P[3] = {0x1.00007ep+0f, 0x1.d65a4ap-4f, 0x1.8d09cap-10f};
 static const float SA_FX_TANH_Q[4] = {1.0f, 0x1.cade54p-2f, 0x1.208a1ep-6f, 0x1.d80832p-15f};
-#define SA_FX_TANH_X 6.0f
+#define SA_FX_TANH_X 5.8f
 SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
     return fx_odd_rational(x, SA_FX_TANH_P, 3, SA_FX_TANH_Q, 4, SA_FX_TANH_X);
 }
-SA_DEF_UNARY(tanh_fast, rat2_3_div, sa_tanh_fast_v)
+SA_DEF_UNARY_ODD_RATIONAL(tanh_fast, rat2_3_div, sa_tanh_fast_v)
 
 /* =========================================================================== erf_fast
- * erf(x), odd: on a = |x|, the sign of x copied back. erf(a) = a P(a^2) / Q(a^2) on a < 3.1,
- * P degree 2, Q degree 4 in a^2 (minimax relative on [0, 3.1], fitted for the 2^-14 bound:
- * 2^-18.1; 2^-18.0 in float32 evaluation; Q > 0 there); a >= 3.1: 1 (erfc(3.1) = 2^-16.4).
- * Algorithm (rat2_4_div): 6 fmas, one product, one quotient, one select. Measured max
- *   2^-16.39 relative at x = 3.1 (every float32 input, AVX-512, AVX2 and scalar).
- * Special values: erf(+-inf) = +-1, erf(+-0) = +-0. */
-static const float SA_FX_ERF_P[3] = {0x1.20dd34p+0f, 0x1.0f39acp-3f, 0x1.315512p-5f};
+ * erf(x) = x P(x^2) / Q(x^2) on x clamped to [-3.1, 3.1], then clamped to [-1, 1]
+ *   (fx_odd_rational). P degree 2, Q degree 4 in x^2: a minimax relative fit on [0, 3.1] for
+ *   the 2^-14 bound (2^-18.1; Q > 0 there), with P scaled by 1/R(3.1) (1 + 2^-16.9, rounded so
+ *   that the float quotient at 3.1 is 1), so every |x| >= 3.1 gives 1 (erfc(3.1) = 2^-16.4).
+ * Algorithm (rat2_4_div): two clamps, 6 fmas, two products, one quotient (with |x|, a select
+ *   and the sign copied back: 0.306 -> 0.225 ns / element in L1 on a Zen 3).
+ * Error: measured max 2^-16.36 relative at x = 2.6207 (every float32 input, AVX2 and scalar:
+ *   the same bits).
+ * Special values: erf(+-inf) = +-1, erf(+-0) = +-0, NaN -> NaN. */
+static const float SA_FX_ERF_P[3] = {0x1.20ddd0p+0f, 0x1.0f3a40p-3f, 0x1.3155b8p-5f};
 static const float SA_FX_ERF_Q[5] = {1.0f, 0x1.cd7796p-2f, 0x1.556b34p-4f, 0x1.a71e54p-8f,
                                      -0x1.3cf85ep-14f};
 #define SA_FX_ERF_X 3.1f
 SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
     return fx_odd_rational(x, SA_FX_ERF_P, 3, SA_FX_ERF_Q, 5, SA_FX_ERF_X);
 }
-SA_DEF_UNARY(erf_fast, rat2_4_div, sa_erf_fast_v)
+SA_DEF_UNARY_ODD_RATIONAL(erf_fast, rat2_4_div, sa_erf_fast_v)
 
 /* ========================================================================== gelu_fast
  * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
@@ -320,7 +347,7 @@ SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
     SA_HORNER(a, SA_FX_GELU_P, 4, P);
     SA_HORNER(a, SA_FX_GELU_D, 5, D);
     sa_v Q = v_div(v_mul(e, P), D);
-    sa_v m = v_sel(v_lt(x, SA_FX_ZERO), Q, v_sub(v_set1(1.0f), Q));
+    sa_v m = v_sel(m_signbit(x), Q, v_sub(v_set1(1.0f), Q));
     return v_mul(v_max(x, v_set1(-15.0f)), m);
 }
 SA_DEF_UNARY(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
@@ -338,7 +365,7 @@ SA_DEF_UNARY(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
  * Special values: mish(+inf) = +inf, mish(-inf) = -0, mish(+-0) = +-0. */
 SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f), two = v_set1(2.0f);
-    sa_m pos = v_gt(x, SA_FX_ZERO);
+    sa_m neg = m_signbit(x);
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
@@ -347,8 +374,8 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
     sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
     sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
-    sa_v num = v_sel(pos, npos, v_mul(A, a2));
-    sa_v den = v_sel(pos, dpos, dneg);
+    sa_v num = v_sel(neg, v_mul(A, a2), npos);
+    sa_v den = v_sel(neg, dneg, dpos);
     return v_div(v_mul(v_max(x, v_set1(-110.0f)), num), den);
 }
 SA_DEF_UNARY(mish_fast, fl2_p4_div, sa_mish_fast_v)
@@ -533,17 +560,27 @@ SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     return fx_scale_sh(p, sh);
 #endif
 }
-/* log_softmax_fast's term of T for d = x - max: exp(d) 2^SA_FX_LOG_OFS (exact, normal: see
- * log_softmax_fast below), 0 where d is not below 0 (the max elements; *below says which) */
+/* The max as pass 2 of log_softmax_fast subtracts it: -0 for a max of +-0, so that x - max is
+ * +0, never -0, for every element equal to the max (-0 - +0 is the one difference of two
+ * zeros that gives -0); the same d otherwise (x - -0 = x - +0 for x != 0) and the same
+ * exp(d) */
+SA_INLINE sa_v fx_pass2_max(sa_v mx) { return v_sel(v_eq(mx, SA_FX_ZERO), v_set1(-0.0f), mx); }
 #define SA_FX_LOG_OFS 100.0f
 #define SA_FX_LOG_UNSCALE 0x1p-100 /* 2^-SA_FX_LOG_OFS */
+/* log_softmax_fast's term of T for d = x - max: exp(d) 2^SA_FX_LOG_OFS (exact, normal: see
+ * log_softmax_fast below), 0 where d is not below 0 (the max elements; *below says which).
+ * d is never -0 (the max from fx_pass2_max) and never NaN (rows holding one are replaced
+ * whole; the column kernels' d = min(x - max, 0) for a group with a bad column), so d < 0 is
+ * d's sign bit: m_signbit, no compare (the same terms and counts; in L1 on a Zen 3,
+ * bench/kernel_cycles.c, ns per element: rows of 1024 0.478 -> 0.433, rows of 32768 0.440 ->
+ * 0.393, pairs of rows of 128 0.613 -> 0.582). */
 SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
     sa_v n;
     sa_vi sh;
     sa_v p = fx_exp_rn_sh(v_max(v_set1(-150.0f), d), SA_FX_LOG_OFS, &n, &sh);
     (void)n;
     sa_v e = v_asfloat(vi_add(v_asint(p), sh));
-    *below = v_lt(d, SA_FX_ZERO);
+    *below = m_signbit(d);
     return v_sel(*below, e, SA_FX_ZERO);
 }
 /* Pass 2's full vectors of R rows (the fast softmax and log_softmax row kernels), from element
@@ -641,9 +678,11 @@ SA_DEF_ROWS(softmax_fast, max_rr1_p4_f64sum, fx_softmax_rows)
 SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v *mx,
                              float *keep, sa_vd *acc, sa_vd *cnt, const int LOG) {
     size_t nvec = n / SA_W, nfull = nvec * SA_W; /* the row's full vectors, their elements */
+    sa_v mx2[SA_CQ]; /* the max as log_softmax's pass 2 subtracts it (fx_pass2_max) */
     for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
     if (LOG)
         for (int j = 0; j < SA_CP; j++) cnt[j] = vd_set1(0.0);
+    for (int q = 0; q < SA_CQ; q++) mx2[q] = LOG ? fx_pass2_max(mx[q]) : mx[q];
 /* the term of element i, columns q SA_W .. (kept for pass 3 when there is room; counted in
  * the float vector C: whole numbers up to one block's SA_FX_BLK, exact, flushed into cnt per
  * block, so the counts are the same as one float64 add per element, at an eighth of the
@@ -653,7 +692,7 @@ SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v 
         sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W);                             \
         if (LOG) {                                                                           \
             sa_m b_;                                                                         \
-            sa_v d_ = v_sub(x_, mx[q]);                                                      \
+            sa_v d_ = v_sub(x_, mx2[q]);                                                     \
             t = fx_log_term(LOG == 2 ? v_min(d_, SA_FX_ZERO) : d_, &b_);                     \
             C = v_add(C, v_sel(b_, v_set1(1.0f), SA_FX_ZERO));                               \
         } else {                                                                             \
@@ -749,12 +788,13 @@ void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  * log_softmax_fast_rows2 around it) */
 SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                    size_t n, const int R) {
-    sa_v vmx[2];
+    sa_v vmx[2], vmx2[2]; /* the max, and as pass 2 subtracts it (fx_pass2_max) */
     sa_vd acc[2][2];
     size_t nbelow[2] = {0, 0}, lanes = 0; /* elements below the max, lanes summed */
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
         vmx[r] = v_set1(mx[r]);
+        vmx2[r] = fx_pass2_max(vmx[r]);
         acc[r][0] = acc[r][1] = vd_set1(0.0);
     }
     size_t i = 0;
@@ -763,7 +803,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
     do {                                                                                     \
         _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
             sa_m b_;                                                                         \
-            (F)[r] = v_add((F)[r], fx_log_term(v_sub(v_loadu(x[r] + i), vmx[r]), &b_));      \
+            (F)[r] = v_add((F)[r], fx_log_term(v_sub(v_loadu(x[r] + i), vmx2[r]), &b_));     \
             nbelow[r] += (size_t)m_count(b_);                                                \
         }                                                                                    \
         i += SA_W;                                                                           \
@@ -777,7 +817,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
         if (i < n) {
             /* the tail: missing lanes padded with -inf (below the max), their terms zeroed */
             sa_m b;
-            sa_v t = fx_log_term(v_sub(v_loadu_part(x[r] + i, n - i, -INFINITY), vmx[r]), &b);
+            sa_v t = fx_log_term(v_sub(v_loadu_part(x[r] + i, n - i, -INFINITY), vmx2[r]), &b);
             sa_acc_add(acc[r], 0, v_sel(m_first(n - i), t, SA_FX_ZERO));
             nbelow[r] += (size_t)m_count(b);
         }

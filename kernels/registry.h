@@ -122,7 +122,7 @@ SA_FN(log_softmax, SA_ROW,   max_rr2_p7_log1p,  1.0, 2.0, 1, "log_softmax(x)_i =
 SA_FN(hardsigmoid, SA_UNARY, pair_rem,          0.5, 1.0, 0, "hardsigmoid(x) = 0 for x <= -3, 1 for x >= 3, else x/6 + 1/2")
 SA_FN(hardswish,   SA_UNARY, pair_rem_mul,      0.51, 1.0, 0, "hardswish(x) = x * hardsigmoid(x) = x (x + 3) / 6 on (-3, 3)")
 SA_FN(relu6,       SA_UNARY, select,            0.0, 0.0, 0, "relu6(x) = min(max(x, 0), 6)")
-SA_FN(softsign,    SA_UNARY, pair_div_rcp,      0.51, 1.0, 0, "softsign(x) = x / (1 + |x|)")
+SA_FN(softsign,    SA_UNARY, pair_rcpdiv,      0.51, 1.0, 0, "softsign(x) = x / (1 + |x|)")
 SA_FN(selu,        SA_UNARY, rr2_p7_expm1,      0.8, 2.0, 1, "selu(x) = scale * (x if x > 0 else alpha * expm1(x)), alpha = 1.6732632423543772, scale = 1.0507009873554805")
 SA_FN(mish,        SA_UNARY, rr2_p7_ratd,       0.61, 2.0, 0, "mish(x) = x * tanh(softplus(x))")
 SA_FN(log_sigmoid, SA_UNARY, rr2_p7_log1pd,     0.59, 2.0, 0, "log_sigmoid(x) = log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))")

@@ -85,6 +85,9 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return (sa_m)(a & b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return (sa_m)(a | b); }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
 SA_INLINE int m_count(sa_m a) { return __builtin_popcount((unsigned)a); }
+/* the lanes whose sign bit is set: x < 0 but for -0 and NaNs with the bit set (its callers
+ * rule those out or give the same result for them) */
+SA_INLINE sa_m m_signbit(sa_v a) { return _mm512_movepi32_mask(_mm512_castps_si512(a)); }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm512_mask_blend_ps(m, b, a); }
 SA_INLINE sa_m m_first(size_t r) { return (sa_m)((1u << r) - 1u); }
 SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) {
@@ -176,6 +179,10 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return _mm256_and_ps(a, b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return _mm256_or_ps(a, b); }
 SA_INLINE int m_any(sa_m a) { return _mm256_movemask_ps(a) != 0; }
 SA_INLINE int m_count(sa_m a) { return __builtin_popcount((unsigned)_mm256_movemask_ps(a)); }
+/* the lanes whose sign bit is set, as a mask for v_sel and m_count only: both read only the
+ * sign bit of each lane, so a itself is that mask (no compare); m_and / m_or would read its
+ * other bits too */
+SA_INLINE sa_m m_signbit(sa_v a) { return a; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return _mm256_blendv_ps(b, a, m); }
 SA_INLINE __m256i sa_first_i(size_t r) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)r), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -265,6 +272,7 @@ SA_INLINE sa_m m_and(sa_m a, sa_m b) { return a & b; }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return a | b; }
 SA_INLINE int m_any(sa_m a) { return a != 0; }
 SA_INLINE int m_count(sa_m a) { return a != 0; }
+SA_INLINE sa_m m_signbit(sa_v a) { return signbit(a) != 0; }
 SA_INLINE sa_v v_sel(sa_m m, sa_v a, sa_v b) { return m ? a : b; }
 SA_INLINE sa_m m_first(size_t r) { return r > 0; }
 SA_INLINE sa_v v_loadu_part(const float *p, size_t r, float fill) { return r ? *p : fill; }

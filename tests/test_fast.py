@@ -49,11 +49,11 @@ def accurate(f):
 
 
 # ------------------------------------------------------------------------------ inputs
-# around the fast kernels' clamps and switches (erf 3.92, tanh 9, gelu 15, geglu 20.5,
+# around the fast kernels' clamps and switches (erf 3.1, tanh 5.8, gelu 15, geglu 20.5,
 # gelu_tanh 30, exp clamps -110 / -200, the gated units' g(a) b lanes: a >= -80 (swiglu) or
 # -12 (geglu) and |a| >= 2^-100, fx_gated) and the underflow points of the results (sigmoid
 # -87.34, gelu -13.15, gelu_tanh -10.1, silu / mish -91.8)
-_CENTERS = (0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.92, -3.92, 9.0, -9.0, 15.0, -15.0, 20.5,
+_CENTERS = (0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.1, -3.1, 5.8, -5.8, 15.0, -15.0, 20.5,
             -20.5, 30.0, -30.0, -13.15, -10.1, -87.34, -91.8, -103.97, -110.0, -200.0, 88.72,
             1e-38, -1e-38,
             -80.0, -12.0, 2.0 ** -100, -(2.0 ** -100))
@@ -252,6 +252,24 @@ def test_unary_special_values(f, isa):
     assert np.all(_same(y, want)), (x, y, want)
 
 
+SATURATING = [f for f in UNARY if f.name in ("tanh", "erf")]
+
+
+@pytest.mark.parametrize("f,isa", _pairs(SATURATING))
+def test_odd_saturating_stay_within_one(f, isa, sweep):
+    """tanh and erf: the fast rational is scaled to reach 1 at its clamp point, so it overshoots
+    1 just below it but for the final clamp: no |y| above 1 anywhere, +-1 exactly beyond the
+    clamp and at +-inf, and odd (y(-x) = -y(x), bit for bit)."""
+    with on_isa(isa):
+        y = f.ufunc(sweep)
+        yn = f.ufunc(-sweep)
+        far = f.ufunc(np.float32([6.0, 10.0, 1e30, np.inf, -6.0, -10.0, -1e30, -np.inf]))
+    ok = ~np.isnan(sweep)
+    assert np.abs(y[ok]).max() == 1.0
+    np.testing.assert_array_equal(_bits(yn[ok]), _bits(-y[ok]))
+    np.testing.assert_array_equal(far, np.float32([1, 1, 1, 1, -1, -1, -1, -1]))
+
+
 @pytest.mark.parametrize("f,isa", _pairs(GATED))
 def test_gated_special_values(f, isa):
     s = np.array([0.0, -0.0, np.inf, -np.inf, np.nan], np.float32)
@@ -397,6 +415,35 @@ def test_row_position_layout_threads(f):
         sa._core._set_parallel_threshold(old)
     np.testing.assert_array_equal(_bits(one), _bits(np.tile(base, (20, 1))))
     np.testing.assert_array_equal(_bits(two), _bits(one))
+
+
+@pytest.mark.parametrize("f", [sa.softmax, sa.log_softmax, fast.softmax, fast.log_softmax],
+                         ids=["softmax", "log_softmax", "softmax_fast", "log_softmax_fast"])
+@pytest.mark.parametrize("isa", ISAS)
+def test_rows_ignore_the_sign_of_zero(f, isa):
+    """-0 and +0 are the same number: rows whose max is a zero give the same bits whichever
+    signs their zeros carry, on the row, pair and column paths. (log_softmax_fast tells the
+    elements below the max by the sign bit of x - max, which is -0 for x = -0 and a max of +0
+    unless pass 2 subtracts the max as -0: then those elements would be summed with the terms
+    below the max, rounding them away.)"""
+    rng = np.random.default_rng(12)
+    for n in (7, 64, 100, 300, 1030):
+        # terms of about 2^-24.5 beside a few maxima: T is lost if summed with a 1
+        x = -rng.uniform(16.5, 17.5, (8, n)).astype(np.float32)
+        for r in range(8):
+            x[r, rng.choice(n, rng.integers(2, 5), replace=False)] = 0.0
+        pos, neg, mix = x, x.copy(), x.copy()                      # pos: zeros are +0
+        neg[neg == 0] = np.float32(-0.0)
+        mix[(mix == 0) & (rng.random(mix.shape) < 0.5)] = np.float32(-0.0)
+        with on_isa(isa):
+            want = f(pos)
+            for v in (neg, mix):
+                np.testing.assert_array_equal(_bits(f(v)), _bits(want))
+                np.testing.assert_array_equal(_bits(np.stack([f(r) for r in v])), _bits(want))
+                vt = np.ascontiguousarray(v.T)
+                o = np.empty_like(vt)
+                f(vt, axis=0, out=o)
+                np.testing.assert_array_equal(_bits(o.T), _bits(want))
 
 
 # ------------------------------------------------------------------------------ dtypes

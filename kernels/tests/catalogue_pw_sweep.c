@@ -69,7 +69,7 @@ PK_DECL(reglu, select_mul)
 UK_DECL(hardsigmoid, pair_rem)
 UK_DECL(hardswish, pair_rem_mul)
 UK_DECL(relu6, select)
-UK_DECL(softsign, pair_div_rcp)
+UK_DECL(softsign, pair_rcpdiv)
 
 typedef long double LD;
 /* ------------------------------------------------------------------ references */
@@ -126,7 +126,7 @@ static fn_t fns[] = {
     {"hardsigmoid", 0, {0}, 0, PKS(hardsigmoid, pair_rem), SA_F64_KERNEL(hardsigmoid), r_hardsigmoid, 0.5, 0.51, 0},
     {"hardswish", 0, {0}, 0, PKS(hardswish, pair_rem_mul), SA_F64_KERNEL(hardswish), r_hardswish, 0.51, 0.51, 0},
     {"relu6", 0, {0}, 0, PKS(relu6, select), SA_F64_KERNEL(relu6), r_relu6, 0, 0, 0},
-    {"softsign", 0, {0}, 0, PKS(softsign, pair_div_rcp), SA_F64_KERNEL(softsign), r_softsign, 0.51, 0.51, 0},
+    {"softsign", 0, {0}, 0, PKS(softsign, pair_rcpdiv), SA_F64_KERNEL(softsign), r_softsign, 0.51, 0.51, 0},
 };
 #define NFN ((int)(sizeof fns / sizeof fns[0]))
 
