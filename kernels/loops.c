@@ -630,7 +630,8 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
  * the column kernel in place there, and each of the w rows written out contiguously from its
  * column of the buffer (row_t_out_*); the tile path gathered them element by element
  * (softmax_fast over axis 0 of 1024 x 1024, 1M elements, 1 thread, python -m simdact bench:
- * 4.31 -> 1.05 ns per element without out=; 1.01 with a C-ordered out=). A column's bits are its row's (the column kernels' contract). */
+ * 4.31 -> 1.05 ns per element without out=; 1.01 with a C-ordered out=). A column's bits
+ * are its row's (the column kernels' contract). */
 static inline int row_cols_out_t(const row_ctx *c, size_t elsize)
 {
     intptr_t e = (intptr_t)elsize;

@@ -14,7 +14,9 @@
  *   v_fma(v_neg(a), b, c) and v_fma(a, b, v_neg(c)) for every non-NaN operand (the sign flip is
  *   exact), one instruction where the compiler kept the v_neg's xor apart (a NaN operand may
  *   come out with the other sign: every kernel using them has the driver's NaN select).
- * Masks come from compares. v_sel(m, a, b) = m ? a : b per lane; m_any(m) whether a lane is
+ * Masks come from compares, or from sign bits: m_signbit(a) marks the lanes whose sign bit is
+ * set (on AVX2 it is a itself, valid for v_sel and m_count only, which read just that bit).
+ * v_sel(m, a, b) = m ? a : b per lane; m_any(m) whether a lane is
  * set, m_count(m) how many (an int: a scalar count, no vector work). Compares are ordered
  * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
  * vd_min(a, b) = a < b ? a : b and vd_max(a, b) = a > b ? a : b (x86 minpd / maxpd: b when
