@@ -138,11 +138,8 @@ SA_INLINE sa_v sa_pw_hardsigmoid_v(sa_v x)
     sa_v d, q = sa_pw_sixth(v_clamp_sym(x, 3.0f), &d);
     return v_add(q, d);
 }
-#if SA_CLAMP_SYM_KEEPS_NAN /* max(-3, x) and min(3, .) hand a NaN x on, as in hardswish */
-SA_DEF_UNARY_NANPROP(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
-#else /* vrangeps drops a NaN x: the driver's NaN select (vfixupimmps) puts it back */
-SA_DEF_UNARY(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
-#endif
+/* max(-3, x) and min(3, .) hand a NaN x on, as in hardswish; vrangeps on AVX-512 drops it */
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(hardsigmoid, pair_rem, sa_pw_hardsigmoid_v)
 
 /* =========================================================================== hardswish
  * hardswish(x) = x * hardsigmoid(x) = 0 if x <= -3, x if x >= 3, else x (x + 3) / 6

@@ -58,6 +58,15 @@ SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + S
 #else
 #define SA_DEF_UNARY_NANPROP(name, algo, fn) SA_DEF_UNARY(name, algo, fn)
 #endif
+/* SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE: SA_DEF_UNARY_NANPROP for an fn whose clamps are the one
+ * instruction vrangeps on AVX-512 (v_clamp_sym, fx_negabs_min_keep): it answers the bound for a
+ * NaN, so there the driver puts the NaN back; elsewhere the clamps are a max and a min with the
+ * bound first, which hand x on (SA_CLAMP_SYM_KEEPS_NAN, simd.h). */
+#if SA_CLAMP_SYM_KEEPS_NAN
+#define SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(name, algo, fn) SA_DEF_UNARY_NANPROP(name, algo, fn)
+#else
+#define SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(name, algo, fn) SA_DEF_UNARY(name, algo, fn)
+#endif
 #define SA_DEF_UNARY_LOOP_(name, algo)                                        \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {              \
         size_t i = 0;                                                         \

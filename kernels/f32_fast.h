@@ -47,6 +47,8 @@
  *                      after all is the driver's to replace): vscalefps on AVX-512, on AVX2 one
  *                      exponent add and one product (below), elsewhere the two-step v_ldexp
  *                      (first factor exact). The same bits on every ISA.
+ *                      On AVX2 a NaN a gives NaN (a itself, quieted: the sigmoid family
+ *                      relies on it to skip the driver's NaN select).
  *   fx_scale_1p(a, n, k)  the same where only 1 + result matters: below 2^-126 the result
  *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
  *                      one exponent build, no two-step scaling).
@@ -68,9 +70,17 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_sca
  * same bits as v_ldexp for every float32 input (each caller, compared in C against the v_ldexp
  * build); ns per element in L1 on a Zen 3 at ~3.2 GHz (AVX2 only; bench/kernel_cycles.c row
  * 2048): sigmoid_fast 0.442 -> 0.385, silu_fast 0.475 -> 0.419, gelu_fast 0.713 -> 0.666. */
+/* fx_scale_fin builds the factor 2^(n + 64) instead (n + 64 + 127 in [28, 191] is its exponent
+ * field: t = n + (1.5 2^23 + 191) is exact and its low 9 bits are that field, shifted into
+ * place; sign and mantissa 0) and multiplies: a 2^(n + 64) is exact and normal, and the
+ * product by 2^-64 the one rounding, so the same bits as above. The float add replaces the
+ * conversion of n to an integer and the integer add (k unused: the compiler drops the
+ * vcvttps2dq), and a NaN a stays NaN through the products, where an integer add to its bits
+ * could make it a number (the factor is never NaN: a NaN n gives a power of 2, +-0 or +-inf). */
 SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) {
-    (void)n;
-    return fx_scale_sh(a, vi_sll(vi_add(k, vi_set1(64)), 23));
+    (void)k;
+    sa_v t = v_add(n, v_set1(0x1.8p23f + 191.0f));
+    return v_mul(v_mul(a, v_asfloat(vi_sll(v_asint(t), 23))), v_set1(0x1p-64f));
 }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
@@ -86,14 +96,23 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
 
 /* -min(|x|, c) for c > 0 (the exp argument of the sigmoid family, clamped where exp rounds
  * to 0): one vrangeps on AVX-512 (imm 0x0E: the operand of smaller magnitude, sign bit set),
- * elsewhere the sign bit set, then max with -c. */
+ * elsewhere the sign bit set, then max with -c. fx_negabs_min_keep gives the same for every x
+ * but NaN, which it hands on (quieted later, sign and payload kept) where SA_CLAMP_SYM_KEEPS_NAN:
+ * min(-x, x) returns x for a NaN x, and so does max(-c, .) (its -0 for x = +-0 where the other
+ * gives -0 or +0: exp(+-0) is the same 1); one operation more, for kernels that skip the
+ * driver's NaN select (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE); AVX-512 keeps vrangeps and the
+ * driver. */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_negabs_min(sa_v x, float c) { return _mm512_range_ps(x, _mm512_set1_ps(c), 0x0E); }
+SA_INLINE sa_v fx_negabs_min_keep(sa_v x, float c) { return fx_negabs_min(x, c); }
 SA_INLINE sa_v fx_abs_min(sa_v x, float c) { return _mm512_range_ps(x, _mm512_set1_ps(c), 0x0A); }
 #else
 SA_INLINE sa_v fx_abs_min(sa_v x, float c) { return v_min(v_abs(x), v_set1(c)); }
 SA_INLINE sa_v fx_negabs_min(sa_v x, float c) {
     return v_max(v_asfloat(vi_or(v_asint(x), vi_set1((int32_t)0x80000000u))), v_set1(-c));
+}
+SA_INLINE sa_v fx_negabs_min_keep(sa_v x, float c) {
+    return v_max(v_set1(-c), v_min(v_neg(x), x));
 }
 #endif
 
@@ -176,8 +195,8 @@ SA_INLINE sa_v fx_exp_rn_sh(sa_v z, float ofs, sa_v *n, sa_vi *sh) {
  * sign come with x itself: no |x|, no select, no copysign. On AVX2 and in the portable build
  * both clamps are a max and a min with the bound first, which hand a NaN x on, and every other
  * operation has it (quieted) as its only NaN operand, so the caller skips the driver's NaN
- * select (SA_CLAMP_SYM_KEEPS_NAN); on AVX-512 each clamp is one vrangeps, which answers the
- * bound for a NaN, and the driver puts the NaN back (tanh_fast, erf_fast). */
+ * select; on AVX-512 each clamp is one vrangeps, which answers the bound for a NaN, and the
+ * driver puts the NaN back (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE; tanh_fast, erf_fast). */
 SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_, int nq, float X) {
     sa_v xc = v_clamp_sym(x, X);
     sa_v s = v_mul(xc, xc);
@@ -186,20 +205,30 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
     SA_HORNER(s, Q_, nq, Q);
     return v_clamp_sym(v_div(v_mul(xc, P), Q), 1.0f);
 }
-#if SA_CLAMP_SYM_KEEPS_NAN
-#define SA_DEF_UNARY_ODD_RATIONAL(name, algo, fn) SA_DEF_UNARY_NANPROP(name, algo, fn)
-#else
-#define SA_DEF_UNARY_ODD_RATIONAL(name, algo, fn) SA_DEF_UNARY(name, algo, fn)
-#endif
 #define SA_FX_ZERO v_set1(0.0f)
 /* The sign selects of the sigmoid family below (sigmoid, silu, gelu_tanh, gelu, mish) take the
  * sign bit of x (of v in gelu_tanh) as the mask where they mean x < 0 (m_signbit: on AVX2 the
  * vector itself, no compare). The two differ at x = -0 only, where both sides give the same
  * bits (e = exp(-0) = 1 = one; silu, gelu and mish multiply by x = -0 either way), and at NaN,
- * whose lanes the driver replaces: the same bits as the compare for every float32 input (the
- * exhaustive sweep's output hashes). In L1 on a Zen 3 (bench/kernel_cycles.c row / param 2048,
- * ns per element): sigmoid_fast 0.384 -> 0.375, silu_fast 0.418 -> 0.398, mish_fast 0.589 ->
- * 0.573, swiglu_fast 0.587 -> 0.552, geglu_fast 0.812 -> 0.794. */
+ * where both sides are NaN x (below) or the driver replaces the lane: the same bits as the
+ * compare for every float32 input (the exhaustive sweep's output hashes). In L1 on a Zen 3
+ * (bench/kernel_cycles.c row / param 2048, ns per element): sigmoid_fast 0.384 -> 0.375,
+ * silu_fast 0.418 -> 0.398, mish_fast 0.589 -> 0.573, swiglu_fast 0.587 -> 0.552, geglu_fast
+ * 0.812 -> 0.794. */
+/* NaN through sigmoid_fast, silu_fast, gelu_tanh_fast and mish_fast on AVX2 (and in the
+ * portable build's arithmetic, which keeps the driver all the same): every clamp has its bound
+ * first (fx_negabs_min_keep, v_clamp, max(-c, x)), so it hands a NaN x on; the exp's fma,
+ * floor and polynomial and fx_scale_fin's two products (its factor is never NaN) carry it; so
+ * e, and every value formed from x or e, is x quieted (sign and payload kept), and any
+ * operation with two NaN operands has that same NaN twice, whichever order the compiler picks.
+ * Either side of a sign select is then that NaN or a number, and the quotient's denominator
+ * 1 + e is that NaN: the result is x quieted, what the driver's NaN select (compare, or,
+ * blend) would give, which they therefore skip (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE; AVX-512
+ * keeps it: vrangeps drops a NaN). Together with fx_scale_fin's float add for the exponent, in
+ * L1 on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element): sigmoid_fast 0.375 -> 0.331,
+ * silu_fast 0.397 -> 0.348, gelu_tanh_fast 0.565 -> 0.516, mish_fast 0.574 -> 0.526; gelu_fast
+ * (the float add only: it keeps the driver) 0.666 -> 0.653. The same bits for every float32
+ * input, NaNs included (the exhaustive sweep's output hashes, AVX2 and scalar). */
 
 /* ======================================================================== sigmoid_fast
  * sigmoid(x) = 1 / (1 + e^-x).
@@ -214,11 +243,11 @@ SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
+    sa_v p = fx_exp_pn(fx_negabs_min_keep(x, 110.0f), &n, &k);
     sa_v e = fx_scale_fin(p, n, k);
     return v_div(v_sel(m_signbit(x), e, one), v_add(one, e));
 }
-SA_DEF_UNARY(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
 
 /* =========================================================================== silu_fast
  * silu(x) = x sigmoid(x).
@@ -232,17 +261,19 @@ SA_DEF_UNARY(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
  * Error: measured max 2^-16.21 relative at x = -91.57 (e's subnormal rounding and w's),
  *   every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py.
  * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
-SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
+/* t = -min(|x|, 110), which is max(x, -110) where x < 0 (fx_negabs_min_keep for silu_fast,
+ * fx_negabs_min for swiglu_fast, whose NaN lanes take another path) */
+SA_INLINE sa_v fx_silu_t(sa_v x, sa_v t) {
     sa_v one = v_set1(1.0f);
     sa_m neg = m_signbit(x);
     sa_v n;
     sa_vi k;
-    sa_v t = fx_negabs_min(x, 110.0f); /* max(x, -110) where x < 0 */
     sa_v p = fx_exp_pn(t, &n, &k);
     sa_v e = fx_scale_fin(p, n, k);
     return v_div(v_sel(neg, v_mul(t, e), x), v_add(one, e));
 }
-SA_DEF_UNARY(silu_fast, fl2_p4_div, sa_silu_fast_v)
+SA_INLINE sa_v sa_silu_fast_v(sa_v x) { return fx_silu_t(x, fx_negabs_min_keep(x, 110.0f)); }
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(silu_fast, fl2_p4_div, sa_silu_fast_v)
 
 /* ====================================================================== gelu_tanh_fast
  * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
@@ -263,16 +294,16 @@ SA_DEF_UNARY(silu_fast, fl2_p4_div, sa_silu_fast_v)
 SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
-    sa_v xc = v_min(v_max(x, v_set1(-30.0f)), v_set1(30.0f));
+    sa_v xc = v_clamp(x, -30.0f, 30.0f);
     sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
     sa_m neg = m_signbit(v);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min(v, 110.0f), &n, &k);
+    sa_v p = fx_exp_pn(fx_negabs_min_keep(v, 110.0f), &n, &k);
     sa_v e = fx_scale_fin(p, n, k);
-    return v_div(v_mul(v_max(x, v_set1(-30.0f)), v_sel(neg, e, one)), v_add(one, e));
+    return v_div(v_mul(v_max(v_set1(-30.0f), x), v_sel(neg, e, one)), v_add(one, e));
 }
-SA_DEF_UNARY(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
 
 /* ========================================================================== tanh_fast
  * tanh(x) = x P(x^2) / Q(x^2) on x clamped to [-5.8, 5.8], then clamped to [-1, 1]
@@ -295,7 +326,7 @@ static const float SA_FX_TANH_Q[4] = {1.0f, 0x1.cade54p-2f, 0x1.208a1ep-6f, 0x1.
 SA_INLINE sa_v sa_tanh_fast_v(sa_v x) {
     return fx_odd_rational(x, SA_FX_TANH_P, 3, SA_FX_TANH_Q, 4, SA_FX_TANH_X);
 }
-SA_DEF_UNARY_ODD_RATIONAL(tanh_fast, rat2_3_div, sa_tanh_fast_v)
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(tanh_fast, rat2_3_div, sa_tanh_fast_v)
 
 /* =========================================================================== erf_fast
  * erf(x) = x P(x^2) / Q(x^2) on x clamped to [-3.1, 3.1], then clamped to [-1, 1]
@@ -314,7 +345,7 @@ static const float SA_FX_ERF_Q[5] = {1.0f, 0x1.cd7796p-2f, 0x1.556b34p-4f, 0x1.a
 SA_INLINE sa_v sa_erf_fast_v(sa_v x) {
     return fx_odd_rational(x, SA_FX_ERF_P, 3, SA_FX_ERF_Q, 5, SA_FX_ERF_X);
 }
-SA_DEF_UNARY_ODD_RATIONAL(erf_fast, rat2_4_div, sa_erf_fast_v)
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
 
 /* ========================================================================== gelu_fast
  * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
@@ -368,7 +399,7 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_m neg = m_signbit(x);
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min(x, 110.0f), &n, &k);
+    sa_v p = fx_exp_pn(fx_negabs_min_keep(x, 110.0f), &n, &k);
     sa_v A = fx_scale_fin(p, n, k);
     sa_v a2 = v_add(A, two);
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
@@ -376,9 +407,9 @@ SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
     sa_v num = v_sel(neg, v_mul(A, a2), npos);
     sa_v den = v_sel(neg, dneg, dpos);
-    return v_div(v_mul(v_max(x, v_set1(-110.0f)), num), den);
+    return v_div(v_mul(v_max(v_set1(-110.0f), x), num), den);
 }
-SA_DEF_UNARY(mish_fast, fl2_p4_div, sa_mish_fast_v)
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(mish_fast, fl2_p4_div, sa_mish_fast_v)
 
 /* ============================================================================ gated units
  * fx_mul_scale(a, m, b, n, k) = (a m b) 2^n, rounded as one product on AVX-512, elsewhere where
@@ -480,7 +511,7 @@ static __attribute__((noinline, cold)) sa_v fx_swiglu_wide(sa_v a, sa_v b) {
 }
 SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    return fx_gated(a, b, sa_silu_fast_v(a), -80.0f, fx_swiglu_wide);
+    return fx_gated(a, b, fx_silu_t(a, fx_negabs_min(a, 110.0f)), -80.0f, fx_swiglu_wide);
 }
 SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
 
