@@ -41,14 +41,7 @@
 #include <math.h>
 
 /* ============================================================= ISA-specific primitives
- *   fx_scale_fin(a, n, k)  a 2^n for a finite a in [1/2, 4], n an integer-valued float in
- *                      [-164, 0] and k the same integer as int32, rounded once (subnormal and
- *                      zero results as a single rounding of the product; a lane that is NaN
- *                      after all is the driver's to replace): vscalefps on AVX-512, on AVX2 one
- *                      exponent add and one product (below), elsewhere the two-step v_ldexp
- *                      (first factor exact). The same bits on every ISA.
- *                      On AVX2 a NaN a gives NaN (a itself, quieted: the sigmoid family
- *                      relies on it to skip the driver's NaN select).
+ *   (the scaling of the unary kernels' exp is in fx_exp2_e, below)
  *   fx_scale_1p(a, n, k)  the same where only 1 + result matters: below 2^-126 the result
  *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
  *                      one exponent build, no two-step scaling).
@@ -61,33 +54,13 @@ SA_INLINE sa_v fx_scale_sh(sa_v a, sa_vi sh) {
     return v_mul(v_asfloat(vi_add(v_asint(a), sh)), v_set1(0x1p-64f));
 }
 #if defined(SA_TARGET_AVX512)
-SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 #elif defined(SA_TARGET_AVX2)
-/* a 2^(k + 64) lies in [2^-101, 2^66], normal: k + 64 added to a's exponent field builds it
- * exactly, and the product by 2^-64 is the one rounding (into the subnormal range or to 0 where
- * a 2^k is that small), as in v_ldexp. A NaN or inf a would become a finite number here. The
- * same bits as v_ldexp for every float32 input (each caller, compared in C against the v_ldexp
- * build); ns per element in L1 on a Zen 3 at ~3.2 GHz (AVX2 only; bench/kernel_cycles.c row
- * 2048): sigmoid_fast 0.442 -> 0.385, silu_fast 0.475 -> 0.419, gelu_fast 0.713 -> 0.666. */
-/* fx_scale_fin builds the factor 2^(n + 64) instead (n + 64 + 127 in [28, 191] is its exponent
- * field: t = n + (1.5 2^23 + 191) is exact and its low 9 bits are that field, shifted into
- * place; sign and mantissa 0) and multiplies: a 2^(n + 64) is exact and normal, and the
- * product by 2^-64 the one rounding, so the same bits as above. The float add replaces the
- * conversion of n to an integer and the integer add (k unused: the compiler drops the
- * vcvttps2dq), and a NaN a stays NaN through the products, where an integer add to its bits
- * could make it a number (the factor is never NaN: a NaN n gives a power of 2, +-0 or +-inf). */
-SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) {
-    (void)k;
-    sa_v t = v_add(n, v_set1(0x1.8p23f + 191.0f));
-    return v_mul(v_mul(a, v_asfloat(vi_sll(v_asint(t), 23))), v_set1(0x1p-64f));
-}
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
     return v_mul(a, v_pow2i(_mm256_max_epi32(k, _mm256_set1_epi32(-126))));
 }
 #else
-SA_INLINE sa_v fx_scale_fin(sa_v a, sa_v n, sa_vi k) { (void)n; return v_ldexp(a, k); }
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
     (void)n;
     return v_mul(a, v_pow2i(k < -126 ? -126 : k));
@@ -164,6 +137,45 @@ SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
 SA_INLINE sa_v fx_exp_halfneg_pn(sa_v s, sa_v *n, sa_vi *k) {
     return fx_exp2_pn(v_fma(s, v_set1(-0.5f * SA_LOG2E), v_set1(-1.0f)), n, k);
 }
+/* e = p 2^n of fx_exp2_pn rounded once, for w in [-190, -1] (the unary kernels; subnormal and
+ * zero results as one rounding of the exact product): vscalefps on AVX-512. Elsewhere p is
+ * formed 2^-64 times smaller, the same Horner steps with every coefficient (and the final 2)
+ * scaled by 2^-64: each step's result is then exactly 2^-64 times the other's (all normal, the
+ * smallest about 2^-94), so p' = p 2^-64 exactly; the factor 2^(n + 64) comes from
+ * t = n + (1.5 2^23 + 191), exact, whose low 9 bits are its exponent field n + 191 (in [1,
+ * 190]; sign and mantissa 0), shifted into place; and the one product p' 2^(n + 64) is the
+ * one rounding. The same bits as vscalefps, with one conversion, one integer add and one
+ * product fewer than the integer add of n + 64 to p's exponent field and the product by 2^-64
+ * it replaces (on the Zen 3 these kernels are bound by the two FMA pipes, which take the
+ * products, fmas and blends, and the divider beside one of them); and a NaN w stays NaN (p' is
+ * NaN, the factor never: a power of 2, +-0 or +-inf), where an integer add to p's bits could
+ * make it a number (the sigmoid family relies on it to skip the driver's NaN select; figures
+ * above sigmoid_fast). */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v fx_exp2_e(sa_v w) {
+    sa_v n;
+    sa_vi k;
+    sa_v p = fx_exp2_pn(w, &n, &k);
+    return _mm512_scalef_ps(p, n);
+}
+#else
+static const float SA_FX_EXP2_LO[4] = {0x1.62d6d0p-64f, 0x1.ee2374p-66f, 0x1.abfe7ep-68f,
+                                       0x1.b7ea5cp-70f}; /* SA_FX_EXP2 2^-64 */
+SA_INLINE sa_v fx_exp2_e(sa_v w) {
+#if defined(SA_TARGET_AVX2)
+    sa_v fl = _mm256_floor_ps(w);
+#else
+    sa_v fl = floorf(w);
+#endif
+    sa_v f = v_sub(w, fl), p;
+    SA_HORNER(f, SA_FX_EXP2_LO, 4, p);
+    p = v_fma(f, p, v_set1(0x1p-63f));
+    sa_v t = v_add(fl, v_set1(0x1.8p23f + 191.0f));
+    return v_mul(p, v_asfloat(vi_sll(v_asint(t), 23)));
+}
+#endif
+/* exp(z) for z in [-131, 0], rounded once as fx_exp2_e */
+SA_INLINE sa_v fx_exp_e(sa_v z) { return fx_exp2_e(v_fma(z, v_set1(SA_LOG2E), v_set1(-1.0f))); }
 /* exp(z) = p 2^n for z in [-230, 88.7] (|z log2e| < 2^22 for the rounding), the reduction
  * to nearest: n = round(z log2e) by one fma with the magic constant 1.5 2^23 + ofs (ofs an
  * integer in [0, 256): t = z log2e + magic rounded to an integer, n = t - magic exact), r = z -
@@ -206,53 +218,93 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
     return v_clamp_sym(v_div(v_mul(xc, P), Q), 1.0f);
 }
 #define SA_FX_ZERO v_set1(0.0f)
-/* The sign selects of the sigmoid family below (sigmoid, silu, gelu_tanh, gelu, mish) take the
- * sign bit of x (of v in gelu_tanh) as the mask where they mean x < 0 (m_signbit: on AVX2 the
- * vector itself, no compare). The two differ at x = -0 only, where both sides give the same
- * bits (e = exp(-0) = 1 = one; silu, gelu and mish multiply by x = -0 either way), and at NaN,
- * where both sides are NaN x (below) or the driver replaces the lane: the same bits as the
- * compare for every float32 input (the exhaustive sweep's output hashes). In L1 on a Zen 3
- * (bench/kernel_cycles.c row / param 2048, ns per element): sigmoid_fast 0.384 -> 0.375,
- * silu_fast 0.418 -> 0.398, mish_fast 0.589 -> 0.573, swiglu_fast 0.587 -> 0.552, geglu_fast
- * 0.812 -> 0.794. */
-/* NaN through sigmoid_fast, silu_fast, gelu_tanh_fast and mish_fast on AVX2 (and in the
- * portable build's arithmetic, which keeps the driver all the same): every clamp has its bound
- * first (fx_negabs_min_keep, v_clamp, max(-c, x)), so it hands a NaN x on; the exp's fma,
- * floor and polynomial and fx_scale_fin's two products (its factor is never NaN) carry it; so
- * e, and every value formed from x or e, is x quieted (sign and payload kept), and any
- * operation with two NaN operands has that same NaN twice, whichever order the compiler picks.
- * Either side of a sign select is then that NaN or a number, and the quotient's denominator
- * 1 + e is that NaN: the result is x quieted, what the driver's NaN select (compare, or,
- * blend) would give, which they therefore skip (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE; AVX-512
- * keeps it: vrangeps drops a NaN). Together with fx_scale_fin's float add for the exponent, in
- * L1 on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element): sigmoid_fast 0.375 -> 0.331,
- * silu_fast 0.397 -> 0.348, gelu_tanh_fast 0.565 -> 0.516, mish_fast 0.574 -> 0.526; gelu_fast
- * (the float add only: it keeps the driver) 0.666 -> 0.653. The same bits for every float32
- * input, NaNs included (the exhaustive sweep's output hashes, AVX2 and scalar). */
+/* The sign selects of the sigmoid family below (gelu, mish) take the sign bit of x as the mask
+ * where they mean x < 0 (m_signbit: on AVX2 the vector itself, no compare). The two differ at
+ * x = -0 only, where both sides give the same bits (gelu and mish multiply by x = -0 either
+ * way), and at NaN, where both sides are NaN x (below) or the driver replaces the lane: the
+ * same bits as the compare for every float32 input (the exhaustive sweep's output hashes). In
+ * L1 on a Zen 3 (bench/kernel_cycles.c row / param 2048, ns per element): sigmoid_fast 0.384
+ * -> 0.375, silu_fast 0.418 -> 0.398, mish_fast 0.589 -> 0.573, swiglu_fast 0.587 -> 0.552,
+ * geglu_fast 0.812 -> 0.794. silu_fast and gelu_tanh_fast have since replaced theirs by a
+ * max (a max runs beside the FMA pipes, a blend on them), sigmoid_fast its by no split. */
+/* NaN through sigmoid_fast, silu_fast, gelu_tanh_fast, gelu_fast and mish_fast on AVX2 (and in the
+ * portable build's arithmetic, which keeps the driver all the same): every clamp and max has
+ * x as its last operand (fx_negabs_min_keep, v_clamp, max(-c, x), max(t e, x)), so it hands a
+ * NaN x on; the exp's fma, floor and polynomial and its product by 2^n (fx_exp2_e,
+ * fx_exp2_big: the factor is never NaN) carry it; so e, and every value formed from x or e, is
+ * x quieted (sign and payload kept), and any operation with two NaN operands has that same NaN
+ * twice, whichever order the compiler picks. Either side of a sign select is then that NaN or a
+ * number, and the quotient's denominator 1 + e is that NaN: the result is x quieted, what the
+ * driver's NaN select (compare, or, blend) would give, which they therefore skip
+ * (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE; AVX-512 keeps it: vrangeps drops a NaN). Measured in L1
+ * on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element), the NaN pass-through with the
+ * float add for n in the scaling: sigmoid_fast 0.375 -> 0.331, silu_fast 0.397 -> 0.348,
+ * gelu_tanh_fast 0.565 -> 0.516, mish_fast 0.574 -> 0.526, gelu_fast (the add only: it kept
+ * the driver then) 0.666 -> 0.653; then fx_exp2_e's scaled polynomial and the max for the sign
+ * selects of silu and gelu_tanh: sigmoid_fast 0.301 (0.263 in its present form), silu_fast
+ * 0.331, gelu_tanh_fast 0.478, mish_fast 0.490, gelu_fast 0.587 (0.560 with its own
+ * pass-through); swiglu_fast (param 2048) 0.553
+ * -> 0.519, geglu_fast 0.793 -> 0.748. The same bits for every float32 input, NaNs included
+ * (the exhaustive sweep's output hashes, AVX2 and scalar), but for sigmoid_fast's new form. */
 
 /* ======================================================================== sigmoid_fast
  * sigmoid(x) = 1 / (1 + e^-x).
- * Algorithm (fl2_p4_div): e = exp(-|x|) = p 2^n (fx_exp_pn: degree-4 polynomial, -|x| clamped
- *   at -110 where e rounds to 0), scaled once (subnormal e exact to one rounding), then one
- *   quotient y = 1/(1 + e) (x >= 0) or e/(1 + e) (x < 0) (the denominator is in [1, 2]).
- * Error: exp 2^-18.4 plus w's rounding ((|x| log2e + 1) 2^-24.5, fx_exp_pn), the quotient
- *   2^-24: measured max 2^-17.18 relative at x = -86.72 (every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py).
- *   Below x = -87.34 (exact < FLT_MIN) e is subnormal, its rounding is absolute 2^-150.
- * Special values: sigmoid(+inf) = 1, sigmoid(-inf) = +0, sigmoid(+-0) = 0.5 exactly. */
+ * Algorithm (fl2_p4_div): one quotient y = 1/(1 + E), E = e^-x on x clamped to [-89.4, 86.6]
+ *   (fx_exp2_big: w = -x log2e - 1 rounded once, n = floor(w), f = w - n, p = 2^(f + 1) of
+ *   degree 4 as in fx_exp2_pn, E = p 2^n exact: 2^n built from n's bits, normal for n in
+ *   [-126, 127], and p 2^127 overflows to +inf, as e^-x itself does from x ~ -88.72 on, so
+ *   y = +0 there, where the exact value is below 3.0e-39 < FLT_MIN: inside the contract's
+ *   absolute allowance). Above 86.6, E < 2^-124 and y = 1. No sign split: for x < 0, 1/(1 + E)
+ *   keeps E's relative error (E > 1), where the form it replaced, e = exp(-|x|) and
+ *   e/(1 + e) or 1/(1 + e) by the sign of x, needed |x|, a select and the scaling of a
+ *   subnormal e. On AVX-512 the clamp is one vrangeps to [-89.4, 89.4] (vscalefps takes
+ *   E below 2^-126 to a subnormal or 0: y = 1 either way, the same bits) and n = floor(w) is
+ *   vrndscaleps with f = w - n a subtraction, as elsewhere (vreduceps rounds w - n down for w in
+ *   (-1, 0), x in (-0.69, 0), where the subtraction rounds to nearest).
+ * Error: exp 2^-18.4 plus w's rounding ((|x| log2e + 1) 2^-24.5), the quotient 2^-24:
+ *   measured max 2^-17.18 relative at x = -84.99 (every float32 input, AVX2 and scalar: the
+ *   same bits; tests/test_fast.py).
+ * Special values: sigmoid(+inf) = 1, sigmoid(-inf) = +0, sigmoid(+-0) = 0.5 exactly; NaN -> x
+ *   quieted (on AVX2 through the clamp, E, whose factor 2^n is never NaN, and the quotient).
+ * In L1 on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element): 0.301 -> 0.263 (with the
+ *   select form: 0.375 before fx_exp2_e and the NaN pass-through). */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v fx_exp2_big(sa_v w) {
+    sa_v fl = _mm512_roundscale_ps(w, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), p;
+    sa_v f = v_sub(w, fl);
+    SA_HORNER(f, SA_FX_EXP2, 4, p);
+    return _mm512_scalef_ps(v_fma(f, p, v_set1(2.0f)), fl);
+}
+#define SA_FX_SIG_CLAMP(x) v_clamp_sym(x, 89.4f)
+#else
+SA_INLINE sa_v fx_exp2_big(sa_v w) {
+#if defined(SA_TARGET_AVX2)
+    sa_v fl = _mm256_floor_ps(w);
+#else
+    sa_v fl = floorf(w);
+#endif
+    sa_v f = v_sub(w, fl), p;
+    SA_HORNER(f, SA_FX_EXP2, 4, p);
+    p = v_fma(f, p, v_set1(2.0f));
+    sa_v t = v_add(fl, v_set1(0x1.8p23f + 127.0f)); /* low 9 bits: n + 127, 2^n's exponent */
+    return v_mul(p, v_asfloat(vi_sll(v_asint(t), 23)));
+}
+#define SA_FX_SIG_CLAMP(x) v_clamp(x, -89.4f, 86.6f)
+#endif
 SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f);
-    sa_v n;
-    sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min_keep(x, 110.0f), &n, &k);
-    sa_v e = fx_scale_fin(p, n, k);
-    return v_div(v_sel(m_signbit(x), e, one), v_add(one, e));
+    sa_v E = fx_exp2_big(v_fma(SA_FX_SIG_CLAMP(x), v_set1(-SA_LOG2E), v_set1(-1.0f)));
+    return v_div(one, v_add(one, E));
 }
 SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
 
 /* =========================================================================== silu_fast
  * silu(x) = x sigmoid(x).
- * Algorithm (fl2_p4_div): as sigmoid_fast, e = exp(-|x|) = p 2^n scaled once, then one quotient
- *   y = x/(1 + e) (x >= 0) or (x e)/(1 + e) (x < 0). Where the result is still normal (down to
+ * Algorithm (fl2_p4_div): e = exp(t), t = -min(|x|, 110) (fx_exp_e: p 2^n rounded once), then
+ *   one quotient y = max(t e, x)/(1 + e), which is x/(1 + e) for x >= 0 (t e <= 0 <= x; at x = +0
+ *   the max takes its second operand, x) and (x e)/(1 + e) for x < 0 (t = max(x, -110), and
+ *   t e > x since e < 1; t e rounded is >= x, so the max is t e): a max in place of a select by
+ *   the sign of x, the same bits (see the sign selects above sigmoid_fast). Where the result is still normal (down to
  *   x ~ -91.8) e may be subnormal, but e >= 2^-126/110 there, so its rounding (2^-150
  *   absolute) is at most 2^-17.2 relative: inside the bound without the old separate 2^n
  *   factor and second scaling (2 scalefs and 2 selects fewer). For x < 0 the product takes the
@@ -264,13 +316,8 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
 /* t = -min(|x|, 110), which is max(x, -110) where x < 0 (fx_negabs_min_keep for silu_fast,
  * fx_negabs_min for swiglu_fast, whose NaN lanes take another path) */
 SA_INLINE sa_v fx_silu_t(sa_v x, sa_v t) {
-    sa_v one = v_set1(1.0f);
-    sa_m neg = m_signbit(x);
-    sa_v n;
-    sa_vi k;
-    sa_v p = fx_exp_pn(t, &n, &k);
-    sa_v e = fx_scale_fin(p, n, k);
-    return v_div(v_sel(neg, v_mul(t, e), x), v_add(one, e));
+    sa_v e = fx_exp_e(t);
+    return v_div(v_max(v_mul(t, e), x), v_add(v_set1(1.0f), e));
 }
 SA_INLINE sa_v sa_silu_fast_v(sa_v x) { return fx_silu_t(x, fx_negabs_min_keep(x, 110.0f)); }
 SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(silu_fast, fl2_p4_div, sa_silu_fast_v)
@@ -280,10 +327,11 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(silu_fast, fl2_p4_div, sa_silu_fast_v)
  * C3 = 0.044715 C1.
  * Algorithm (fl2_p4_div): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
  *   once each, C1 and C3 carry 2^-25 each: |dv| <= 4 2^-24 |v|), then as silu_fast with v as the
- *   sigmoid argument: e = exp(-|v|) = p 2^n scaled once, y = x/(1 + e) (v >= 0) or
- *   (x e)/(1 + e) (v < 0) (e subnormal only where |x| <= 10.2: 2^-19.6 relative at most). x is
- *   clamped to [-30, 30] for v (|v| > 1900 there: e = 0, -|v| clamped at -110) and the product
- *   uses max(x, -30), so gelu_tanh(-inf) = -0.
+ *   sigmoid argument: e = exp(-|v|) = p 2^n rounded once (fx_exp_e), y = max(xc e, x)/(1 + e),
+ *   which is x/(1 + e) for v >= 0 and (x e)/(1 + e) for v < 0, as in silu_fast (e subnormal only
+ *   where |x| <= 10.2: 2^-19.6 relative at most). xc is x clamped to [-30, 30] (|v| > 1900
+ *   there: e = 0, -|v| clamped at -110), so gelu_tanh(x < -30) = max(-0, x) = -0, -inf
+ *   included.
  * Error: dv is an absolute error of the exponent, largest where the result is still normal
  *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp 2^-18.4 plus w's rounding
  *   (2^-17.5 there), the quotient and the product: measured max 2^-15.56 at x = -10.06
@@ -296,12 +344,8 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
     sa_v xc = v_clamp(x, -30.0f, 30.0f);
     sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
-    sa_m neg = m_signbit(v);
-    sa_v n;
-    sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min_keep(v, 110.0f), &n, &k);
-    sa_v e = fx_scale_fin(p, n, k);
-    return v_div(v_mul(v_max(v_set1(-30.0f), x), v_sel(neg, e, one)), v_add(one, e));
+    sa_v e = fx_exp_e(fx_negabs_min_keep(v, 110.0f));
+    return v_div(v_max(v_mul(xc, e), x), v_add(one, e));
 }
 SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
 
@@ -353,13 +397,17 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
  * R(a) = P(a) / D(a), P degree 3, D degree 4 (Lawson-weighted minimax relative on [0, 20.5]:
  *   2^-20.65; 2^-20.16 in float32 evaluation; the degree 4 / 5 pair it replaced gave 2^-21.3
  *   for two fmas more, room the 2^-14 bound does not need).
- * Algorithm (exp_rat3_4_div): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(x, -15),
- *   so gelu(x < -15) and gelu(-inf) come out -0); a^2 rounded once (a^2/2 <= 87 where the
- *   result is normal: 2^-18 absolute, a relative error of the exp inside the 2^-14 bound; it
- *   was an exact pair until the bound was seen to leave room), exp(-a^2/2) = p 2^n
- *   (fx_exp_halfneg_pn) scaled once into e: where the result is normal, e >= 2.5 2^-126 is
- *   normal too (x Q(x) ~ 0.4 e near x = -13.2); Q = (e P)/D by one quotient;
- *   y = x (1 - Q) (x >= 0) or x Q (x < 0).
+ * Algorithm (exp_rat3_4_div): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(-15, x),
+ *   so gelu(x < -15) and gelu(-inf) come out -0), held as z = -a = -min(|x|, 15)
+ *   (fx_negabs_min_keep: a NaN x goes through, and gelu_fast skips the driver's NaN select on
+ *   AVX2 as sigmoid_fast does; P and D are evaluated at z with their odd coefficients negated,
+ *   the same bits); a^2 = z^2 rounded once (a^2/2 <= 87 where the result is normal: 2^-18
+ *   absolute, a relative error of the exp inside the 2^-14 bound; it was an exact pair until
+ *   the bound was seen to leave room), exp(-a^2/2) = p 2^n (fx_exp2_e on fx_exp_halfneg_pn's
+ *   w) rounded once into e: where the result is normal, e >= 2.5 2^-126 is normal too
+ *   (x Q(x) ~ 0.4 e near x = -13.2); Q = (e P)/D by one quotient; y = x (1 - Q) (x >= 0) or
+ *   x Q (x < 0). In L1 on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element), the NaN
+ *   pass-through: 0.587 -> 0.560.
  * Error: R 2^-20.16, the exp 2^-18.4 plus the roundings of a^2 and w (each about
  *   2^-18 absolute in the exponent near x = -13), the quotient and the products: measured max
  *   2^-16.47 relative at x = -13.15 (every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py).
@@ -368,27 +416,33 @@ static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba272p-2f, 0x1.fe80f6
                                       0x1.2b6cbcp-6f};
 static const float SA_FX_GELU_D[5] = {1.0f, 0x1.8a1180p+0f, 0x1.f49462p-1f, 0x1.3fc60ep-2f,
                                       0x1.774ba8p-5f};
-SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
-    sa_v a = fx_abs_min(x, 15.0f);
-    sa_v n;
-    sa_vi k;
-    sa_v p = fx_exp_halfneg_pn(v_mul(a, a), &n, &k);   /* exp(-a^2/2), a^2 rounded once */
-    sa_v e = fx_scale_fin(p, n, k);
+/* P and D at z = -a: the odd coefficients negated, so every Horner step gives exactly the
+ * negation of the step at a (or the step itself): the same P(a) and D(a), bit for bit */
+static const float SA_FX_GELU_PZ[4] = {0x1.ffffecp-2f, -0x1.7ba272p-2f, 0x1.fe80f6p-4f,
+                                       -0x1.2b6cbcp-6f};
+static const float SA_FX_GELU_DZ[5] = {1.0f, -0x1.8a1180p+0f, 0x1.f49462p-1f, -0x1.3fc60ep-2f,
+                                       0x1.774ba8p-5f};
+/* z = -min(|x|, 15) (fx_negabs_min_keep for gelu_fast, which hands a NaN x on; fx_negabs_min
+ * for geglu_fast, whose NaN lanes take another path) */
+SA_INLINE sa_v fx_gelu_z(sa_v x, sa_v z) {
+    /* exp(-a^2/2), a^2 = z^2 rounded once */
+    sa_v e = fx_exp2_e(v_fma(v_mul(z, z), v_set1(-0.5f * SA_LOG2E), v_set1(-1.0f)));
     sa_v P, D;
-    SA_HORNER(a, SA_FX_GELU_P, 4, P);
-    SA_HORNER(a, SA_FX_GELU_D, 5, D);
+    SA_HORNER(z, SA_FX_GELU_PZ, 4, P);
+    SA_HORNER(z, SA_FX_GELU_DZ, 5, D);
     sa_v Q = v_div(v_mul(e, P), D);
     sa_v m = v_sel(m_signbit(x), Q, v_sub(v_set1(1.0f), Q));
-    return v_mul(v_max(x, v_set1(-15.0f)), m);
+    return v_mul(v_max(v_set1(-15.0f), x), m);
 }
-SA_DEF_UNARY(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
+SA_INLINE sa_v sa_gelu_fast_v(sa_v x) { return fx_gelu_z(x, fx_negabs_min_keep(x, 15.0f)); }
+SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
  * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
  *   x >  0: tanh(softplus(x)) = (1 + 2A) / (1 + 2A + 2A^2)
  *   x <= 0: tanh(softplus(x)) = A (A + 2) / (A (A + 2) + 2)
- * (all terms positive: no cancellation). Algorithm (fl2_p4_div): A = p 2^n (fx_exp_pn, -|x|
- *   clamped at -110) scaled once, then one quotient for either form (x <= 0: y = x A (A + 2) /
+ * (all terms positive: no cancellation). Algorithm (fl2_p4_div): A = exp(-|x|) (fx_exp_e, -|x|
+ *   clamped at -110) rounded once, then one quotient for either form (x <= 0: y = x A (A + 2) /
  *   (A (A + 2) + 2)). A may be subnormal where the result is still normal (down to x ~ -91.8),
  *   but A >= 2^-126/220 there: its rounding is at most 2^-16.2 relative, as in silu_fast. The
  *   product uses max(x, -110): mish(-inf) = -0.
@@ -397,10 +451,7 @@ SA_DEF_UNARY(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
 SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f), two = v_set1(2.0f);
     sa_m neg = m_signbit(x);
-    sa_v n;
-    sa_vi k;
-    sa_v p = fx_exp_pn(fx_negabs_min_keep(x, 110.0f), &n, &k);
-    sa_v A = fx_scale_fin(p, n, k);
+    sa_v A = fx_exp_e(fx_negabs_min_keep(x, 110.0f));
     sa_v a2 = v_add(A, two);
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
     sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
@@ -546,7 +597,7 @@ static __attribute__((noinline, cold)) sa_v fx_geglu_wide(sa_v a, sa_v b) {
 }
 SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    return fx_gated(a, b, sa_gelu_fast_v(a), -12.0f, fx_geglu_wide);
+    return fx_gated(a, b, fx_gelu_z(a, fx_negabs_min(a, 15.0f)), -12.0f, fx_geglu_wide);
 }
 SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 
@@ -572,7 +623,7 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
 /* exp(x - mx) for one vector of a row whose max mx is finite (x = -inf and x - mx < -110 give
  * 0): p 2^n (n in [-159, 0]) by vscalefps on AVX-512, elsewhere p 2^(n + 64) built exactly
- * (fx_exp_rn_sh) and one product by 2^-64, the one rounding, as fx_scale_fin (with the shift
+ * (fx_exp_rn_sh) and one product by 2^-64, the one rounding, as fx_exp2_e (with the shift
  * of t's bits for k + 64; it was the two-step v_ldexp: the same bits in 10^7 results of random
  * rows and columns, lengths 1 to 20000, with inf and NaN entries, scalar and AVX2, compared
  * with the previous build). ns per element on the Zen 3, AVX2, in L1 (bench/kernel_cycles.c
