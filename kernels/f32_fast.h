@@ -159,20 +159,25 @@ SA_INLINE sa_v fx_exp2_e(sa_v w) {
     return _mm512_scalef_ps(p, n);
 }
 #else
-static const float SA_FX_EXP2_LO[4] = {0x1.62d6d0p-64f, 0x1.ee2374p-66f, 0x1.abfe7ep-68f,
-                                       0x1.b7ea5cp-70f}; /* SA_FX_EXP2 2^-64 */
-SA_INLINE sa_v fx_exp2_e(sa_v w) {
+/* 2^(w + 1) s 2^(bias - 127) with n = floor(w), f = w - n: p s = two + f P(f) by fx_exp2_pn's
+ * Horner steps on coefficients C = s SA_FX_EXP2 (two = 2 s, s a power of 2), times the factor
+ * 2^(n + bias - 127) whose exponent field n + bias is the low 9 bits of t = n + 1.5 2^23 + bias
+ * (exact), shifted into place: one rounding, the product (fx_exp2_e, fx_exp2_big) */
+SA_INLINE sa_v fx_exp2_mulbits(sa_v w, const float *C, float two, float bias) {
 #if defined(SA_TARGET_AVX2)
     sa_v fl = _mm256_floor_ps(w);
 #else
     sa_v fl = floorf(w);
 #endif
     sa_v f = v_sub(w, fl), p;
-    SA_HORNER(f, SA_FX_EXP2_LO, 4, p);
-    p = v_fma(f, p, v_set1(0x1p-63f));
-    sa_v t = v_add(fl, v_set1(0x1.8p23f + 191.0f));
+    SA_HORNER(f, C, 4, p);
+    p = v_fma(f, p, v_set1(two));
+    sa_v t = v_add(fl, v_set1(0x1.8p23f + bias));
     return v_mul(p, v_asfloat(vi_sll(v_asint(t), 23)));
 }
+static const float SA_FX_EXP2_LO[4] = {0x1.62d6d0p-64f, 0x1.ee2374p-66f, 0x1.abfe7ep-68f,
+                                       0x1.b7ea5cp-70f}; /* SA_FX_EXP2 2^-64 */
+SA_INLINE sa_v fx_exp2_e(sa_v w) { return fx_exp2_mulbits(w, SA_FX_EXP2_LO, 0x1p-63f, 191.0f); }
 #endif
 /* exp(z) for z in [-131, 0], rounded once as fx_exp2_e */
 SA_INLINE sa_v fx_exp_e(sa_v z) { return fx_exp2_e(v_fma(z, v_set1(SA_LOG2E), v_set1(-1.0f))); }
@@ -277,18 +282,7 @@ SA_INLINE sa_v fx_exp2_big(sa_v w) {
 }
 #define SA_FX_SIG_CLAMP(x) v_clamp_sym(x, 89.4f)
 #else
-SA_INLINE sa_v fx_exp2_big(sa_v w) {
-#if defined(SA_TARGET_AVX2)
-    sa_v fl = _mm256_floor_ps(w);
-#else
-    sa_v fl = floorf(w);
-#endif
-    sa_v f = v_sub(w, fl), p;
-    SA_HORNER(f, SA_FX_EXP2, 4, p);
-    p = v_fma(f, p, v_set1(2.0f));
-    sa_v t = v_add(fl, v_set1(0x1.8p23f + 127.0f)); /* low 9 bits: n + 127, 2^n's exponent */
-    return v_mul(p, v_asfloat(vi_sll(v_asint(t), 23)));
-}
+SA_INLINE sa_v fx_exp2_big(sa_v w) { return fx_exp2_mulbits(w, SA_FX_EXP2, 2.0f, 127.0f); }
 #define SA_FX_SIG_CLAMP(x) v_clamp(x, -89.4f, 86.6f)
 #endif
 SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
