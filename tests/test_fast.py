@@ -50,12 +50,13 @@ def accurate(f):
 
 # ------------------------------------------------------------------------------ inputs
 # around the fast kernels' clamps and switches (erf 3.1, tanh 5.8, gelu 15, geglu 20.5,
-# gelu_tanh 30, exp clamps -110 / -200, the gated units' g(a) b lanes: a >= -80 (swiglu) or
-# -12 (geglu) and |a| >= 2^-100, fx_gated) and the underflow points of the results (sigmoid
-# -87.34, gelu -13.15, gelu_tanh -10.1, silu / mish -91.8)
+# gelu_tanh 30, exp clamps -110 / -200, sigmoid's -89.4 / 86.6 and the overflow of its e^-x at
+# -88.72, the gated units' g(a) b lanes: a >= -80 (swiglu) or -12 (geglu) and |a| >= 2^-100,
+# fx_gated) and the underflow points of the results (sigmoid -87.34, gelu -13.15, gelu_tanh
+# -10.1, silu / mish -91.8)
 _CENTERS = (0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.1, -3.1, 5.8, -5.8, 15.0, -15.0, 20.5,
             -20.5, 30.0, -30.0, -13.15, -10.1, -87.34, -91.8, -103.97, -110.0, -200.0, 88.72,
-            1e-38, -1e-38,
+            -88.72, -89.4, 86.6, 1e-38, -1e-38,
             -80.0, -12.0, 2.0 ** -100, -(2.0 ** -100))
 _HALF = 1024
 
