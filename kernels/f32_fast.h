@@ -617,8 +617,8 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
 /* exp(x - mx) for one vector of a row whose max mx is finite (x = -inf and x - mx < -110 give
  * 0): p 2^n (n in [-159, 0]) by vscalefps on AVX-512, elsewhere p 2^(n + 64) built exactly
- * (fx_exp_rn_sh) and one product by 2^-64, the one rounding, as fx_exp2_e (with the shift
- * of t's bits for k + 64; it was the two-step v_ldexp: the same bits in 10^7 results of random
+ * (fx_exp_rn_sh) and one product by 2^-64, the one rounding (the shift of t's bits gives
+ * k + 64; it was the two-step v_ldexp: the same bits in 10^7 results of random
  * rows and columns, lengths 1 to 20000, with inf and NaN entries, scalar and AVX2, compared
  * with the previous build). ns per element on the Zen 3, AVX2, in L1 (bench/kernel_cycles.c
  * row): softmax_fast rows of 1024 0.481 -> 0.414, rows of 32768 0.467 -> 0.393. A column with
