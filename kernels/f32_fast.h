@@ -69,23 +69,14 @@ SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) {
 
 /* -min(|x|, c) for c > 0 (the exp argument of the sigmoid family, clamped where exp rounds
  * to 0): one vrangeps on AVX-512 (imm 0x0E: the operand of smaller magnitude, sign bit set),
- * elsewhere the sign bit set, then max with -c. fx_negabs_min_keep gives the same for every x
- * but NaN, which it hands on (quieted later, sign and payload kept) where SA_CLAMP_SYM_KEEPS_NAN:
- * min(-x, x) returns x for a NaN x, and so does max(-c, .) (its -0 for x = +-0 where the other
- * gives -0 or +0: exp(+-0) is the same 1); one operation more, for kernels that skip the
- * driver's NaN select (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE); AVX-512 keeps vrangeps and the
- * driver. */
+ * elsewhere the sign bit set, then max with -c. A NaN x gives a number here (-c on AVX2;
+ * vrangeps answers the bound): the kernels that skip the driver's NaN select take x's NaN to
+ * the result another way (see the NaN paragraph above sigmoid_fast). */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_negabs_min(sa_v x, float c) { return _mm512_range_ps(x, _mm512_set1_ps(c), 0x0E); }
-SA_INLINE sa_v fx_negabs_min_keep(sa_v x, float c) { return fx_negabs_min(x, c); }
-SA_INLINE sa_v fx_abs_min(sa_v x, float c) { return _mm512_range_ps(x, _mm512_set1_ps(c), 0x0A); }
 #else
-SA_INLINE sa_v fx_abs_min(sa_v x, float c) { return v_min(v_abs(x), v_set1(c)); }
 SA_INLINE sa_v fx_negabs_min(sa_v x, float c) {
     return v_max(v_asfloat(vi_or(v_asint(x), vi_set1((int32_t)0x80000000u))), v_set1(-c));
-}
-SA_INLINE sa_v fx_negabs_min_keep(sa_v x, float c) {
-    return v_max(v_set1(-c), v_min(v_neg(x), x));
 }
 #endif
 
@@ -134,9 +125,8 @@ SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
 /* exp(-s/2) for s = a^2 >= 0 without forming -s/2: w = s (-log2e/2) - 1 (the constant is
  * exactly half of float log2e, so w is fx_exp_pn's w for z = -s/2, rounded once) (gelu_fast,
  * geglu_fast). */
-SA_INLINE sa_v fx_exp_halfneg_pn(sa_v s, sa_v *n, sa_vi *k) {
-    return fx_exp2_pn(v_fma(s, v_set1(-0.5f * SA_LOG2E), v_set1(-1.0f)), n, k);
-}
+SA_INLINE sa_v fx_halfneg_w(sa_v s) { return v_fma(s, v_set1(-0.5f * SA_LOG2E), v_set1(-1.0f)); }
+SA_INLINE sa_v fx_exp_halfneg_pn(sa_v s, sa_v *n, sa_vi *k) { return fx_exp2_pn(fx_halfneg_w(s), n, k); }
 /* e = p 2^n of fx_exp2_pn rounded once, for w in [-190, -1] (the unary kernels; subnormal and
  * zero results as one rounding of the exact product): vscalefps on AVX-512. Elsewhere p is
  * formed 2^-64 times smaller, the same Horner steps with every coefficient (and the final 2)
@@ -179,8 +169,10 @@ static const float SA_FX_EXP2_LO[4] = {0x1.62d6d0p-64f, 0x1.ee2374p-66f, 0x1.abf
                                        0x1.b7ea5cp-70f}; /* SA_FX_EXP2 2^-64 */
 SA_INLINE sa_v fx_exp2_e(sa_v w) { return fx_exp2_mulbits(w, SA_FX_EXP2_LO, 0x1p-63f, 191.0f); }
 #endif
-/* exp(z) for z in [-131, 0], rounded once as fx_exp2_e */
+/* exp(z) for z in [-131, 0], rounded once as fx_exp2_e; fx_exp_halfneg_e(s) = exp(-s/2) for
+ * s in [0, 262] (fx_exp_halfneg_pn's w) */
 SA_INLINE sa_v fx_exp_e(sa_v z) { return fx_exp2_e(v_fma(z, v_set1(SA_LOG2E), v_set1(-1.0f))); }
+SA_INLINE sa_v fx_exp_halfneg_e(sa_v s) { return fx_exp2_e(fx_halfneg_w(s)); }
 /* exp(z) = p 2^n for z in [-230, 88.7] (|z log2e| < 2^22 for the rounding), the reduction
  * to nearest: n = round(z log2e) by one fma with the magic constant 1.5 2^23 + ofs (ofs an
  * integer in [0, 256): t = z log2e + magic rounded to an integer, n = t - magic exact), r = z -
@@ -232,25 +224,35 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
  * -> 0.375, silu_fast 0.418 -> 0.398, mish_fast 0.589 -> 0.573, swiglu_fast 0.587 -> 0.552,
  * geglu_fast 0.812 -> 0.794. silu_fast and gelu_tanh_fast have since replaced theirs by a
  * max (a max runs beside the FMA pipes, a blend on them), sigmoid_fast its by no split. */
-/* NaN through sigmoid_fast, silu_fast, gelu_tanh_fast, gelu_fast and mish_fast on AVX2 (and in the
- * portable build's arithmetic, which keeps the driver all the same): every clamp and max has
- * x as its last operand (fx_negabs_min_keep, v_clamp, max(-c, x), max(t e, x)), so it hands a
- * NaN x on; the exp's fma, floor and polynomial and its product by 2^n (fx_exp2_e,
- * fx_exp2_big: the factor is never NaN) carry it; so e, and every value formed from x or e, is
- * x quieted (sign and payload kept), and any operation with two NaN operands has that same NaN
- * twice, whichever order the compiler picks. Either side of a sign select is then that NaN or a
- * number, and the quotient's denominator 1 + e is that NaN: the result is x quieted, what the
- * driver's NaN select (compare, or, blend) would give, which they therefore skip
- * (SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE; AVX-512 keeps it: vrangeps drops a NaN). Measured in L1
- * on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element), the NaN pass-through with the
- * float add for n in the scaling: sigmoid_fast 0.375 -> 0.331, silu_fast 0.397 -> 0.348,
- * gelu_tanh_fast 0.565 -> 0.516, mish_fast 0.574 -> 0.526, gelu_fast (the add only: it kept
- * the driver then) 0.666 -> 0.653; then fx_exp2_e's scaled polynomial and the max for the sign
- * selects of silu and gelu_tanh: sigmoid_fast 0.301 (0.263 in its present form), silu_fast
- * 0.331, gelu_tanh_fast 0.478, mish_fast 0.490, gelu_fast 0.587 (0.560 with its own
- * pass-through); swiglu_fast (param 2048) 0.553
- * -> 0.519, geglu_fast 0.793 -> 0.748. The same bits for every float32 input, NaNs included
- * (the exhaustive sweep's output hashes, AVX2 and scalar), but for sigmoid_fast's new form. */
+/* NaN through the sigmoid family without the driver's NaN select (compare, or and blend on
+ * AVX2, vfixupimmps on AVX-512). x86's NaN rules: an operation never makes a NaN of its own
+ * from a NaN operand but hands that operand on quieted (sign and payload kept), the first
+ * of two; max and min answer their second operand when either is NaN. So a value formed from
+ * x alone is x quieted or a number (fx_negabs_min and vrangeps answer a number for a NaN; a
+ * max or min with the bound first hands x on), and an operation with two NaN operands has the
+ * same NaN twice. Each kernel below ends in an operation that takes x itself (or a value that
+ * holds x's NaN) as the operand that carries it: silu_fast and gelu_tanh_fast max(t e, x)
+ * (x second), gelu_fast and mish_fast the product by max(-c, x) (x second, then first in
+ * the product), sigmoid_fast (AVX2 and portable) the clamp with the bound first, whose NaN the
+ * exp's fma, floor, polynomial and factor 2^n (never NaN) and the quotient's denominator carry.
+ * The result is x quieted, what the driver's select would give: SA_DEF_UNARY_NANPROP on AVX2
+ * and AVX-512 (sigmoid_fast: SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE, its AVX-512 clamp is one
+ * vrangeps, which drops the NaN; a max and a min instead measured the same there). The
+ * portable build keeps the select (C promises no NaN payload). The same bits for every float32
+ * input, NaNs included (the exhaustive sweep's output hashes; tests/per_isa checks payloads).
+ * Measured in L1 on a Zen 3 (AVX2; bench/kernel_cycles.c row 2048, ns per element), the
+ * pass-through on AVX2 with the float add for n in the scaling: sigmoid_fast 0.375 -> 0.331,
+ * silu_fast 0.397 -> 0.348, gelu_tanh_fast 0.565 -> 0.516, mish_fast 0.574 -> 0.526; then
+ * fx_exp2_e's scaled polynomial and the max for the sign selects of silu and gelu_tanh:
+ * sigmoid_fast 0.301 (0.263 in its present form), silu_fast 0.331, gelu_tanh_fast 0.478,
+ * mish_fast 0.490, gelu_fast 0.560; swiglu_fast (param 2048) 0.553 -> 0.519, geglu_fast 0.793
+ * -> 0.748. On a Zen 5 (family 26), the pass-through on AVX-512 too (it was AVX2 only, with
+ * fx_negabs_min's NaN-keeping variant, one operation more) and the masked selects (fx_q_or_1mq,
+ * fx_mul_where), in L1 (row 2048, the minimum of three
+ * processes), AVX-512: silu_fast 0.098 -> 0.088, gelu_fast 0.158 -> 0.142, gelu_tanh_fast
+ * 0.158 -> 0.144, mish_fast 0.152 -> 0.136 (sigmoid_fast 0.082 either way; swiglu_fast and
+ * geglu_fast, param 2048, within the noise); AVX2: silu_fast 0.221 -> 0.203, gelu_tanh_fast
+ * 0.338 -> 0.314, mish_fast 0.346 -> 0.324, gelu_fast 0.340 -> 0.333. */
 
 /* ======================================================================== sigmoid_fast
  * sigmoid(x) = 1 / (1 + e^-x).
@@ -307,14 +309,15 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
  * Error: measured max 2^-16.21 relative at x = -91.57 (e's subnormal rounding and w's),
  *   every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py.
  * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
-/* t = -min(|x|, 110), which is max(x, -110) where x < 0 (fx_negabs_min_keep for silu_fast,
- * fx_negabs_min for swiglu_fast, whose NaN lanes take another path) */
+/* t = -min(|x|, 110) (fx_negabs_min), which is max(x, -110) where x < 0; a NaN x reaches the
+ * result through max(t e, x) (silu_fast skips the driver's select; swiglu_fast's NaN lanes take
+ * another path) */
 SA_INLINE sa_v fx_silu_t(sa_v x, sa_v t) {
     sa_v e = fx_exp_e(t);
     return v_div(v_max(v_mul(t, e), x), v_add(v_set1(1.0f), e));
 }
-SA_INLINE sa_v sa_silu_fast_v(sa_v x) { return fx_silu_t(x, fx_negabs_min_keep(x, 110.0f)); }
-SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(silu_fast, fl2_p4_div, sa_silu_fast_v)
+SA_INLINE sa_v sa_silu_fast_v(sa_v x) { return fx_silu_t(x, fx_negabs_min(x, 110.0f)); }
+SA_DEF_UNARY_NANPROP(silu_fast, fl2_p4_div, sa_silu_fast_v)
 
 /* ====================================================================== gelu_tanh_fast
  * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
@@ -338,10 +341,10 @@ SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
     sa_v xc = v_clamp(x, -30.0f, 30.0f);
     sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
-    sa_v e = fx_exp_e(fx_negabs_min_keep(v, 110.0f));
+    sa_v e = fx_exp_e(fx_negabs_min(v, 110.0f));
     return v_div(v_max(v_mul(xc, e), x), v_add(one, e));
 }
-SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
+SA_DEF_UNARY_NANPROP(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
 
 /* ========================================================================== tanh_fast
  * tanh(x) = x P(x^2) / Q(x^2) on x clamped to [-5.8, 5.8], then clamped to [-1, 1]
@@ -393,9 +396,9 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
  *   for two fmas more, room the 2^-14 bound does not need).
  * Algorithm (exp_rat3_4_div): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(-15, x),
  *   so gelu(x < -15) and gelu(-inf) come out -0), held as z = -a = -min(|x|, 15)
- *   (fx_negabs_min_keep: a NaN x goes through, and gelu_fast skips the driver's NaN select on
- *   AVX2 as sigmoid_fast does; P and D are evaluated at z with their odd coefficients negated,
- *   the same bits); a^2 = z^2 rounded once (a^2/2 <= 87 where the result is normal: 2^-18
+ *   (fx_negabs_min; a NaN x reaches the result through the product by max(-15, x), so
+ *   gelu_fast skips the driver's NaN select; P and D are evaluated at z with their odd
+ *   coefficients negated, the same bits); a^2 = z^2 rounded once (a^2/2 <= 87 where the result is normal: 2^-18
  *   absolute, a relative error of the exp inside the 2^-14 bound; it was an exact pair until
  *   the bound was seen to leave room), exp(-a^2/2) = p 2^n (fx_exp2_e on fx_exp_halfneg_pn's
  *   w) rounded once into e: where the result is normal, e >= 2.5 2^-126 is normal too
@@ -406,30 +409,44 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
  *   2^-18 absolute in the exponent near x = -13), the quotient and the products: measured max
  *   2^-16.47 relative at x = -13.15 (every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
-static const float SA_FX_GELU_P[4] = {0x1.ffffecp-2f, 0x1.7ba272p-2f, 0x1.fe80f6p-4f,
-                                      0x1.2b6cbcp-6f};
-static const float SA_FX_GELU_D[5] = {1.0f, 0x1.8a1180p+0f, 0x1.f49462p-1f, 0x1.3fc60ep-2f,
-                                      0x1.774ba8p-5f};
-/* P and D at z = -a: the odd coefficients negated, so every Horner step gives exactly the
- * negation of the step at a (or the step itself): the same P(a) and D(a), bit for bit */
+/* P and D of the fit (lowest degree first) with their odd coefficients negated, for evaluation
+ * at z = -a: every Horner step gives exactly the negation of the step at a (or the step
+ * itself), so the same P(a) and D(a), bit for bit. The fit's own coefficients: P 0x1.ffffecp-2,
+ * 0x1.7ba272p-2, 0x1.fe80f6p-4, 0x1.2b6cbcp-6; D 1, 0x1.8a1180p+0, 0x1.f49462p-1,
+ * 0x1.3fc60ep-2, 0x1.774ba8p-5. */
 static const float SA_FX_GELU_PZ[4] = {0x1.ffffecp-2f, -0x1.7ba272p-2f, 0x1.fe80f6p-4f,
                                        -0x1.2b6cbcp-6f};
 static const float SA_FX_GELU_DZ[5] = {1.0f, -0x1.8a1180p+0f, 0x1.f49462p-1f, -0x1.3fc60ep-2f,
                                        0x1.774ba8p-5f};
-/* z = -min(|x|, 15) (fx_negabs_min_keep for gelu_fast, which hands a NaN x on; fx_negabs_min
- * for geglu_fast, whose NaN lanes take another path) */
+/* Selects whose one side is a single operation: on AVX-512 that operation masked to its lanes
+ * (the other lanes keep the other side), no blend; the same bits. fx_q_or_1mq(neg, Q) = neg ?
+ * Q : 1 - Q (gelu_fast), fx_mul_where(m, a, b, c) = m ? a b : c (mish_fast). */
+SA_INLINE sa_v fx_q_or_1mq(sa_m neg, sa_v Q) {
+#if defined(SA_TARGET_AVX512)
+    return _mm512_mask_sub_ps(Q, (__mmask16)~neg, v_set1(1.0f), Q);
+#else
+    return v_sel(neg, Q, v_sub(v_set1(1.0f), Q));
+#endif
+}
+SA_INLINE sa_v fx_mul_where(sa_m m, sa_v a, sa_v b, sa_v c) {
+#if defined(SA_TARGET_AVX512)
+    return _mm512_mask_mul_ps(c, m, a, b);
+#else
+    return v_sel(m, v_mul(a, b), c);
+#endif
+}
+/* gelu for z = -min(|x|, 15) (fx_negabs_min; geglu_fast's NaN lanes take another path) */
 SA_INLINE sa_v fx_gelu_z(sa_v x, sa_v z) {
     /* exp(-a^2/2), a^2 = z^2 rounded once */
-    sa_v e = fx_exp2_e(v_fma(v_mul(z, z), v_set1(-0.5f * SA_LOG2E), v_set1(-1.0f)));
+    sa_v e = fx_exp_halfneg_e(v_mul(z, z));
     sa_v P, D;
     SA_HORNER(z, SA_FX_GELU_PZ, 4, P);
     SA_HORNER(z, SA_FX_GELU_DZ, 5, D);
     sa_v Q = v_div(v_mul(e, P), D);
-    sa_v m = v_sel(m_signbit(x), Q, v_sub(v_set1(1.0f), Q));
-    return v_mul(v_max(v_set1(-15.0f), x), m);
+    return v_mul(v_max(v_set1(-15.0f), x), fx_q_or_1mq(m_signbit(x), Q));
 }
-SA_INLINE sa_v sa_gelu_fast_v(sa_v x) { return fx_gelu_z(x, fx_negabs_min_keep(x, 15.0f)); }
-SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
+SA_INLINE sa_v sa_gelu_fast_v(sa_v x) { return fx_gelu_z(x, fx_negabs_min(x, 15.0f)); }
+SA_DEF_UNARY_NANPROP(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
  * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
@@ -445,16 +462,16 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
 SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
     sa_v one = v_set1(1.0f), two = v_set1(2.0f);
     sa_m neg = m_signbit(x);
-    sa_v A = fx_exp_e(fx_negabs_min_keep(x, 110.0f));
+    sa_v A = fx_exp_e(fx_negabs_min(x, 110.0f));
     sa_v a2 = v_add(A, two);
     sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
     sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
     sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
-    sa_v num = v_sel(neg, v_mul(A, a2), npos);
+    sa_v num = fx_mul_where(neg, A, a2, npos);
     sa_v den = v_sel(neg, dneg, dpos);
     return v_div(v_mul(v_max(v_set1(-110.0f), x), num), den);
 }
-SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(mish_fast, fl2_p4_div, sa_mish_fast_v)
+SA_DEF_UNARY_NANPROP(mish_fast, fl2_p4_div, sa_mish_fast_v)
 
 /* ============================================================================ gated units
  * fx_mul_scale(a, m, b, n, k) = (a m b) 2^n, rounded as one product on AVX-512, elsewhere where
@@ -575,13 +592,13 @@ SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
 static __attribute__((noinline, cold)) sa_v fx_geglu_wide(sa_v a, sa_v b) {
-    sa_v ac = fx_abs_min(a, 20.5f);
+    sa_v z = fx_negabs_min(a, 20.5f); /* -min(|a|, 20.5), P and D at z as in fx_gelu_z */
     sa_v n;
     sa_vi k;
-    sa_v p = fx_exp_halfneg_pn(v_mul(ac, ac), &n, &k); /* exp(-a^2/2), a^2 rounded once */
+    sa_v p = fx_exp_halfneg_pn(v_mul(z, z), &n, &k); /* exp(-a^2/2), a^2 rounded once */
     sa_v P, D;
-    SA_HORNER(ac, SA_FX_GELU_P, 4, P);
-    SA_HORNER(ac, SA_FX_GELU_D, 5, D);
+    SA_HORNER(z, SA_FX_GELU_PZ, 4, P);
+    SA_HORNER(z, SA_FX_GELU_DZ, 5, D);
     sa_v R = v_div(P, D);
     sa_v Q = v_mul(fx_scale_1p(p, n, k), R);
     sa_m neg = v_lt(a, SA_FX_ZERO);
@@ -693,12 +710,14 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
         cur[r] = n >= SA_W ? v_loadu(x[r]) : SA_FX_ZERO;
     }
     size_t i = 0;
+    const ptrdiff_t pf = sa_next_rows(x, n, R); /* sa_prefetch_row, f32_driver.h */
 /* one vector of pass 2 for every row: e into y and into the row's block sum F[r], the row's
  * next vector loaded first */
 #define SA_FX_SM_STEP(F)                                                                     \
     do {                                                                                     \
         _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
             sa_v nxt_ = v_loadu(x[r] + sa_ahead(i, n)), e_ = fx_exp_diff(cur[r], vmx[r]);    \
+            sa_prefetch_row(x[r], i, pf);                                                    \
             v_storeu(y[r] + i, e_);                                                          \
             (F)[r] = v_add((F)[r], e_);                                                      \
             cur[r] = nxt_;                                                                   \
@@ -874,12 +893,14 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
         acc[r][0] = acc[r][1] = vd_set1(0.0);
     }
     size_t i = 0;
+    const ptrdiff_t pf = sa_next_rows(x, n, R); /* sa_prefetch_row, f32_driver.h */
 /* one vector of pass 2 for every row, into the row's block sum F[r] */
 #define SA_FX_LSM_STEP(F)                                                                    \
     do {                                                                                     \
         _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
             sa_m b_;                                                                         \
             (F)[r] = v_add((F)[r], fx_log_term(v_sub(v_loadu(x[r] + i), vmx2[r]), &b_));     \
+            sa_prefetch_row(x[r], i, pf);                                                    \
             nbelow[r] += (size_t)m_count(b_);                                                \
         }                                                                                    \
         i += SA_W;                                                                           \

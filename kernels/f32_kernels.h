@@ -176,7 +176,10 @@ SA_INLINE void sa_softmax_rows(const float *const *x, float *const *y, const flo
         for (int j = 0; j < SA_NACC; j++) acc[r][j] = vd_set1(0.0);
     }
     /* pass 2: S = sum of exp(x - max), float64 partials i mod 16 (y is not written: x may be y) */
+    const ptrdiff_t pf = sa_next_rows(x, n, R); /* sa_prefetch_row, f32_driver.h */
     for (size_t i = 0; i < n; i += 16) {
+#pragma GCC unroll 2
+        for (int r = 0; r < R; r++) sa_prefetch_row(x[r], i, pf);
         for (int q = 0; q < 16 / SA_W; q++) {
 #pragma GCC unroll 2
             for (int r = 0; r < R; r++) {
@@ -239,7 +242,10 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
         cnt[r] = 0;
         for (int j = 0; j < SA_NACC; j++) acc[r][j] = vd_set1(0.0);
     }
+    const ptrdiff_t pf = sa_next_rows(x, n, R); /* sa_prefetch_row, f32_driver.h */
     for (size_t i = 0; i < n; i += 16) {
+#pragma GCC unroll 2
+        for (int r = 0; r < R; r++) sa_prefetch_row(x[r], i, pf);
         for (int q = 0; q < 16 / SA_W; q++) {
 #pragma GCC unroll 2
             for (int r = 0; r < R; r++) {
