@@ -1,9 +1,12 @@
-/* fp_pipes.c: which AVX2 instructions share the FMA pipes on this CPU, the figures behind the
- * "FMA-pipe operations" remarks in kernels/f32_fast.h and README.md. Not part of the package or
- * of CI.
+/* fp_pipes.c: which AVX2 (and AVX-512) instructions share the FMA pipes on this CPU, the
+ * figures behind the "FMA-pipe operations" remarks in kernels/f32_fast.h and README.md. Not
+ * part of the package or of CI.
  *
  * Build and run (x86-64 with AVX2 and FMA):
  *   gcc -O2 -mavx2 -mfma bench/fp_pipes.c -o /tmp/fp_pipes && SA_GHZ=3.2 /tmp/fp_pipes
+ * and with AVX-512 (the same test on 512-bit registers, with the AVX-512 instructions the
+ * kernels use, after the AVX2 rows):
+ *   gcc -O2 -mavx2 -mfma -mavx512f -mavx512dq bench/fp_pipes.c -o /tmp/fp_pipes && /tmp/fp_pipes
  *
  * Each loop turn runs 8 independent FMA chains (enough to fill two FMA pipes of latency 4)
  * and 4 independent chains of one other instruction. If that instruction issues on the FMA
@@ -86,6 +89,50 @@ static void report(const char *name, double seconds)
 #define OP_PADDD(b) AS_F(_mm256_add_epi32(AS_I(b), AS_I(m)))
 #define OP_PSLLD(b) AS_F(_mm256_slli_epi32(AS_I(b), 1))
 
+#if defined(__AVX512F__)
+/* the same turn on 512-bit registers: 8 FMA chains and 4 chains of the instruction tested */
+#define FMA8Z                                                                                  \
+    z0 = _mm512_fmadd_ps(z0, mz, cz); z1 = _mm512_fmadd_ps(z1, mz, cz);                        \
+    z2 = _mm512_fmadd_ps(z2, mz, cz); z3 = _mm512_fmadd_ps(z3, mz, cz);                        \
+    z4 = _mm512_fmadd_ps(z4, mz, cz); z5 = _mm512_fmadd_ps(z5, mz, cz);                        \
+    z6 = _mm512_fmadd_ps(z6, mz, cz); z7 = _mm512_fmadd_ps(z7, mz, cz);
+#define TIMEZ(name, OP)                                                                        \
+    do {                                                                                       \
+        double best = 1e30;                                                                    \
+        for (int r = 0; r < 5; r++) {                                                          \
+            __m512 z0 = _mm512_set1_ps(1.0f), z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0,     \
+                   z6 = z0, z7 = z0;                                                           \
+            __m512 b0 = _mm512_set1_ps(1.5f), b1 = b0, b2 = b0, b3 = b0;                       \
+            __m512 mz = _mm512_set1_ps(0.999f), cz = _mm512_set1_ps(0.001f);                   \
+            __m512i tz = _mm512_set1_epi32(0x22);                                              \
+            double t0 = now();                                                                 \
+            for (long i = 0; i < TURNS; i++) {                                                 \
+                FMA8Z                                                                          \
+                b0 = OP(b0); b1 = OP(b1); b2 = OP(b2); b3 = OP(b3);                            \
+                KEEP("+v"(z0), "+v"(z1), "+v"(z2), "+v"(z3), "+v"(z4), "+v"(z5), "+v"(z6),     \
+                     "+v"(z7));                                                                \
+                KEEP("+v"(b0), "+v"(b1), "+v"(b2), "+v"(b3), "+v"(mz), "+v"(cz), "+v"(tz));    \
+            }                                                                                  \
+            double t = now() - t0;                                                             \
+            if (t < best) best = t;                                                            \
+        }                                                                                      \
+        report(name, best);                                                                    \
+    } while (0)
+#define ZI(v) _mm512_castps_si512(v)
+#define ZF(v) _mm512_castsi512_ps(v)
+#define OPZ_NONE(b) (b)
+#define OPZ_MUL(b) _mm512_mul_ps(b, mz)
+#define OPZ_ADD(b) _mm512_add_ps(b, mz)
+#define OPZ_MAX(b) _mm512_max_ps(b, mz)
+#define OPZ_RANGE(b) _mm512_range_ps(b, mz, 0x0E)
+#define OPZ_REDUCE(b) _mm512_reduce_ps(b, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+#define OPZ_RSCALE(b) _mm512_roundscale_ps(b, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
+#define OPZ_SCALEF(b) _mm512_scalef_ps(b, mz)
+#define OPZ_FIXUP(b) _mm512_fixupimm_ps(b, mz, tz, 0)
+#define OPZ_PADDD(b) ZF(_mm512_add_epi32(ZI(b), tz))
+#define OPZ_PSLLD(b) ZF(_mm512_slli_epi32(ZI(b), 1))
+#endif
+
 int main(void)
 {
     TIME("vfmadd231ps only", OP_NONE);
@@ -101,5 +148,20 @@ int main(void)
     TIME("+ vandps", OP_AND);
     TIME("+ vpaddd", OP_PADDD);
     TIME("+ vpslld", OP_PSLLD);
+#if defined(__AVX512F__)
+    base_ns = 0;
+    printf("512-bit registers:\n");
+    TIMEZ("vfmadd231ps only", OPZ_NONE);
+    TIMEZ("+ vmulps", OPZ_MUL);
+    TIMEZ("+ vaddps", OPZ_ADD);
+    TIMEZ("+ vmaxps", OPZ_MAX);
+    TIMEZ("+ vrangeps", OPZ_RANGE);
+    TIMEZ("+ vreduceps", OPZ_REDUCE);
+    TIMEZ("+ vrndscaleps (floor)", OPZ_RSCALE);
+    TIMEZ("+ vscalefps", OPZ_SCALEF);
+    TIMEZ("+ vfixupimmps", OPZ_FIXUP);
+    TIMEZ("+ vpaddd", OPZ_PADDD);
+    TIMEZ("+ vpslld", OPZ_PSLLD);
+#endif
     return 0;
 }
