@@ -114,6 +114,8 @@ def test_accuracy_float64_section_regenerates(tmp_path):
     ("bench", "docs/bench/bench.json", "docs/bench/accuracy-vs-speed.png"),
     ("bench-zen3", "docs/bench/bench-zen3.json", "docs/bench/accuracy-vs-speed-zen3.png"),
     ("bench-zen3-dtypes", "docs/bench/bench-zen3-dtypes.json", None),
+    ("bench-zen5", "docs/bench/bench-zen5.json", "docs/bench/accuracy-vs-speed-zen5.png"),
+    ("bench-zen5-dtypes", "docs/bench/bench-zen5-dtypes.json", None),
 ])
 def test_bench_block_is_the_tools_rendering_of_the_committed_run(name, run, plot):
     """Each bench block is what `python -m simdact bench --from-json RUN --readme README.md
