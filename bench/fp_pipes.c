@@ -29,37 +29,37 @@ static double now(void)
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-#define FMA8                                                                                   \
-    a0 = _mm256_fmadd_ps(a0, m, c); a1 = _mm256_fmadd_ps(a1, m, c);                            \
-    a2 = _mm256_fmadd_ps(a2, m, c); a3 = _mm256_fmadd_ps(a3, m, c);                            \
-    a4 = _mm256_fmadd_ps(a4, m, c); a5 = _mm256_fmadd_ps(a5, m, c);                            \
-    a6 = _mm256_fmadd_ps(a6, m, c); a7 = _mm256_fmadd_ps(a7, m, c);
 #define KEEP(...) __asm__ volatile("" : __VA_ARGS__)
 #define AS_I(v) _mm256_castps_si256(v)
 #define AS_F(v) _mm256_castsi256_ps(v)
 
-/* one timing: FMA8 plus OP applied to b0..b3 (OP(b) is an expression of b, m) */
-#define TIME(name, OP)                                                                         \
+/* one timing on vectors of type V (integer type VI, SET1 / SET1I broadcasts, FMADD the fma):
+ * 8 FMA chains plus OP applied to b0..b3 (OP(b) is an expression of b, m and the integer ti) */
+#define TIME_W(name, V, VI, SET1, SET1I, FMADD, OP)                                            \
     do {                                                                                       \
         double best = 1e30;                                                                    \
         for (int r = 0; r < 5; r++) {                                                          \
-            __m256 a0 = _mm256_set1_ps(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0,     \
-                   a6 = a0, a7 = a0;                                                           \
-            __m256 b0 = _mm256_set1_ps(1.5f), b1 = b0, b2 = b0, b3 = b0;                       \
-            __m256 m = _mm256_set1_ps(0.999f), c = _mm256_set1_ps(0.001f);                     \
+            V a0 = SET1(1.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;  \
+            V b0 = SET1(1.5f), b1 = b0, b2 = b0, b3 = b0;                                      \
+            V m = SET1(0.999f), c = SET1(0.001f);                                              \
+            VI ti = SET1I(0x22);                                                               \
             double t0 = now();                                                                 \
             for (long i = 0; i < TURNS; i++) {                                                 \
-                FMA8                                                                           \
+                a0 = FMADD(a0, m, c); a1 = FMADD(a1, m, c); a2 = FMADD(a2, m, c);              \
+                a3 = FMADD(a3, m, c); a4 = FMADD(a4, m, c); a5 = FMADD(a5, m, c);              \
+                a6 = FMADD(a6, m, c); a7 = FMADD(a7, m, c);                                    \
                 b0 = OP(b0); b1 = OP(b1); b2 = OP(b2); b3 = OP(b3);                            \
-                KEEP("+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4), "+x"(a5), "+x"(a6),     \
-                     "+x"(a7));                                                                \
-                KEEP("+x"(b0), "+x"(b1), "+x"(b2), "+x"(b3), "+x"(m), "+x"(c));                \
+                KEEP("+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5), "+v"(a6),     \
+                     "+v"(a7));                                                                \
+                KEEP("+v"(b0), "+v"(b1), "+v"(b2), "+v"(b3), "+v"(m), "+v"(c), "+v"(ti));      \
             }                                                                                  \
             double t = now() - t0;                                                             \
             if (t < best) best = t;                                                            \
         }                                                                                      \
         report(name, best);                                                                    \
     } while (0)
+#define TIME(name, OP)                                                                         \
+    TIME_W(name, __m256, __m256i, _mm256_set1_ps, _mm256_set1_epi32, _mm256_fmadd_ps, OP)
 
 static double base_ns;
 
@@ -90,46 +90,21 @@ static void report(const char *name, double seconds)
 #define OP_PSLLD(b) AS_F(_mm256_slli_epi32(AS_I(b), 1))
 
 #if defined(__AVX512F__)
-/* the same turn on 512-bit registers: 8 FMA chains and 4 chains of the instruction tested */
-#define FMA8Z                                                                                  \
-    z0 = _mm512_fmadd_ps(z0, mz, cz); z1 = _mm512_fmadd_ps(z1, mz, cz);                        \
-    z2 = _mm512_fmadd_ps(z2, mz, cz); z3 = _mm512_fmadd_ps(z3, mz, cz);                        \
-    z4 = _mm512_fmadd_ps(z4, mz, cz); z5 = _mm512_fmadd_ps(z5, mz, cz);                        \
-    z6 = _mm512_fmadd_ps(z6, mz, cz); z7 = _mm512_fmadd_ps(z7, mz, cz);
+/* the same turn on 512-bit registers */
 #define TIMEZ(name, OP)                                                                        \
-    do {                                                                                       \
-        double best = 1e30;                                                                    \
-        for (int r = 0; r < 5; r++) {                                                          \
-            __m512 z0 = _mm512_set1_ps(1.0f), z1 = z0, z2 = z0, z3 = z0, z4 = z0, z5 = z0,     \
-                   z6 = z0, z7 = z0;                                                           \
-            __m512 b0 = _mm512_set1_ps(1.5f), b1 = b0, b2 = b0, b3 = b0;                       \
-            __m512 mz = _mm512_set1_ps(0.999f), cz = _mm512_set1_ps(0.001f);                   \
-            __m512i tz = _mm512_set1_epi32(0x22);                                              \
-            double t0 = now();                                                                 \
-            for (long i = 0; i < TURNS; i++) {                                                 \
-                FMA8Z                                                                          \
-                b0 = OP(b0); b1 = OP(b1); b2 = OP(b2); b3 = OP(b3);                            \
-                KEEP("+v"(z0), "+v"(z1), "+v"(z2), "+v"(z3), "+v"(z4), "+v"(z5), "+v"(z6),     \
-                     "+v"(z7));                                                                \
-                KEEP("+v"(b0), "+v"(b1), "+v"(b2), "+v"(b3), "+v"(mz), "+v"(cz), "+v"(tz));    \
-            }                                                                                  \
-            double t = now() - t0;                                                             \
-            if (t < best) best = t;                                                            \
-        }                                                                                      \
-        report(name, best);                                                                    \
-    } while (0)
+    TIME_W(name, __m512, __m512i, _mm512_set1_ps, _mm512_set1_epi32, _mm512_fmadd_ps, OP)
 #define ZI(v) _mm512_castps_si512(v)
 #define ZF(v) _mm512_castsi512_ps(v)
 #define OPZ_NONE(b) (b)
-#define OPZ_MUL(b) _mm512_mul_ps(b, mz)
-#define OPZ_ADD(b) _mm512_add_ps(b, mz)
-#define OPZ_MAX(b) _mm512_max_ps(b, mz)
-#define OPZ_RANGE(b) _mm512_range_ps(b, mz, 0x0E)
+#define OPZ_MUL(b) _mm512_mul_ps(b, m)
+#define OPZ_ADD(b) _mm512_add_ps(b, m)
+#define OPZ_MAX(b) _mm512_max_ps(b, m)
+#define OPZ_RANGE(b) _mm512_range_ps(b, m, 0x0E)
 #define OPZ_REDUCE(b) _mm512_reduce_ps(b, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
 #define OPZ_RSCALE(b) _mm512_roundscale_ps(b, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)
-#define OPZ_SCALEF(b) _mm512_scalef_ps(b, mz)
-#define OPZ_FIXUP(b) _mm512_fixupimm_ps(b, mz, tz, 0)
-#define OPZ_PADDD(b) ZF(_mm512_add_epi32(ZI(b), tz))
+#define OPZ_SCALEF(b) _mm512_scalef_ps(b, m)
+#define OPZ_FIXUP(b) _mm512_fixupimm_ps(b, m, ti, 0)
+#define OPZ_PADDD(b) ZF(_mm512_add_epi32(ZI(b), ti))
 #define OPZ_PSLLD(b) ZF(_mm512_slli_epi32(ZI(b), 1))
 #endif
 
