@@ -309,14 +309,14 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
  * Error: measured max 2^-16.21 relative at x = -91.57 (e's subnormal rounding and w's),
  *   every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py.
  * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
-/* t = -min(|x|, 110) (fx_negabs_min), which is max(x, -110) where x < 0; a NaN x reaches the
- * result through max(t e, x) (silu_fast skips the driver's select; swiglu_fast's NaN lanes take
- * another path) */
-SA_INLINE sa_v fx_silu_t(sa_v x, sa_v t) {
+SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
+    /* t = -min(|x|, 110), which is max(x, -110) where x < 0; a NaN x reaches the result through
+     * max(t e, x) (silu_fast skips the driver's select; swiglu_fast's NaN lanes take another
+     * path) */
+    sa_v t = fx_negabs_min(x, 110.0f);
     sa_v e = fx_exp_e(t);
     return v_div(v_max(v_mul(t, e), x), v_add(v_set1(1.0f), e));
 }
-SA_INLINE sa_v sa_silu_fast_v(sa_v x) { return fx_silu_t(x, fx_negabs_min(x, 110.0f)); }
 SA_DEF_UNARY_NANPROP(silu_fast, fl2_p4_div, sa_silu_fast_v)
 
 /* ====================================================================== gelu_tanh_fast
@@ -435,17 +435,15 @@ SA_INLINE sa_v fx_mul_where(sa_m m, sa_v a, sa_v b, sa_v c) {
     return v_sel(m, v_mul(a, b), c);
 #endif
 }
-/* gelu for z = -min(|x|, 15) (fx_negabs_min; geglu_fast's NaN lanes take another path) */
-SA_INLINE sa_v fx_gelu_z(sa_v x, sa_v z) {
-    /* exp(-a^2/2), a^2 = z^2 rounded once */
-    sa_v e = fx_exp_halfneg_e(v_mul(z, z));
+SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
+    sa_v z = fx_negabs_min(x, 15.0f); /* -min(|x|, 15); geglu_fast's NaN lanes take another path */
+    sa_v e = fx_exp_halfneg_e(v_mul(z, z)); /* exp(-a^2/2), a^2 = z^2 rounded once */
     sa_v P, D;
     SA_HORNER(z, SA_FX_GELU_PZ, 4, P);
     SA_HORNER(z, SA_FX_GELU_DZ, 5, D);
     sa_v Q = v_div(v_mul(e, P), D);
     return v_mul(v_max(v_set1(-15.0f), x), fx_q_or_1mq(m_signbit(x), Q));
 }
-SA_INLINE sa_v sa_gelu_fast_v(sa_v x) { return fx_gelu_z(x, fx_negabs_min(x, 15.0f)); }
 SA_DEF_UNARY_NANPROP(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
@@ -573,7 +571,7 @@ static __attribute__((noinline, cold)) sa_v fx_swiglu_wide(sa_v a, sa_v b) {
 }
 SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    return fx_gated(a, b, fx_silu_t(a, fx_negabs_min(a, 110.0f)), -80.0f, fx_swiglu_wide);
+    return fx_gated(a, b, sa_silu_fast_v(a), -80.0f, fx_swiglu_wide);
 }
 SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
 
@@ -592,7 +590,7 @@ SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
 static __attribute__((noinline, cold)) sa_v fx_geglu_wide(sa_v a, sa_v b) {
-    sa_v z = fx_negabs_min(a, 20.5f); /* -min(|a|, 20.5), P and D at z as in fx_gelu_z */
+    sa_v z = fx_negabs_min(a, 20.5f); /* -min(|a|, 20.5), P and D at z as in gelu_fast */
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_halfneg_pn(v_mul(z, z), &n, &k); /* exp(-a^2/2), a^2 rounded once */
@@ -608,7 +606,7 @@ static __attribute__((noinline, cold)) sa_v fx_geglu_wide(sa_v a, sa_v b) {
 }
 SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    return fx_gated(a, b, fx_gelu_z(a, fx_negabs_min(a, 15.0f)), -12.0f, fx_geglu_wide);
+    return fx_gated(a, b, sa_gelu_fast_v(a), -12.0f, fx_geglu_wide);
 }
 SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 
