@@ -17,12 +17,14 @@
  *   kernel_cycles EXT param SYM[,SYM..] [N [TOTAL]]
  *     as `row` for a parametric / gated kernel f(x, p, 1, q, 0, y, N): p an array of N (x
  *     reversed), q one zero.
- *   kernel_cycles EXT cols SYM N M [W [OFFSET]]
+ *   kernel_cycles EXT cols SYM N M [W [OFFSET [out]]]
  *     the loops' axis-0 path for a column kernel f(x, xs, y, ys, N, keep) over an N x M
- *     C-ordered array (softmax over axis 0): W columns (16, 32 or 64) copied per step into a
- *     64-byte aligned N x W buffer, W / 16 kernel calls writing y in place, x and y starting
- *     OFFSET floats past a cache line (NumPy's large arrays: 4). The minimum over 15 rounds
- *     of at least 2^22 elements each (a small N x M, such as 128 x 16, stays in L1).
+ *     C-ordered array (softmax over axis 0): W columns (a multiple of 16) copied per step into
+ *     a 64-byte aligned N x W buffer, W / 16 kernel calls writing y in place, x and y starting
+ *     OFFSET floats past a cache line (NumPy's large arrays: 4); with `out`, as the loops do
+ *     for N up to SA_COLS_OUT_BYTES / (4 W) (kernels/loops.c): the buffer's rows W + 16 floats
+ *     apart, the kernel in place there, its rows then copied out to y. The minimum over 15
+ *     rounds of at least 2^22 elements each (a small N x M, such as 128 x 16, stays in L1).
  *
  * Prints ns per element and, with SA_GHZ set (the core's clock in GHz: it cannot be read
  * reliably from here), cycles per 16 elements. Take the minimum over several processes: on a
@@ -118,7 +120,7 @@ static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
     return 0;
 }
 
-static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, size_t off)
+static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, size_t off, int out)
 {
     cols_fn f = (cols_fn)dlsym(h, sym);
     if (!f) {
@@ -130,7 +132,8 @@ static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, siz
         return 1;
     }
     float *x = aligned_floats(n * m, off), *y = aligned_floats(n * m, off);
-    float *cb = aligned_floats(n * w, 0);
+    size_t ld = out ? w + 16 : w;
+    float *cb = aligned_floats(n * ld, 0);
     double *keep = (double *)aligned_floats(n * 16 * 2, 0);
     fill(x, n * m);
     memset(y, 0, n * m * sizeof(float));
@@ -146,17 +149,21 @@ static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, siz
             for (size_t j = 0; j < n; j++) {
                 for (size_t o = 0; o < w; o += 16)
                     __builtin_prefetch(src + (j + 8) * m + o, 0);
-                memcpy(cb + j * w, src + j * m, w * sizeof(float));
+                memcpy(cb + j * ld, src + j * m, w * sizeof(float));
             }
             for (size_t g = 0; g < w; g += 16)
-                f(cb + g, (ptrdiff_t)w, y + lo + g, (ptrdiff_t)m, n, keep);
+                f(cb + g, (ptrdiff_t)ld, out ? cb + g : y + lo + g, out ? (ptrdiff_t)ld : (ptrdiff_t)m,
+                  n, keep);
+            for (size_t j = 0; out && j < n; j++)
+                memcpy(y + lo + j * m, cb + j * ld, w * sizeof(float));
         }
         t = now() - t;
         if (t < best)
             best = t;
     }
     char what[160];
-    snprintf(what, sizeof what, "%s %zux%zu W=%zu offset=%zu", sym, n, m, w, off);
+    snprintf(what, sizeof what, "%s %zux%zu W=%zu offset=%zu%s", sym, n, m, w, off,
+             out ? " out" : "");
     report(what, best, (double)reps * (double)(m / w * w) * (double)n);
     return 0;
 }
@@ -180,7 +187,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[2], "cols") && argc >= 6)
         return time_cols(h, argv[3], (size_t)atol(argv[4]), (size_t)atol(argv[5]),
-                         argc > 6 ? (size_t)atol(argv[6]) : 64, argc > 7 ? (size_t)atol(argv[7]) : 0);
+                         argc > 6 ? (size_t)atol(argv[6]) : 64, argc > 7 ? (size_t)atol(argv[7]) : 0,
+                         argc > 8 && !strcmp(argv[8], "out"));
     fprintf(stderr, "usage: see the comment at the top of bench/kernel_cycles.c\n");
     return 2;
 }

@@ -590,6 +590,33 @@ static inline void row_prefetch(const char *p, intptr_t span, int write)
  * exp for pass 3 instead of computing it again (the accurate softmax over axis 0, 1 thread,
  * ns per element: 32768 x 32 1.88 -> 1.03, 8192 x 128 2.78 -> 1.30 with 4096 -> 32768 here) */
 #define SA_COLS_KEEP 32768
+/* Where the output has the input's layout (not tout, below), the column kernel also writes
+ * into the buffer, in place, and the buffer's rows are then copied out, each a contiguous run
+ * of w elements. Its stores straight into the array were n lines a whole row apart per call,
+ * each a miss, in a few L1 and L2 sets where the row length is a power of two. The buffer then
+ * takes as many columns as fit in SA_COLS_OUT_BYTES (about the L2 of a Zen 4 or Zen 5, less
+ * its share for the arrays' lines; at most SA_COLS_OUT_W, at least SA_COLS_OUT_MIN: a narrower
+ * copy out gained nothing), its rows one cache line longer than w so that the kernel's column
+ * walk spreads over the L1 sets. bench/kernel_cycles.c `cols ... out` against `cols`, AVX-512
+ * on the Zen 5, ns per element, 128 x 8192 / 1024 x 1024, offset 4 floats: softmax_fast
+ * 0.82 / 0.84 -> 0.30 / 0.36, log_softmax_fast 0.82 / 0.89 -> 0.33 / 0.37, softmax 1.13 /
+ * 1.21 -> 0.67 / 0.73; 4096 x 256 (16 columns a copy) 0.51 -> 0.49, so not below 64. */
+#define SA_COLS_OUT_BYTES (640 * 1024)
+#define SA_COLS_OUT_W 256
+#define SA_COLS_OUT_MIN 64
+static inline intptr_t row_cols_out_w(intptr_t n, size_t elsize)
+{
+    intptr_t w = (intptr_t)(SA_COLS_OUT_BYTES / elsize) / n - 64 / (intptr_t)elsize;
+    w = w > SA_COLS_OUT_W ? SA_COLS_OUT_W : w / SA_COLS * SA_COLS;
+    return w >= SA_COLS_OUT_MIN ? w : 0;
+}
+/* the buffer's n rows (lb bytes apart) out to rows yis bytes apart, bytes of each */
+static void row_cols_out(const char *cb, intptr_t lb, char *y, intptr_t yis, intptr_t n,
+                         intptr_t bytes)
+{
+    for (intptr_t j = 0; j < n; j++)
+        memcpy(y + j * yis, cb + j * lb, (size_t)bytes);
+}
 static inline int row_cols_ok(const row_ctx *c, size_t elsize)
 {
     intptr_t e = (intptr_t)elsize;
@@ -737,9 +764,14 @@ static void row_t_out_f32(const float *cb, intptr_t step, char *y, intptr_t yos,
                 lo += head;                                                             \
             }                                                                           \
             intptr_t w = n <= SA_COLS_WIDE_N ? SA_COLS_WIDE * SA_COLS : SA_COLS;        \
+            intptr_t wout = tout ? 0 : row_cols_out_w(n, sizeof(T));                    \
+            if (wout)                                                                   \
+                w = wout;                                                               \
+            /* the buffer's row stride: a cache line past w for the copy out */         \
+            intptr_t ld = wout ? w + 64 / (intptr_t)sizeof(T) : w;                      \
             void *craw = NULL, *kraw = NULL;                                            \
             T *cb = n <= SA_COLS_COPY                                                   \
-                        ? (T *)row_alloc64((size_t)n * (size_t)w * sizeof(T), &craw)    \
+                        ? (T *)row_alloc64((size_t)n * (size_t)ld * sizeof(T), &craw)   \
                         : NULL;                                                         \
             void *kb = n <= SA_COLS_KEEP                                                \
                            ? row_alloc64((size_t)n * SA_COLS * sizeof(double), &kraw)   \
@@ -749,23 +781,27 @@ static void row_t_out_f32(const float *cb, intptr_t step, char *y, intptr_t yos,
                 if (step > w)                                                           \
                     step = w;                                                           \
                 const char *src = c->x + lo * c->xos;                                   \
-                intptr_t bytes = step * (intptr_t)sizeof(T);                            \
+                intptr_t bytes = step * (intptr_t)sizeof(T), cs = wout ? ld : step;     \
+                int inbuf = tout || (cb && wout);                                       \
                 if (cb) {                                                               \
                     for (intptr_t j = 0; j < n; j++) {                                  \
                         const char *ahead = src + (j + SA_ROW_AHEAD) * c->xis;          \
                         for (intptr_t o = 0; o < bytes; o += 64)                        \
                             __builtin_prefetch(ahead + o, 0);                           \
                         __builtin_prefetch(ahead + bytes - 1, 0);                       \
-                        memcpy(cb + j * step, src + j * c->xis, (size_t)bytes);         \
+                        memcpy(cb + j * cs, src + j * c->xis, (size_t)bytes);           \
                     }                                                                   \
                 }                                                                       \
                 for (intptr_t g = 0; g < step; g += SA_COLS)                            \
                     ck(cb ? cb + g : (const T *)src + g,                                \
-                       cb ? step : c->xis / (intptr_t)sizeof(T),                        \
-                       tout ? cb + g : (T *)(c->y + (lo + g) * c->yos),                 \
-                       tout ? step : c->yis / (intptr_t)sizeof(T), (size_t)n, kb);      \
+                       cb ? cs : c->xis / (intptr_t)sizeof(T),                          \
+                       inbuf ? cb + g : (T *)(c->y + (lo + g) * c->yos),                \
+                       inbuf ? cs : c->yis / (intptr_t)sizeof(T), (size_t)n, kb);       \
                 if (tout)                                                               \
                     row_t_out_##SUFFIX(cb, step, c->y + lo * c->yos, c->yos, n);        \
+                else if (inbuf)                                                         \
+                    row_cols_out((const char *)cb, cs * (intptr_t)sizeof(T),            \
+                                 c->y + lo * c->yos, c->yis, n, bytes);                 \
                 lo += step;                                                             \
             }                                                                           \
             free(craw);                                                                 \

@@ -238,12 +238,14 @@ def test_column_kernels_give_the_row_bits(uf):
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_column_steps_at_any_offset(uf):
     """The loops start the column steps where the output's cache line starts when there are at
-    least 256 columns (the ones before take the tile path), and copy up to 64 columns per step
-    for columns up to 2048 long, 16 beyond: every start offset of input and output (in
-    elements, and a byte-misaligned output), with and without that peel, every step width, in
-    place and with 2 threads give each column its row's bits."""
+    least 256 columns (the ones before take the tile path), and copy a step of columns into a
+    buffer: up to 256 columns for columns up to 2048 long, run in place in the buffer and
+    copied out (its width set by the column length: 256 for 3 and 130, 144 for 1000, 64 for
+    2000), 16 beyond, written to the output by the kernel: every start offset of input and
+    output (in elements, and a byte-misaligned output), with and without that peel, every step
+    width, in place and with 2 threads give each column its row's bits."""
     rng = np.random.default_rng(9)
-    for n, cols in ((3, 300), (130, 150), (130, 300), (2100, 270)):
+    for n, cols in ((3, 300), (130, 150), (130, 300), (1000, 200), (2000, 150), (2100, 270)):
         big = (rng.standard_normal((n, cols + 16)) * 8).astype(np.float32)
         for xo, yo in ((0, 0), (3, 3), (5, 11), (15, 1), (12, 0)):
             x = big[:, xo:xo + cols]
