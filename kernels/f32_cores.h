@@ -378,30 +378,36 @@ SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
 /* The max of a row x[0..n), NaN if any element is NaN; exact, so the order does not matter.
  * Four running maxima (one chain would wait for each vmaxps) and a NaN mask beside them, one
  * horizontal tree at the end (v_hmax): the row's max is on the critical path of a softmax row
- * (pass 2 waits for it), so no scalar loop over the lanes here. */
-static inline float sa_row_max(const float *x, size_t n) {
+ * (pass 2 waits for it), so no scalar loop over the lanes here. sa_row_max_nonan: the max of
+ * the elements that are not NaN (-inf if none is), no mask: for a pass 2 that finds the NaN
+ * itself (SA_DEF_ROWS_SUMNAN, f32_driver.h). */
+SA_INLINE float sa_row_max_(const float *x, size_t n, const int track_nan) {
     sa_v m0 = v_set1(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
     sa_m nan = v_isnan(m0);
     size_t i = 0;
     for (; i + 4 * SA_W <= n; i += 4 * SA_W) {
         sa_v a = v_loadu(x + i), b = v_loadu(x + i + SA_W);
         sa_v c = v_loadu(x + i + 2 * SA_W), d = v_loadu(x + i + 3 * SA_W);
-        nan = m_or(nan, m_or(m_or(v_isnan(a), v_isnan(b)), m_or(v_isnan(c), v_isnan(d))));
+        if (track_nan)
+            nan = m_or(nan, m_or(m_or(v_isnan(a), v_isnan(b)), m_or(v_isnan(c), v_isnan(d))));
         m0 = v_max(a, m0), m1 = v_max(b, m1), m2 = v_max(c, m2), m3 = v_max(d, m3);
     }
     for (; i + SA_W <= n; i += SA_W) {
         sa_v a = v_loadu(x + i);
-        nan = m_or(nan, v_isnan(a));
+        if (track_nan)
+            nan = m_or(nan, v_isnan(a));
         m0 = v_max(a, m0);
     }
     float mx = v_hmax(v_max(v_max(m0, m1), v_max(m2, m3)));
-    int bad = m_any(nan);
+    int bad = track_nan && m_any(nan);
     for (; i < n; i++) {
-        bad |= x[i] != x[i];
+        bad |= track_nan && x[i] != x[i];
         mx = x[i] > mx ? x[i] : mx;
     }
     return bad ? NAN : mx;
 }
+static inline float sa_row_max(const float *x, size_t n) { return sa_row_max_(x, n, 1); }
+static inline float sa_row_max_nonan(const float *x, size_t n) { return sa_row_max_(x, n, 0); }
 
 /* Vector x[o .. o + SA_W) of a row of n elements, its lanes at or beyond n filled with fill
  * (the tail of a row kernel's groups of 16; o may be past n: then every lane is fill). */

@@ -130,6 +130,12 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *
  *   SA_DEF_ROWS(name, algo, body)   body(x[], y[], mx[], n, R): passes 2 and 3 of R rows
  *                                   (R = 1 or 2, a constant) whose maxima mx[r] are finite
+ *   SA_DEF_ROWS_SUMNAN(name, algo, body)   the same for a body that fills a row with NaN
+ *                                   itself where the row holds one (its pass 2 sum comes out
+ *                                   NaN): on AVX-512 and AVX2 pass 1 then skips the NaN test
+ *                                   (sa_row_max_nonan), a compare per vector; the portable
+ *                                   build keeps it (C promises nothing of a NaN's way
+ *                                   through its selects and integer views)
  *
  * Pass 1 is sa_row_max (f32_cores.h); a row holding a NaN or a +inf, or only -inf, is all NaN;
  * n == 0 writes nothing. The pair kernel runs both rows through body at once when both maxima
@@ -161,10 +167,16 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
     (void)x, (void)i, (void)ofs;
 #endif
 }
-#define SA_DEF_ROWS(name, algo, body)                                                      \
+#define SA_DEF_ROWS(name, algo, body) SA_DEF_ROWS_(name, algo, body, sa_row_max)
+#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
+#define SA_DEF_ROWS_SUMNAN(name, algo, body) SA_DEF_ROWS_(name, algo, body, sa_row_max_nonan)
+#else
+#define SA_DEF_ROWS_SUMNAN(name, algo, body) SA_DEF_ROWS(name, algo, body)
+#endif
+#define SA_DEF_ROWS_(name, algo, body, rowmax)                                             \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {                            \
         if (n == 0) return;                                                                \
-        float mx = sa_row_max(x, n);                                                       \
+        float mx = rowmax(x, n);                                                           \
         if (!sa_finite_max(mx)) { sa_fill_nan(y, n); return; }                             \
         body(&x, &y, &mx, n, 1);                                                           \
     }                                                                                      \
@@ -173,7 +185,7 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
         if (n == 0) return;                                                                \
         const float *xr[2] = {x, x + xs};                                                  \
         float *yr[2] = {y, y + ys};                                                        \
-        float mx[2] = {sa_row_max(xr[0], n), sa_row_max(xr[1], n)};                        \
+        float mx[2] = {rowmax(xr[0], n), rowmax(xr[1], n)};                                \
         if (!(sa_finite_max(mx[0]) && sa_finite_max(mx[1]))) {                            \
             SA_K(name, algo)(xr[0], yr[0], n);                                             \
             SA_K(name, algo)(xr[1], yr[1], n);                                             \

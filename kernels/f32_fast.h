@@ -46,13 +46,9 @@
  *                      may be any value in [0, 2^-126 a] (k clamped at -126 on AVX2 / scalar:
  *                      one exponent build, no two-step scaling).
  *   (v_min, v_max from simd.h: with a NaN operand both give the second operand on every
- *                      ISA; NaN inputs are replaced by the driver, and rows or columns holding
- *                      one are replaced by the row kernels, so no kernel here relies on it.) */
-/* a 2^(k + 64) 2^-64, sh = (k + 64) << 23 added to a's exponent field (exact where a 2^(k + 64)
- * is normal) and one product by 2^-64, the one rounding (into the subnormal range or to 0) */
-SA_INLINE sa_v fx_scale_sh(sa_v a, sa_vi sh) {
-    return v_mul(v_asfloat(vi_add(v_asint(a), sh)), v_set1(0x1p-64f));
-}
+ *                      ISA; the kernels that carry a NaN x to their result instead of the
+ *                      driver's select (SA_DEF_UNARY_NANPROP) and softmax_fast's pass 2
+ *                      (SA_DEF_ROWS_SUMNAN) rely on it, with the bound first.) */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_scale_1p(sa_v a, sa_v n, sa_vi k) { (void)k; return _mm512_scalef_ps(a, n); }
 #elif defined(SA_TARGET_AVX2)
@@ -183,9 +179,10 @@ SA_INLINE sa_v fx_exp_halfneg_e(sa_v s) { return fx_exp2_e(fx_halfneg_w(s)); }
  * t's low 9 mantissa bits are (n + ofs) mod 512 (magic's are ofs), so *sh = (n + ofs) 2^23
  * modulo 2^32, and adding it to p's bits gives p 2^(n + ofs) wherever that is a normal float:
  * the scaling is a shift and an integer add (k = n as int32, then k + ofs, took two more).
- * softmax_fast's pass 2 keeps this reduction: with fx_exp_pn it took 3% longer (rows of 1024
- * and 32768, pairs of rows of 128, in L1 and L2 on a Zen 4), although it is one operation fewer
- * there too. */
+ * log_softmax_fast's pass 2 uses it (its terms scaled by 2^100 with an exact integer add).
+ * softmax_fast's did too (with fx_exp_pn it took 3% longer on a Zen 4, rows of 1024 and 32768,
+ * pairs of rows of 128, in L1 and L2), until the Zen 5, where fx_exp_e without the clamp is
+ * faster (fx_exp_diff). */
 static const float SA_FX_EXP4[4] = {0x1.fffba8p-1f, 0x1.0003f4p-1f, 0x1.57ce7ap-3f, 0x1.54143cp-5f};
 SA_INLINE sa_v fx_exp_rn_sh(sa_v z, float ofs, sa_v *n, sa_vi *sh) {
     const sa_v magic = v_set1(0x1.8p23f + ofs);
@@ -612,11 +609,14 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
 
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
- * Algorithm (max_rr1_p4_f64sum): pass 1 max (sa_row_max: four running maxima, one horizontal
- *   tree; NaN if the row has one, which makes a row of NaN); pass 2 d = x - max rounded to
- *   float (where y_i >= FLT_MIN, d >= -87.4 and its rounding is at most 2^-18 absolute: a
- *   relative error of e, inside the 2^-14 bound), clamped at -110 (exp rounds to 0 there; the
- *   clamp keeps a NaN d), e = exp(d) (fx_exp_pn) scaled once into y, and summed: each block of
+ * Algorithm (max_fl2_p4_f64sum): pass 1 max (sa_row_max: four running maxima, one horizontal
+ *   tree; NaN if the row has one, which makes a row of NaN; on AVX-512 and AVX2, where a NaN
+ *   goes through pass 2 into the sum, sa_row_max_nonan, and a NaN sum makes the row of NaN:
+ *   SA_DEF_ROWS_SUMNAN); pass 2 d = x - max rounded to float (where y_i >= FLT_MIN,
+ *   d >= -87.4 and its rounding is at most 2^-18 absolute: a relative error of e, inside the
+ *   2^-14 bound), clamped at -110 but on AVX-512 (fx_exp_diff; exp rounds to 0 there; the
+ *   clamp keeps a NaN d), e = exp(d) (fx_exp_e: base 2, floor reduction, degree 4) into y, and
+ *   summed: each block of
  *   SA_FX_BLK vectors in float (lane-wise, even and odd vectors in two chains joined at the
  *   end; the terms are >= 0, so <= 4 roundings of 2^-24 relative), the block sums into
  *   float64 partials (SA_DN per vector), so pass 2 converts once per block instead of once per
@@ -624,31 +624,37 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
  *   exactly 0) straight into the partials, which are summed in a tree (vd_hsum: the row's
  *   reductions are on its critical path, so no scalar loops); pass 3 y_i = e_i * (float)(1/S).
  *   x == y is fine (each element is read before written).
- * Error: d 2^-18, exp 2^-18.4, the block sums 2^-22, three roundings (e, 1/S, the product)
- *   and the float64 sum (n 2^-53): measured max 2^-16.9 relative (random rows, every ISA;
- *   tests/test_fast.py checks the bound). Where y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
+ * Error: d 2^-18, w's rounding 2^-18.5 and the polynomial's error in e, the block sums 2^-22,
+ *   three roundings (e, 1/S, the product) and the float64 sum (n 2^-53): measured max 2^-16.9
+ *   relative (tests/test_fast.py's two seeds of random rows, every ISA; it checks the bound;
+ *   2^-17.5 with the reduction to nearest of log_softmax_fast). Where y_i >= FLT_MIN,
+ *   e_i >= FLT_MIN is normal.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
 /* exp(x - mx) for one vector of a row whose max mx is finite (x = -inf and x - mx < -110 give
- * 0): p 2^n (n in [-159, 0]) by vscalefps on AVX-512, elsewhere p 2^(n + 64) built exactly
- * (fx_exp_rn_sh) and one product by 2^-64, the one rounding (the shift of t's bits gives
- * k + 64; it was the two-step v_ldexp: the same bits in 10^7 results of random
- * rows and columns, lengths 1 to 20000, with inf and NaN entries, scalar and AVX2, compared
- * with the previous build). ns per element on the Zen 3, AVX2, in L1 (bench/kernel_cycles.c
- * row): softmax_fast rows of 1024 0.481 -> 0.414, rows of 32768 0.467 -> 0.393. A column with
+ * 0): fx_exp_e(d), d = x - mx (the unary kernels' exp: w = d log2e - 1 rounded once, p =
+ * 2^(1 + w - floor(w)) of degree 4, p 2^floor(w) with one rounding: vscalefps on AVX-512);
+ * where y >= FLT_MIN, d >= -87.4 and |w| < 128: w's rounding is at most 2^-18 absolute,
+ * 2^-18.5 relative in e. d is clamped at -110 (a max with the bound first: a NaN d goes
+ * through), but on AVX-512: there vreduceps gives 0 for w = -inf and for every |w| >= 2^23 (an
+ * integer), so vscalefps gives 0 for d = -inf and for every w <= -152. A NaN x stays NaN to
+ * the end (on AVX2 too: the factor 2^floor(w) is built from w's bits, and p is NaN), so the
+ * row's sum comes out NaN (SA_DEF_ROWS_SUMNAN, f32_driver.h). This replaced the reduction to
+ * nearest (fx_exp_rn_sh, as log_softmax_fast's terms): pass 2 on AVX-512 is nine vector
+ * operations per vector besides the load and the store (the subtraction, the exp's seven, the
+ * sum's add) against eleven, and pass 1 drops a compare per vector; the Zen 5 spends about
+ * half a cycle on each. bench/kernel_cycles.c on the Zen 5, in L1, ns per element, rows of
+ * 1024 / 8192 / pairs of rows of 128: AVX-512 0.133 / 0.122 / 0.160 -> 0.116 / 0.110 / 0.143,
+ * AVX2 0.244 / 0.238 / 0.275 -> 0.221 / 0.226 / 0.261 (the Zen 4 had measured this exp with
+ * the clamp kept on AVX-512 3% slower; the clamp is what it costs here too). A column with
  * a NaN or +inf (the column kernels compute it beside the others) gets garbage here and NaN in
  * the end (its good[] lane). */
 SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
-    sa_v n;
-    sa_vi sh;
-    sa_v p = fx_exp_rn_sh(v_max(v_set1(-110.0f), v_sub(x, mx)), 64.0f, &n, &sh);
 #if defined(SA_TARGET_AVX512)
-    (void)sh;
-    return _mm512_scalef_ps(p, n);
+    return fx_exp_e(v_sub(x, mx));
 #else
-    (void)n;
-    return fx_scale_sh(p, sh);
+    return fx_exp_e(v_max(v_set1(-110.0f), v_sub(x, mx)));
 #endif
 }
 /* The max as pass 2 of log_softmax_fast subtracts it: -0 for a max of +-0, so that x - max is
@@ -725,6 +731,7 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
     SA_FX_ROW_BLOCKS(SA_FX_SM_STEP);
 #undef SA_FX_SM_STEP
     sa_v inv[2];
+    int nanrow[2];
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
         if (i < n) {
@@ -741,16 +748,21 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
 #else
         double S = vd_hsum(acc[r][0]);
 #endif
+        nanrow[r] = S != S; /* a NaN in the row (SA_DEF_ROWS_SUMNAN) */
         inv[r] = v_set1((float)(1.0 / S));
     }
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
+        if (nanrow[r]) {
+            sa_fill_nan(y[r], n);
+            continue;
+        }
         for (i = 0; i + SA_W <= n; i += SA_W) v_storeu(y[r] + i, v_mul(v_loadu(y[r] + i), inv[r]));
         if (i < n)
             v_storeu_part(y[r] + i, v_mul(v_loadu_part(y[r] + i, n - i, 0.0f), inv[r]), n - i);
     }
 }
-SA_DEF_ROWS(softmax_fast, max_rr1_p4_f64sum, fx_softmax_rows)
+SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows)
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
@@ -829,7 +841,7 @@ SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v 
                 acc[p * SA_CP + j] = vd_add(acc[p * SA_CP + j], acc[(p + w) * SA_CP + j]);
     }
 }
-void SA_K(softmax_fast_cols, max_rr1_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
+void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, float *y,
                                                 ptrdiff_t ys, size_t n, void *keep_) {
     float *keep = (float *)keep_; /* pass 2's e (as the row kernel keeps it in y), or NULL */
     if (n == 0) return;
