@@ -11,9 +11,10 @@
  *     a row / elementwise kernel f(x, y, N) on N float32 (default 2048: x and y in L1),
  *     uniform in [-6, 6], called on each of the TOTAL / N rows of TOTAL elements (default
  *     N: one row); the minimum over 80 rounds of 2^23 elements.
- *   kernel_cycles EXT rows2 SYM N [TOTAL]
- *     the same for a pair kernel f(x, N, y, N, N) (two adjacent rows per call, as the loops
- *     call it for contiguous rows): compare with `row` at the same N and TOTAL.
+ *   kernel_cycles EXT rows SYM N [TOTAL]
+ *     the same for a row-group kernel f(x, N, y, N, N, M): the TOTAL / N rows in one call, as
+ *     the loops call it for contiguous rows (in groups of two or four inside): compare with
+ *     `row` at the same N and TOTAL.
  *   kernel_cycles EXT param SYM[,SYM..] [N [TOTAL]]
  *     as `row` for a parametric / gated kernel f(x, p, 1, q, 0, y, N): p an array of N (x
  *     reversed), q one zero.
@@ -38,11 +39,11 @@
 #include <time.h>
 
 typedef void (*row_fn)(const float *, float *, size_t);
-typedef void (*pair_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t);
+typedef void (*rows_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t, size_t);
 typedef void (*cols_fn)(const float *, ptrdiff_t, float *, ptrdiff_t, size_t, void *);
 typedef void (*param_fn)(const float *, const float *, size_t, const float *, size_t, float *,
                          size_t);
-enum { MODE_ROW, MODE_PAIRS, MODE_PARAM };
+enum { MODE_ROW, MODE_ROWS, MODE_PARAM };
 
 static double now(void)
 {
@@ -78,11 +79,11 @@ static void fill(float *x, size_t count)
         x[i] = ((float)rand() / (float)RAND_MAX - 0.5f) * 12.0f;
 }
 
-/* rows of n over total elements (total rounded down to whole rows, or pairs of rows) */
+/* rows of n over total elements (total rounded down to whole rows) */
 static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
 {
-    size_t per = mode == MODE_PAIRS ? 2 * n : n;
-    total = total < per ? per : total / per * per;
+    size_t per = n;
+    total = total < per ? per : total / per * per; /* MODE_ROWS: one call for all the rows */
     float *x = aligned_floats(total, 0), *y = aligned_floats(total, 0);
     float *p = aligned_floats(total, 0), zero = 0.0f;
     fill(x, total);
@@ -102,9 +103,11 @@ static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
             double t = now();
             for (long i = 0; i < reps; i++)
                 for (size_t o = 0; o < total; o += per) {
-                    if (mode == MODE_PAIRS)
-                        ((pair_fn)f)(x + o, (ptrdiff_t)n, y + o, (ptrdiff_t)n, n);
-                    else if (mode == MODE_PARAM)
+                    if (mode == MODE_ROWS) {
+                        ((rows_fn)f)(x, (ptrdiff_t)n, y, (ptrdiff_t)n, n, total / n);
+                        break;
+                    }
+                    if (mode == MODE_PARAM)
                         ((param_fn)f)(x + o, p + o, 1, &zero, 0, y + o, n);
                     else
                         ((row_fn)f)(x + o, y + o, n);
@@ -152,8 +155,8 @@ static int time_cols(void *h, const char *sym, size_t n, size_t m, size_t w, siz
                 memcpy(cb + j * ld, src + j * m, w * sizeof(float));
             }
             for (size_t g = 0; g < w; g += 16)
-                f(cb + g, (ptrdiff_t)ld, out ? cb + g : y + lo + g, out ? (ptrdiff_t)ld : (ptrdiff_t)m,
-                  n, keep);
+                f(cb + g, (ptrdiff_t)ld, out ? cb + g : y + lo + g,
+                  out ? (ptrdiff_t)ld : (ptrdiff_t)m, n, keep);
             for (size_t j = 0; out && j < n; j++)
                 memcpy(y + lo + j * m, cb + j * ld, w * sizeof(float));
         }
@@ -179,7 +182,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", dlerror());
         return 1;
     }
-    int mode = !strcmp(argv[2], "row") ? MODE_ROW : !strcmp(argv[2], "rows2") ? MODE_PAIRS
+    int mode = !strcmp(argv[2], "row") ? MODE_ROW : !strcmp(argv[2], "rows") ? MODE_ROWS
              : !strcmp(argv[2], "param") ? MODE_PARAM : -1;
     if (mode >= 0) {
         size_t n = argc > 4 ? (size_t)atol(argv[4]) : 2048;
@@ -187,8 +190,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[2], "cols") && argc >= 6)
         return time_cols(h, argv[3], (size_t)atol(argv[4]), (size_t)atol(argv[5]),
-                         argc > 6 ? (size_t)atol(argv[6]) : 64, argc > 7 ? (size_t)atol(argv[7]) : 0,
-                         argc > 8 && !strcmp(argv[8], "out"));
+                         argc > 6 ? (size_t)atol(argv[6]) : 64,
+                         argc > 7 ? (size_t)atol(argv[7]) : 0, argc > 8 && !strcmp(argv[8], "out"));
     fprintf(stderr, "usage: see the comment at the top of bench/kernel_cycles.c\n");
     return 2;
 }

@@ -34,7 +34,7 @@ const sa_func_info sa_funcs[SA_NFUNC] = {
      SA_F64_KERNEL(nm)}, .params = "", .fwd = -1, SA_CKTAB_##kind_(nm, algo_)},
 #define SA_CKTAB_SA_UNARY(nm, algo_) .cf32 = {NULL, NULL, NULL}
 #define SA_CKTAB_SA_ROW(nm, algo_)                                                      \
-    .cf32 = SA_KTAB(nm##_cols, algo_), .r2f32 = SA_KTAB(nm##_rows2, algo_)
+    .cf32 = SA_KTAB(nm##_cols, algo_), .rsf32 = SA_KTAB(nm##_rows, algo_)
 #define SA_PFN_ENTRY_(id_, name_, kind_, fname, pname, np_, d0, d1, algo_, u32, u64, ovf, doc_) \
     {.id = id_, .name = name_, .kind = kind_, .algo = #algo_, .ulp_f32 = u32, .ulp_f64 = u64, \
      .may_overflow = ovf, .doc = doc_, .np = np_, .params = SA_STR(pname),               \
@@ -148,7 +148,7 @@ static const sa_f32_to_f16_fn f2h[SA_NISA] = {
 
 sa_f32_kernel sa_active_f32[SA_NFUNC];
 sa_f32_ckernel sa_active_cf32[SA_NFUNC];
-sa_f32_r2kernel sa_active_r2f32[SA_NFUNC];
+sa_f32_rowskernel sa_active_rsf32[SA_NFUNC];
 sa_f64_kernel sa_active_f64[SA_NFUNC];
 sa_f64_pkernel sa_active_pf64[SA_NFUNC];
 sa_f32_pkernel sa_active_pf32[SA_NFUNC];
@@ -212,7 +212,7 @@ int sa_select_isa(int isa)
     for (int i = 0; i < SA_NFUNC; i++) {
         sa_active_f32[i] = sa_funcs[i].f32[isa];
         sa_active_cf32[i] = sa_funcs[i].cf32[isa];
-        sa_active_r2f32[i] = sa_funcs[i].r2f32[isa];
+        sa_active_rsf32[i] = sa_funcs[i].rsf32[isa];
         sa_active_f64[i] = sa_funcs[i].tier ? sa_funcs[sa_funcs[i].fwd].f64v[isa]
                                             : sa_funcs[i].f64v[isa];
         sa_active_pf32[i] = sa_funcs[i].pf32[isa];

@@ -38,7 +38,7 @@ typedef struct {
     const char *doc;
     sa_f32_kernel f32[SA_NISA]; /* SA_UNARY / SA_ROW; NULL where the ISA is not compiled in */
     sa_f32_ckernel cf32[SA_NISA]; /* SA_ROW: the column kernels (NULL for the other kinds) */
-    sa_f32_r2kernel r2f32[SA_NISA]; /* SA_ROW: the pair kernels (NULL for the other kinds) */
+    sa_f32_rowskernel rsf32[SA_NISA]; /* SA_ROW: the row-group kernels (NULL for the others) */
     sa_f64_kernel f64;     /* the portable float64 kernel (f64.c) */
     sa_f64_kernel f64v[SA_NISA]; /* float64 kernel per ISA (SA_F64V lines; else f64) */
     int np;                /* parameters of a pkernel (0 for SA_UNARY / SA_ROW) */
@@ -65,7 +65,7 @@ extern const char *const sa_isa_names[SA_NISA];
 /* Active kernels, filled by sa_select_isa(). */
 extern sa_f32_kernel sa_active_f32[SA_NFUNC];
 extern sa_f32_ckernel sa_active_cf32[SA_NFUNC];
-extern sa_f32_r2kernel sa_active_r2f32[SA_NFUNC];
+extern sa_f32_rowskernel sa_active_rsf32[SA_NFUNC];
 extern sa_f64_kernel sa_active_f64[SA_NFUNC];
 extern sa_f32_pkernel sa_active_pf32[SA_NFUNC];
 extern sa_f64_pkernel sa_active_pf64[SA_NFUNC];

@@ -6,7 +6,7 @@
  *   SA_DEF_UNARY(name, algo, fn)   fn(sa_v x)                -> sa_f32_kernel
  *   SA_DEF_PARAM(name, algo, fn)   fn(sa_v x, sa_v p, sa_v q) -> sa_f32_pkernel
  *
- * (and, for row functions, SA_DEF_ROWS below: the row and pair kernels around passes 2 and 3)
+ * (and, for row functions, SA_DEF_ROWS below: the row and row-group kernels around passes 2 and 3)
  *
  * The driver runs full vectors, then the n % SA_W tail through the same vector function, its
  * missing lanes padded by masked loads and stores (v_loadu_part / v_storeu_part: x padded with 1.0,
@@ -125,12 +125,13 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
         }                                                                                  \
     }
 
-/* A row function's row kernel (sa_f32_kernel: one row) and pair kernel (sa_f32_r2kernel: rows
- * x and x + xs into y and y + ys) around
+/* A row function's row kernel (sa_f32_kernel: one row) and row-group kernel (sa_f32_rowskernel:
+ * m rows x + r xs into y + r ys) around
  *
- *   SA_DEF_ROWS(name, algo, body)   body(x[], y[], mx[], n, R): passes 2 and 3 of R rows
- *                                   (R = 1 or 2, a constant) whose maxima mx[r] are finite
- *   SA_DEF_ROWS_SUMNAN(name, algo, body)   the same for a body that fills a row with NaN
+ *   SA_DEF_ROWS(name, algo, body, RG)   body(x[], y[], mx[], n, R): passes 2 and 3 of R rows
+ *                                   (R = 1, 2 or RG, a constant; RG = 2 or 4) whose maxima
+ *                                   mx[r] are finite
+ *   SA_DEF_ROWS_SUMNAN(name, algo, body, RG)   the same for a body that fills a row with NaN
  *                                   itself where the row holds one (its pass 2 sum comes out
  *                                   NaN): on AVX-512 and AVX2 pass 1 then skips the NaN test
  *                                   (sa_row_max_nonan), a compare per vector; the portable
@@ -138,16 +139,24 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *                                   through its selects and integer views)
  *
  * Pass 1 is sa_row_max (f32_cores.h); a row holding a NaN or a +inf, or only -inf, is all NaN;
- * n == 0 writes nothing. The pair kernel runs both rows through body at once when both maxima
- * are finite and each row alone otherwise. body gives each row exactly the operations it gets
- * alone (its loops over the rows unrolled, no value crossing rows), so a row's bits do not
- * depend on R or on its neighbour; with two rows interleaved, one row's reductions (the max
- * tree, the sums, 1/S or the log) overlap the other's work (kernels/loops.c, SA_ROWS2_N). */
+ * n == 0 writes nothing. The row-group kernel takes the rows RG at a time up to SA_ROWS4_N
+ * long (where RG is 4), then two at a time, the last one alone; a group goes through body at
+ * once when all its maxima are finite, one row at a time otherwise. body gives each row
+ * exactly the operations it gets alone (its loops over the rows unrolled, no value crossing
+ * rows), so a row's bits do not depend on R or on its neighbours; with rows interleaved, one
+ * row's reductions (the max tree, the sums, 1/S or the log) overlap the others' work
+ * (kernels/loops.c, SA_ROWS2_N). Four rows where they are short (a pair of rows of 128 is
+ * about 150 cycles of reductions and exp latency end to end, against 90 of throughput): AVX-512
+ * on the Zen 5, rows of 64 / 128 / 256 over 4096 elements in L1 (bench/kernel_cycles.c rows),
+ * ns per element, two at a time -> four: softmax_fast 0.203 / 0.146 / 0.124 -> 0.173 / 0.130
+ * / 0.120, log_softmax_fast 0.350 / 0.244 / 0.190 -> 0.295 / 0.215 / 0.175; rows of 512 the
+ * same either way. The accurate bodies keep RG = 2. */
+#define SA_ROWS4_N 256
 SA_INLINE int sa_finite_max(float mx) { return mx > -INFINITY && mx < INFINITY; }
 /* The rows after the R in hand: body's pass 2 reads x[r][i] from L1 (pass 1 brought the row
  * in) and, on AVX-512, asks for the line at the same offset sa_next_rows(x, n, R) floats on
- * (the next row for R = 1, the next pair for R = 2, when the rows are contiguous, as a
- * C-ordered array's rows are), so the next call's pass 1, a max with little arithmetic to
+ * (the next row for R = 1, the next R rows for R > 1, when the rows are contiguous, as
+ * a C-ordered array's rows are), so the next call's pass 1, a max with little arithmetic to
  * hide memory behind, finds its row in L1. sa_prefetch_row(x, i, ofs) is called once per 16
  * floats (one 64-byte line: every vector on AVX-512). A hint only: the address is formed as
  * an integer and never dereferenced (a prefetch does not fault), so rows that are not
@@ -158,7 +167,7 @@ SA_INLINE int sa_finite_max(float mx) { return mx > -INFINITY && mx < INFINITY; 
  * reductions) unchanged. AVX2 on the same core (and the portable build) do without: no gain
  * there (softmax_fast 0.256 -> 0.250 to 0.270, one prefetch per line). */
 SA_INLINE ptrdiff_t sa_next_rows(const float *const *x, size_t n, int R) {
-    return R == 2 ? 2 * (x[1] - x[0]) : (ptrdiff_t)n;
+    return R > 1 ? R * (x[1] - x[0]) : (ptrdiff_t)n;
 }
 SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
 #if defined(SA_TARGET_AVX512) && defined(__GNUC__)
@@ -167,31 +176,47 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
     (void)x, (void)i, (void)ofs;
 #endif
 }
-#define SA_DEF_ROWS(name, algo, body) SA_DEF_ROWS_(name, algo, body, sa_row_max)
+#define SA_DEF_ROWS(name, algo, body, RG) SA_DEF_ROWS_(name, algo, body, RG, sa_row_max)
 #if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
-#define SA_DEF_ROWS_SUMNAN(name, algo, body) SA_DEF_ROWS_(name, algo, body, sa_row_max_nonan)
+#define SA_DEF_ROWS_SUMNAN(name, algo, body, RG)                                           \
+    SA_DEF_ROWS_(name, algo, body, RG, sa_row_max_nonan)
 #else
-#define SA_DEF_ROWS_SUMNAN(name, algo, body) SA_DEF_ROWS(name, algo, body)
+#define SA_DEF_ROWS_SUMNAN(name, algo, body, RG) SA_DEF_ROWS(name, algo, body, RG)
 #endif
-#define SA_DEF_ROWS_(name, algo, body, rowmax)                                             \
+#define SA_DEF_ROWS_(name, algo, body, RG, rowmax)                                         \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {                            \
         if (n == 0) return;                                                                \
         float mx = rowmax(x, n);                                                           \
         if (!sa_finite_max(mx)) { sa_fill_nan(y, n); return; }                             \
         body(&x, &y, &mx, n, 1);                                                           \
     }                                                                                      \
-    void SA_K(name##_rows2, algo)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,   \
-                                  size_t n) {                                              \
-        if (n == 0) return;                                                                \
-        const float *xr[2] = {x, x + xs};                                                  \
-        float *yr[2] = {y, y + ys};                                                        \
-        float mx[2] = {rowmax(xr[0], n), rowmax(xr[1], n)};                                \
-        if (!(sa_finite_max(mx[0]) && sa_finite_max(mx[1]))) {                            \
-            SA_K(name, algo)(xr[0], yr[0], n);                                             \
-            SA_K(name, algo)(xr[1], yr[1], n);                                             \
+    SA_INLINE void name##_group_(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,     \
+                                 size_t n, const int R) {                                  \
+        const float *xr[RG];                                                               \
+        float *yr[RG], mx[RG];                                                             \
+        int ok = 1;                                                                        \
+        for (int r = 0; r < R; r++) {                                                      \
+            xr[r] = x + r * xs, yr[r] = y + r * ys;                                        \
+            mx[r] = rowmax(xr[r], n);                                                      \
+            ok &= sa_finite_max(mx[r]);                                                    \
+        }                                                                                  \
+        if (ok) {                                                                          \
+            body(xr, yr, mx, n, R);                                                        \
             return;                                                                        \
         }                                                                                  \
-        body(xr, yr, mx, n, 2);                                                            \
+        for (int r = 0; r < R; r++) SA_K(name, algo)(xr[r], yr[r], n);                     \
+    }                                                                                      \
+    void SA_K(name##_rows, algo)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,    \
+                                 size_t n, size_t m) {                                     \
+        size_t r = 0;                                                                      \
+        if (n == 0) return;                                                                \
+        if (RG == 2 || n <= SA_ROWS4_N)                                                    \
+            for (; r + RG <= m; r += RG)                                                   \
+                name##_group_(x + (ptrdiff_t)r * xs, xs, y + (ptrdiff_t)r * ys, ys, n, RG); \
+        if (RG != 2)                                                                       \
+            for (; r + 2 <= m; r += 2)                                                     \
+                name##_group_(x + (ptrdiff_t)r * xs, xs, y + (ptrdiff_t)r * ys, ys, n, 2);  \
+        if (r < m) SA_K(name, algo)(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);      \
     }
 
 /* Gradient kernels (kernels.h, sa_f32_gkernel), one or two outputs:

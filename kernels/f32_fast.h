@@ -690,22 +690,23 @@ SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
  * this order. */
 #define SA_FX_ROW_BLOCKS(STEP)                                                              \
     while (i + SA_W <= n) {                                                                 \
-        sa_v f0[2] = {SA_FX_ZERO, SA_FX_ZERO}, f1[2] = {SA_FX_ZERO, SA_FX_ZERO};            \
+        sa_v f0[4], f1[4];                                                                  \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) f0[r] = f1[r] = SA_FX_ZERO;      \
         for (int b = 0; b < SA_FX_BLK && i + SA_W <= n; b += 2) {                           \
             STEP(f0);                                                                       \
             if (i + SA_W > n) break;                                                        \
             STEP(f1);                                                                       \
         }                                                                                   \
-        _Pragma("GCC unroll 2") for (int r = 0; r < R; r++)                                 \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                                 \
             sa_acc_add(acc[r], 0, v_add(f0[r], f1[r]));                                     \
     }
-/* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
- * softmax_fast_rows2 around it) */
+/* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS_SUMNAN, f32_driver.h: the row kernel and
+ * the row-group kernel softmax_fast_rows around it) */
 SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                size_t n, const int R) {
-    sa_v vmx[2], cur[2];
-    sa_vd acc[2][2];
-#pragma GCC unroll 2
+    sa_v vmx[4], cur[4];
+    sa_vd acc[4][2];
+#pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         vmx[r] = v_set1(mx[r]);
         acc[r][0] = acc[r][1] = vd_set1(0.0);
@@ -719,7 +720,7 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
  * next vector loaded first */
 #define SA_FX_SM_STEP(F)                                                                     \
     do {                                                                                     \
-        _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                \
             sa_v nxt_ = v_loadu(x[r] + sa_ahead(i, n)), e_ = fx_exp_diff(cur[r], vmx[r]);    \
             sa_prefetch_row(x[r], i, pf);                                                    \
             v_storeu(y[r] + i, e_);                                                          \
@@ -730,9 +731,9 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
     } while (0)
     SA_FX_ROW_BLOCKS(SA_FX_SM_STEP);
 #undef SA_FX_SM_STEP
-    sa_v inv[2];
-    int nanrow[2];
-#pragma GCC unroll 2
+    sa_v inv[4];
+    int nanrow[4];
+#pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         if (i < n) {
             /* the tail: missing lanes padded with the max (exp(0) = 1, where -inf would
@@ -751,7 +752,7 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
         nanrow[r] = S != S; /* a NaN in the row (SA_DEF_ROWS_SUMNAN) */
         inv[r] = v_set1((float)(1.0 / S));
     }
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         if (nanrow[r]) {
             sa_fill_nan(y[r], n);
@@ -762,7 +763,7 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
             v_storeu_part(y[r] + i, v_mul(v_loadu_part(y[r] + i, n - i, 0.0f), inv[r]), n - i);
     }
 }
-SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows)
+SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4)
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
@@ -889,14 +890,14 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  *   scalar and AVX2 the same; tests/test_fast.py checks the bound).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
-/* Passes 2 and 3 of R rows (SA_DEF_ROWS: the row kernel and the pair kernel
- * log_softmax_fast_rows2 around it) */
+/* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS: the row kernel and the row-group kernel
+ * log_softmax_fast_rows around it) */
 SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                    size_t n, const int R) {
-    sa_v vmx[2], vmx2[2]; /* the max, and as pass 2 subtracts it (fx_pass2_max) */
-    sa_vd acc[2][2];
-    size_t nbelow[2] = {0, 0}, lanes = 0; /* elements below the max, lanes summed */
-#pragma GCC unroll 2
+    sa_v vmx[4], vmx2[4]; /* the max, and as pass 2 subtracts it (fx_pass2_max) */
+    sa_vd acc[4][2];
+    size_t nbelow[4] = {0, 0, 0, 0}, lanes = 0; /* elements below the max, lanes summed */
+#pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         vmx[r] = v_set1(mx[r]);
         vmx2[r] = fx_pass2_max(vmx[r]);
@@ -907,7 +908,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
 /* one vector of pass 2 for every row, into the row's block sum F[r] */
 #define SA_FX_LSM_STEP(F)                                                                    \
     do {                                                                                     \
-        _Pragma("GCC unroll 2") for (int r = 0; r < R; r++) {                                \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                \
             sa_m b_;                                                                         \
             (F)[r] = v_add((F)[r], fx_log_term(v_sub(v_loadu(x[r] + i), vmx2[r]), &b_));     \
             sa_prefetch_row(x[r], i, pf);                                                    \
@@ -918,8 +919,8 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
     SA_FX_ROW_BLOCKS(SA_FX_LSM_STEP);
 #undef SA_FX_LSM_STEP
     lanes = i;
-    sa_v L[2];
-#pragma GCC unroll 2
+    sa_v L[4];
+#pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         if (i < n) {
             /* the tail: missing lanes padded with -inf (below the max), their terms zeroed */
@@ -936,7 +937,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
         double c = (double)(lanes + (i < n ? SA_W : 0) - nbelow[r]);
         L[r] = v_set1((float)sa_log1p_row((c - 1.0) + T * SA_FX_LOG_UNSCALE, 0));
     }
-#pragma GCC unroll 2
+#pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         size_t j = 0;
         /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
@@ -951,7 +952,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
                                           L[r]), n - j);
     }
 }
-SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows)
+SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows, 4)
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in

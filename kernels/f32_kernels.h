@@ -158,8 +158,8 @@ SA_INLINE void sa_exp_diff_d(sa_v x, sa_v mx, sa_vd *lo, sa_vd *hi) {
  * of a long row (softmax over rows of 32768); keeping it costs 8 bytes per element of L2
  * traffic. */
 #define SA_SMX_KEEP 4096
-/* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
- * softmax_rows2 around it) */
+/* Passes 2 and 3 of R rows, R up to 2 (SA_DEF_ROWS, f32_driver.h: the row kernel and the
+ * row-group kernel softmax_rows around it) */
 SA_INLINE void sa_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                size_t n, const int R) {
     double stack_keep[SA_SMX_KEEP + 32], *heap = NULL, *keep[2] = {NULL, NULL};
@@ -216,7 +216,7 @@ SA_INLINE void sa_softmax_rows(const float *const *x, float *const *y, const flo
     }
     free(heap);
 }
-SA_DEF_ROWS(softmax, max_rr2_p7_f64sum, sa_softmax_rows)
+SA_DEF_ROWS(softmax, max_rr2_p7_f64sum, sa_softmax_rows, 2)
 
 /* ======================================================================== log_softmax
  * log_softmax(x)_i = x_i - max - log(sum_j exp(x_j - max)), one row.
@@ -229,8 +229,8 @@ SA_DEF_ROWS(softmax, max_rr2_p7_f64sum, sa_softmax_rows)
  *   elements do not cancel; pass 3 y = ((double)x_i - max) - L in float64, rounded once.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
-/* Passes 2 and 3 of R rows (SA_DEF_ROWS, f32_driver.h: the row kernel and the pair kernel
- * log_softmax_rows2 around it) */
+/* Passes 2 and 3 of R rows, R up to 2 (SA_DEF_ROWS, f32_driver.h: the row kernel and the
+ * row-group kernel log_softmax_rows around it) */
 SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                    size_t n, const int R) {
     sa_v vmx[2];
@@ -288,7 +288,7 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
         }
     }
 }
-SA_DEF_ROWS(log_softmax, max_rr2_p7_log1p, sa_log_softmax_rows)
+SA_DEF_ROWS(log_softmax, max_rr2_p7_log1p, sa_log_softmax_rows, 2)
 
 /* ===================================================================== column kernels
  * softmax / log_softmax of SA_COLS (16) adjacent columns at once: element i of column c at

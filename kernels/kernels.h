@@ -23,10 +23,12 @@ typedef void (*sa_f32_kernel)(const float *x, float *y, size_t n);
 #define SA_COLS 16
 typedef void (*sa_f32_ckernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
                                void *keep);
-/* Pair kernels of SA_ROW functions: two rows of n elements, x[0..n) and x[xs..xs + n) into
- * y[0..n) and y[ys..ys + n) (strides in elements), each with the bits the row kernel gives it;
- * the loops use them for contiguous rows (kernels/loops.c, SA_ROWS2_N). */
-typedef void (*sa_f32_r2kernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n);
+/* Row-group kernels of SA_ROW functions: m rows of n elements, x[r xs..r xs + n) into
+ * y[r ys..r ys + n) for r < m (strides in elements), each with the bits the row kernel gives
+ * it, worked on two or four at a time (SA_DEF_ROWS, f32_driver.h); the loops use them for
+ * contiguous rows (kernels/loops.c, SA_ROWS2_N). */
+typedef void (*sa_f32_rowskernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
+                                  size_t m);
 typedef void (*sa_f64_kernel)(const double *x, double *y, size_t n);
 /* Parametric kernels: y[i] = f(x[i], p[i * ps], q[i * qs]) with ps, qs in {0, 1} (0: one value
  * for every x). A one-parameter kernel ignores q; callers pass a valid pointer with qs = 0. */
@@ -86,8 +88,8 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
     void SA_F32_KERNEL(name, algo, avx512)(const float *, float *, size_t);    \
     void SA_F64_KERNEL(name)(const double *, double *, size_t);                \
     SA_CKDECL_##kind(name, algo)
-/* an SA_ROW function also has column kernels, <name>_cols, and pair kernels, <name>_rows2, with
- * the row kernel's algorithm */
+/* an SA_ROW function also has column kernels, <name>_cols, and row-group kernels, <name>_rows,
+ * with the row kernel's algorithm */
 #define SA_CKDECL_SA_UNARY(name, algo)
 #define SA_CKDECL_SA_ROW(name, algo)                                                      \
     void SA_F32_KERNEL(name##_cols, algo, scalar)(const float *, ptrdiff_t, float *, ptrdiff_t, \
@@ -96,12 +98,12 @@ enum { SA_ISA_SCALAR = 0, SA_ISA_AVX2 = 1, SA_ISA_AVX512 = 2, SA_NISA = 3 };
                                                 size_t, void *);                                  \
     void SA_F32_KERNEL(name##_cols, algo, avx512)(const float *, ptrdiff_t, float *, ptrdiff_t, \
                                                   size_t, void *);                                \
-    void SA_F32_KERNEL(name##_rows2, algo, scalar)(const float *, ptrdiff_t, float *, ptrdiff_t, \
-                                                   size_t);                                       \
-    void SA_F32_KERNEL(name##_rows2, algo, avx2)(const float *, ptrdiff_t, float *, ptrdiff_t,   \
-                                                 size_t);                                         \
-    void SA_F32_KERNEL(name##_rows2, algo, avx512)(const float *, ptrdiff_t, float *, ptrdiff_t, \
-                                                   size_t);
+    void SA_F32_KERNEL(name##_rows, algo, scalar)(const float *, ptrdiff_t, float *, ptrdiff_t,  \
+                                                  size_t, size_t);                                \
+    void SA_F32_KERNEL(name##_rows, algo, avx2)(const float *, ptrdiff_t, float *, ptrdiff_t,    \
+                                                size_t, size_t);                                  \
+    void SA_F32_KERNEL(name##_rows, algo, avx512)(const float *, ptrdiff_t, float *, ptrdiff_t,  \
+                                                  size_t, size_t);
 #define SA_PKERNEL_F32_DECL_(name, algo)                                                \
     void SA_F32_KERNEL(name, algo, scalar)(const float *, const float *, size_t,        \
                                            const float *, size_t, float *, size_t);     \

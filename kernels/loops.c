@@ -635,11 +635,13 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
     uintptr_t a = (uintptr_t)(c->y + lo * c->yos);
     return a % elsize ? 0 : (intptr_t)((64 - a % 64) % 64 / elsize);
 }
-/* Contiguous rows up to SA_ROWS2_N long go in pairs to the function's pair kernel where it has
- * one: the kernels interleave the two rows, so the latency of each row's reductions (the max
- * tree, the sums, 1/S or the log) overlaps the other's work. Same bits as one row at a time
- * (the pair kernels' contract). Rows of 128 over 4096 elements, one at a time -> in pairs
- * (bench/kernel_cycles.c `rows2` against `row`, the accurate tier): softmax AVX-512 1.016 ->
+/* Contiguous rows up to SA_ROWS2_N long go, all of a thread's rows in one call, to the
+ * function's row-group kernel where it has one: the kernels interleave two rows (four where
+ * the function and the length allow: SA_DEF_ROWS, f32_driver.h), so the latency of each row's
+ * reductions (the max tree, the sums, 1/S or the log) overlaps the others' work. Same bits as
+ * one row at a time (the row-group kernels' contract). When these were pair kernels called
+ * per pair: rows of 128 over 4096 elements, one at a time -> in pairs
+ * (bench/kernel_cycles.c `rows` against `row`, the accurate tier): softmax AVX-512 1.016 ->
  * 0.875, AVX2 1.42 -> 1.30; log_softmax AVX-512 1.276 -> 1.125, AVX2 1.66 -> 1.49 (rows of
  * 512: 2-4% faster). softmax_fast in L1 (same tool, Zen 4 VM, ns per element, the minimum over
  * 7 processes), rows of 64 / 128 / 512 / 1024 over
@@ -703,7 +705,7 @@ static void row_t_out_f32(const float *cb, intptr_t step, char *y, intptr_t yos,
             dst[j] = cb[j * step + t];
     }
 }
-#define SA_DEFINE_ROW(T, SUFFIX, KERNEL_EXPR, CKERNEL_EXPR, R2KERNEL_EXPR)               \
+#define SA_DEFINE_ROW(T, SUFFIX, KERNEL_EXPR, CKERNEL_EXPR, RSKERNEL_EXPR)               \
     /* rows lo..hi gathered SA_ROW_TILE at a time into a contiguous tile */             \
     static void row_tiles_##SUFFIX(row_ctx *c, intptr_t lo, intptr_t hi)                \
     {                                                                                   \
@@ -745,12 +747,13 @@ static void row_t_out_f32(const float *cb, intptr_t step, char *y, intptr_t yos,
         void (*k)(const T *, T *, size_t) = KERNEL_EXPR;                                \
         void (*ck)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t, void *) = CKERNEL_EXPR; \
         if (c->xis == (intptr_t)sizeof(T) && c->yis == (intptr_t)sizeof(T)) {          \
-            void (*k2)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t) = R2KERNEL_EXPR;   \
+            void (*ks)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t, size_t) = RSKERNEL_EXPR; \
             intptr_t r = lo, e = (intptr_t)sizeof(T);                                   \
-            if (k2 && n <= SA_ROWS2_N && c->xos % e == 0 && c->yos % e == 0)            \
-                for (; r + 2 <= hi; r += 2)                                             \
-                    k2((const T *)(c->x + r * c->xos), c->xos / e,                      \
-                       (T *)(c->y + r * c->yos), c->yos / e, (size_t)n);                \
+            if (ks && n <= SA_ROWS2_N && c->xos % e == 0 && c->yos % e == 0) {          \
+                ks((const T *)(c->x + r * c->xos), c->xos / e, (T *)(c->y + r * c->yos),  \
+                   c->yos / e, (size_t)n, (size_t)(hi - lo));                           \
+                return;                                                                 \
+            }                                                                           \
             for (; r < hi; r++)                                                         \
                 k((const T *)(c->x + r * c->xos), (T *)(c->y + r * c->yos), (size_t)n); \
             return;                                                                     \
@@ -812,7 +815,7 @@ static void row_t_out_f32(const float *cb, intptr_t step, char *y, intptr_t yos,
     }
 
 SA_DEFINE_ROW(float, f32, sa_active_f32[c->f->id], sa_active_cf32[c->f->id],
-              sa_active_r2f32[c->f->id])
+              sa_active_rsf32[c->f->id])
 SA_DEFINE_ROW(double, f64, sa_active_f64[c->f->id], NULL, NULL)
 
 /* float16 / bfloat16 rows of n: widened to float32, the float32 kernel, narrowed once back.
@@ -855,8 +858,9 @@ static intptr_t row_cols_h16(row_ctx *c, intptr_t lo, intptr_t hi)
     return lo; /* out of memory: the rest take the per-row path */
 }
 
-/* The other rows one at a time through a float32 buffer, or, up to SA_ROWS2_N long, two at a
- * time through the pair kernel (the float32 rows' reason, and the same bits as one at a time).
+/* The other rows one at a time through a float32 buffer, or, up to SA_ROWS2_N long, four at a
+ * time through the row-group kernel (the float32 rows' reason, and the same bits as one at a
+ * time).
  * Zen 3, AVX2, float16 rows of 128 (1M elements, 1 thread, ns per element, fast / accurate):
  * the README's float16 / float64 paragraph. */
 static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
@@ -864,8 +868,8 @@ static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
     row_ctx *c = (row_ctx *)p;
     intptr_t n = c->n;
     sa_f32_kernel k = sa_active_f32[c->f->id];
-    sa_f32_r2kernel k2 = n <= SA_ROWS2_N ? sa_active_r2f32[c->f->id] : NULL;
-    intptr_t nb = k2 ? 2 : 1; /* float32 rows in the buffer */
+    sa_f32_rowskernel ks = n <= SA_ROWS2_N ? sa_active_rsf32[c->f->id] : NULL;
+    intptr_t nb = ks ? 4 : 1; /* float32 rows in the buffer */
     float *buf = NULL;
     uint16_t *hb = NULL;
     lo = row_cols_h16(c, lo, hi);
@@ -879,11 +883,11 @@ static void row_body_h16(void *p, intptr_t lo, intptr_t hi)
             }
             hb = (uint16_t *)(buf + nb * n);
         }
-        intptr_t m = k2 && r + 2 <= hi ? 2 : 1;
+        intptr_t m = hi - r < nb ? hi - r : nb;
         for (intptr_t t = 0; t < m; t++)
             h16_load(c->h, c->x + (r + t) * c->xos, c->xis, buf + t * n, hb, n);
-        if (m == 2)
-            k2(buf, n, buf, n, (size_t)n);
+        if (ks)
+            ks(buf, n, buf, n, (size_t)n, (size_t)m);
         else
             k(buf, buf, (size_t)n);
         for (intptr_t t = 0; t < m; t++)

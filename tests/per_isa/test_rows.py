@@ -134,27 +134,31 @@ def test_row_tails_write_the_row_and_nothing_else(uf):
 @pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_row_pairs_give_the_single_row_bits(uf, dtype):
-    """Contiguous rows up to 512 long (SA_ROWS2_N, kernels/loops.c) go two at a time to pair
-    kernels, which interleave the two rows (16-bit rows too, widened into a float32 buffer):
-    every row must come out with the bits it gets alone (a call with one row), whatever its
-    neighbour: special rows beside finite ones, an odd row count, rows further apart than their
-    length, an output with its own row stride, in place, and lengths on both sides of 512."""
+    """Contiguous rows up to 512 long (SA_ROWS2_N, kernels/loops.c) go to row-group kernels,
+    which interleave two rows, or four up to 256 long (the fast tier; 16-bit rows too, widened
+    into a float32 buffer): every row must come out with the bits it gets alone (a call with one
+    row), whatever its neighbours: special rows beside finite ones in a group of four and in a
+    pair, a NaN row in a group whose maxima are all finite, a row count that leaves a pair and
+    a single row, rows further apart than their length, an output with its own row stride, in
+    place, and lengths on both sides of 256 and 512."""
     if dtype == "bfloat16" and ml_dtypes is None:
         pytest.skip("ml_dtypes (bfloat16) is not installed")
     dt = np.dtype(ml_dtypes.bfloat16) if dtype == "bfloat16" else np.dtype(dtype)
     rng = np.random.default_rng(12)
     inf, nan = np.inf, np.nan
-    for n in (1, 5, 16, 17, 128, 333, 512, 513, 2048):
-        x = (rng.standard_normal((7, n)) * rng.choice([1.0, 30.0])).astype(dt)
-        x[1, n // 2] = nan    # a NaN row paired with a finite one
-        x[2, 0] = inf         # a +inf row, its pair finite
-        x[5] = -inf           # an all -inf row, its pair finite
-        x[6, ::2] = -inf      # -inf entries; the 7th row has no pair
+    for n in (1, 5, 16, 17, 128, 256, 257, 333, 512, 513, 2048):
+        x = (rng.standard_normal((15, n)) * rng.choice([1.0, 30.0])).astype(dt)
+        x[1, n // 2] = nan    # a NaN row beside finite ones
+        x[2, 0] = inf         # a +inf row beside finite ones
+        x[5] = -inf           # an all -inf row beside finite ones
+        x[6, ::2] = -inf      # -inf entries
+        x[9, n // 3] = nan    # NaN rows in groups of finite rows (rows 8..11, 12..13; 14 alone)
+        x[13, n - 1] = nan
         with np.errstate(all="ignore"):
             want = _bits(np.stack([uf(r) for r in x]))
             np.testing.assert_array_equal(_bits(uf(x)), want)
             np.testing.assert_array_equal(_bits(uf(x[::2])), want[::2])
-            wide = np.full((7, n + 3), 5.0, dt)
+            wide = np.full((len(x), n + 3), 5.0, dt)
             uf(x, out=wide[:, 1:n + 1])
             np.testing.assert_array_equal(_bits(wide[:, 1:n + 1]), want)
             assert (wide[:, 0] == 5).all() and (wide[:, n + 1:] == 5).all()
