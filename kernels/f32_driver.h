@@ -145,8 +145,8 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  * exactly the operations it gets alone (its loops over the rows unrolled, no value crossing
  * rows), so a row's bits do not depend on R or on its neighbours; with rows interleaved, one
  * row's reductions (the max tree, the sums, 1/S or the log) overlap the others' work
- * (kernels/loops.c, SA_ROWS2_N). Four rows where they are short (a pair of rows of 128 is
- * about 150 cycles of reductions and exp latency end to end, against 90 of throughput): AVX-512
+ * (kernels/loops.c, SA_ROWS2_N). Four rows where they are short (a pair of rows of 64 and a
+ * pair of rows of 128 took about 145 and 155 cycles in L1: latency, not work): AVX-512
  * on the Zen 5, rows of 64 / 128 / 256 over 4096 elements in L1 (bench/kernel_cycles.c rows),
  * ns per element, two at a time -> four: softmax_fast 0.203 / 0.146 / 0.124 -> 0.173 / 0.130
  * / 0.120, log_softmax_fast 0.350 / 0.244 / 0.190 -> 0.295 / 0.215 / 0.175; rows of 512 the

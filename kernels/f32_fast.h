@@ -627,8 +627,8 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
  * Error: d 2^-18, w's rounding 2^-18.5 and the polynomial's error in e, the block sums 2^-22,
  *   three roundings (e, 1/S, the product) and the float64 sum (n 2^-53): measured max 2^-16.9
  *   relative (tests/test_fast.py's two seeds of random rows, every ISA; it checks the bound;
- *   2^-17.5 with the reduction to nearest of log_softmax_fast). Where y_i >= FLT_MIN,
- *   e_i >= FLT_MIN is normal.
+ *   2^-17.5 with the reduction to nearest this kernel used before, fx_exp_diff). Where
+ *   y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
@@ -643,13 +643,13 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
  * row's sum comes out NaN (SA_DEF_ROWS_SUMNAN, f32_driver.h). This replaced the reduction to
  * nearest (fx_exp_rn_sh, as log_softmax_fast's terms): pass 2 on AVX-512 is nine vector
  * operations per vector besides the load and the store (the subtraction, the exp's seven, the
- * sum's add) against eleven, and pass 1 drops a compare per vector; the Zen 5 spends about
- * half a cycle on each. bench/kernel_cycles.c on the Zen 5, in L1, ns per element, rows of
- * 1024 / 8192 / pairs of rows of 128: AVX-512 0.133 / 0.122 / 0.160 -> 0.116 / 0.110 / 0.143,
- * AVX2 0.244 / 0.238 / 0.275 -> 0.221 / 0.226 / 0.261 (the Zen 4 had measured this exp with
- * the clamp kept on AVX-512 3% slower; the clamp is what it costs here too). A column with
- * a NaN or +inf (the column kernels compute it beside the others) gets garbage here and NaN in
- * the end (its good[] lane). */
+ * sum's add) against eleven, and pass 1 drops a compare per vector. bench/kernel_cycles.c on
+ * the Zen 5, in L1, ns per element, rows of 1024 / 8192 / pairs of rows of 128: AVX-512
+ * 0.133 / 0.122 / 0.160 -> 0.116 / 0.110 / 0.143, AVX2 0.244 / 0.238 / 0.275 -> 0.221 /
+ * 0.226 / 0.261. With the clamp kept on AVX-512 this exp gained nothing on the Zen 5 (0.133
+ * either way; the Zen 4 had measured it 3% slower): the gain is the clamp and the compare
+ * left out. A column with a NaN or +inf (the column kernels compute it beside the others)
+ * gets garbage here and NaN in the end (its good[] lane). */
 SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
 #if defined(SA_TARGET_AVX512)
     return fx_exp_e(v_sub(x, mx));
