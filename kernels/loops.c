@@ -651,8 +651,15 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
  * rows of 32 / 64 / 128 / 256 / 512: 0.60 / 0.41 / 0.34 / 0.27 / 0.28 -> 0.49 / 0.34 / 0.27 /
  * 0.28 / 0.27, but rows of 1024 went either way with the output's offset from the input
  * (0.25 -> 0.26-0.30 at the same offset, 0.27 -> 0.235 at 2 KiB), and in L1 rows of 4096 and
- * 32768 are slower in pairs: hence 512. */
-#define SA_ROWS2_N 512
+ * 32768 are slower in pairs: hence 512. With all the rows in one call (the row-group kernels),
+ * on the Zen 5, rows over 2^20 elements (out of L1 and L2; `row` against `rows`, the minimum
+ * of three processes, ns per element), rows of 1024 / 2048 one at a time -> in pairs: AVX-512
+ * softmax_fast 0.118 / 0.110 -> 0.110 / 0.105, log_softmax_fast 0.166 / 0.156 -> 0.159 /
+ * 0.163, softmax 0.502 / 0.487 -> 0.496 / 0.521, log_softmax 0.612 / 0.591 -> 0.589 / 0.587;
+ * AVX2 the same or better at 1024 (log_softmax_fast 0.318 -> 0.291), mixed at 2048; through
+ * NumPy (1 thread, out= at offsets 0 to 512 floats) softmax_fast rows of 1024 0.130 ->
+ * 0.123: hence 1024. */
+#define SA_ROWS2_N 1024
 /* Adjacent input rows whose outputs are contiguous rows instead (xos == elsize, yis ==
  * elsize): what NumPy allocates for softmax(x, axis=0) without out=, the core axis last. They
  * take the column path too, up to SA_COLS_COPY steps: the steps copied into the n x w buffer,
