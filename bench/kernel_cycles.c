@@ -82,8 +82,7 @@ static void fill(float *x, size_t count)
 /* rows of n over total elements (total rounded down to whole rows) */
 static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
 {
-    size_t per = n;
-    total = total < per ? per : total / per * per; /* MODE_ROWS: one call for all the rows */
+    total = total < n ? n : total / n * n; /* MODE_ROWS: one call for all the rows */
     float *x = aligned_floats(total, 0), *y = aligned_floats(total, 0);
     float *p = aligned_floats(total, 0), zero = 0.0f;
     fill(x, total);
@@ -102,7 +101,7 @@ static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
         for (int r = 0; r < 80; r++) {
             double t = now();
             for (long i = 0; i < reps; i++)
-                for (size_t o = 0; o < total; o += per) {
+                for (size_t o = 0; o < total; o += n) {
                     if (mode == MODE_ROWS) {
                         ((rows_fn)f)(x, (ptrdiff_t)n, y, (ptrdiff_t)n, n, total / n);
                         break;
