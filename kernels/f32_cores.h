@@ -380,7 +380,10 @@ SA_INLINE sa_v sa_cols_join(const sa_vd *r, int q) {
  * horizontal tree at the end (v_hmax): the row's max is on the critical path of a softmax row
  * (pass 2 waits for it), so no scalar loop over the lanes here. sa_row_max_nonan: the max of
  * the elements that are not NaN (-inf if none is), no mask: for a pass 2 that finds the NaN
- * itself (SA_DEF_ROWS_SUMNAN, f32_driver.h). */
+ * itself (SA_DEF_ROWS_SUMNAN, f32_driver.h). sa_row_max_nonan_nov: the same where the max is
+ * below 2^102, else sa_row_max: for a pass 2 whose x - max may overflow (log_softmax_fast),
+ * which a row holding a NaN must not do (the flag is reported); below 2^102 it cannot
+ * (-FLT_MAX - 2^102 rounds to -FLT_MAX). */
 SA_INLINE float sa_row_max_(const float *x, size_t n, const int track_nan) {
     sa_v m0 = v_set1(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
     sa_m nan = v_isnan(m0);
@@ -408,6 +411,10 @@ SA_INLINE float sa_row_max_(const float *x, size_t n, const int track_nan) {
 }
 static inline float sa_row_max(const float *x, size_t n) { return sa_row_max_(x, n, 1); }
 static inline float sa_row_max_nonan(const float *x, size_t n) { return sa_row_max_(x, n, 0); }
+static inline float sa_row_max_nonan_nov(const float *x, size_t n) {
+    float mx = sa_row_max_(x, n, 0);
+    return mx < 0x1p102f ? mx : sa_row_max_(x, n, 1);
+}
 
 /* Vector x[o .. o + SA_W) of a row of n elements, its lanes at or beyond n filled with fill
  * (the tail of a row kernel's groups of 16; o may be past n: then every lane is fill). */

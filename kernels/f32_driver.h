@@ -131,11 +131,12 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *   SA_DEF_ROWS(name, algo, body, RG)   body(x[], y[], mx[], n, R): passes 2 and 3 of R rows
  *                                   (R = 1, 2 or RG, a constant; RG = 2 or 4) whose maxima
  *                                   mx[r] are finite
- *   SA_DEF_ROWS_SUMNAN(name, algo, body, RG)   the same for a body that fills a row with NaN
- *                                   itself where the row holds one (its pass 2 sum comes out
- *                                   NaN): on AVX-512 and AVX2 pass 1 then skips the NaN test
- *                                   (sa_row_max_nonan), a compare per vector; the portable
- *                                   build keeps it (C promises nothing of a NaN's way
+ *   SA_DEF_ROWS_SUMNAN(name, algo, body, RG, rowmax)   the same for a body that fills a row
+ *                                   with NaN itself where the row holds one (its pass 2 sum
+ *                                   comes out NaN): on AVX-512 and AVX2 pass 1 is then rowmax
+ *                                   (sa_row_max_nonan or sa_row_max_nonan_nov, f32_cores.h),
+ *                                   without the NaN test (a compare per vector); the portable
+ *                                   build keeps sa_row_max (C promises nothing of a NaN's way
  *                                   through its selects and integer views)
  *
  * Pass 1 is sa_row_max (f32_cores.h); a row holding a NaN or a +inf, or only -inf, is all NaN;
@@ -178,10 +179,10 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
 }
 #define SA_DEF_ROWS(name, algo, body, RG) SA_DEF_ROWS_(name, algo, body, RG, sa_row_max)
 #if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
-#define SA_DEF_ROWS_SUMNAN(name, algo, body, RG)                                           \
-    SA_DEF_ROWS_(name, algo, body, RG, sa_row_max_nonan)
+#define SA_DEF_ROWS_SUMNAN(name, algo, body, RG, rowmax)                                   \
+    SA_DEF_ROWS_(name, algo, body, RG, rowmax)
 #else
-#define SA_DEF_ROWS_SUMNAN(name, algo, body, RG) SA_DEF_ROWS(name, algo, body, RG)
+#define SA_DEF_ROWS_SUMNAN(name, algo, body, RG, rowmax) SA_DEF_ROWS(name, algo, body, RG)
 #endif
 #define SA_DEF_ROWS_(name, algo, body, RG, rowmax)                                         \
     void SA_K(name, algo)(const float *x, float *y, size_t n) {                            \
@@ -210,12 +211,11 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
                                  size_t n, size_t m) {                                     \
         size_t r = 0;                                                                      \
         if (n == 0) return;                                                                \
-        if (RG == 2 || n <= SA_ROWS4_N)                                                    \
+        if (RG > 2 && n <= SA_ROWS4_N)                                                     \
             for (; r + RG <= m; r += RG)                                                   \
                 name##_group_(x + (ptrdiff_t)r * xs, xs, y + (ptrdiff_t)r * ys, ys, n, RG); \
-        if (RG != 2)                                                                       \
-            for (; r + 2 <= m; r += 2)                                                     \
-                name##_group_(x + (ptrdiff_t)r * xs, xs, y + (ptrdiff_t)r * ys, ys, n, 2);  \
+        for (; r + 2 <= m; r += 2)                                                         \
+            name##_group_(x + (ptrdiff_t)r * xs, xs, y + (ptrdiff_t)r * ys, ys, n, 2);      \
         if (r < m) SA_K(name, algo)(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);      \
     }
 

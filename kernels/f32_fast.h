@@ -169,31 +169,6 @@ SA_INLINE sa_v fx_exp2_e(sa_v w) { return fx_exp2_mulbits(w, SA_FX_EXP2_LO, 0x1p
  * s in [0, 262] (fx_exp_halfneg_pn's w) */
 SA_INLINE sa_v fx_exp_e(sa_v z) { return fx_exp2_e(v_fma(z, v_set1(SA_LOG2E), v_set1(-1.0f))); }
 SA_INLINE sa_v fx_exp_halfneg_e(sa_v s) { return fx_exp2_e(fx_halfneg_w(s)); }
-/* exp(z) = p 2^n for z in [-230, 88.7] (|z log2e| < 2^22 for the rounding), the reduction
- * to nearest: n = round(z log2e) by one fma with the magic constant 1.5 2^23 + ofs (ofs an
- * integer in [0, 256): t = z log2e + magic rounded to an integer, n = t - magic exact), r = z -
- * n ln2 by one fma with ln2 rounded to float (|ln2 - SA_LN2_HI| = 2^-28.96, so r is off by at
- * most 332 2^-28.96 = 2^-20.6 absolute at -230, 2^-21.6 where n >= -159), p = 1 + r P(r),
- * P of degree 3 (exp of degree 4, minimax relative on |r| <= ln2/2 with the constant term
- * fixed at 1 so exp(0) = 1 exactly): 2^-18.4 relative. *sh = t's bits shifted left by 23:
- * t's low 9 mantissa bits are (n + ofs) mod 512 (magic's are ofs), so *sh = (n + ofs) 2^23
- * modulo 2^32, and adding it to p's bits gives p 2^(n + ofs) wherever that is a normal float:
- * the scaling is a shift and an integer add (k = n as int32, then k + ofs, took two more).
- * log_softmax_fast's pass 2 uses it (its terms scaled by 2^100 with an exact integer add).
- * softmax_fast's did too (with fx_exp_pn it took 3% longer on a Zen 4, rows of 1024 and 32768,
- * pairs of rows of 128, in L1 and L2), until the Zen 5, where fx_exp_e without the clamp is
- * faster (fx_exp_diff). */
-static const float SA_FX_EXP4[4] = {0x1.fffba8p-1f, 0x1.0003f4p-1f, 0x1.57ce7ap-3f, 0x1.54143cp-5f};
-SA_INLINE sa_v fx_exp_rn_sh(sa_v z, float ofs, sa_v *n, sa_vi *sh) {
-    const sa_v magic = v_set1(0x1.8p23f + ofs);
-    sa_v t = v_fma(z, v_set1(SA_LOG2E), magic), p;
-    sa_v nn = v_sub(t, magic);
-    sa_v r = v_fma(nn, v_set1(-SA_LN2_HI), z);
-    *n = nn;
-    *sh = vi_sll(v_asint(t), 23);
-    SA_HORNER(r, SA_FX_EXP4, 4, p);
-    return v_fma(r, p, v_set1(1.0f));
-}
 /* An odd function that saturates at 1: f(x) = x P(x^2) / Q(x^2) on x clamped to [-X, X]
  * (coefficient tables lowest degree first, np and nq entries, Horner in float; P is scaled so
  * that the quotient at X rounds to 1 or just above), then clamped to [-1, 1]: f(+-X) and every
@@ -388,10 +363,14 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
 /* ========================================================================== gelu_fast
  * gelu(x) = x Phi(x); with a = |x| and the upper tail Q(a) = Phi(-a) = exp(-a^2/2) R(a):
  *   gelu(x) = x Q(a) (x < 0), x (1 - Q(a)) (x >= 0; 1 - Q >= 1/2: no cancellation).
- * R(a) = P(a) / D(a), P degree 3, D degree 4 (Lawson-weighted minimax relative on [0, 20.5]:
- *   2^-20.65; 2^-20.16 in float32 evaluation; the degree 4 / 5 pair it replaced gave 2^-21.3
- *   for two fmas more, room the 2^-14 bound does not need).
- * Algorithm (exp_rat3_4_div): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(-15, x),
+ * R(a) = P(a) / D(a), P degree 2, D degree 3: minimax on [0, 13.3] (beyond, the result is
+ *   subnormal) of R's relative error plus the rest of the kernel's as it grows with a (the exp's
+ *   polynomial and the roundings of a^2 and w), by tools/fit_gelu_rational.py: R 2^-15.26 in
+ *   float32 evaluation. The 3 / 4 pair it replaced (2^-20.16) left the 2^-14 bound four bits
+ *   unused for two fmas more; on the Zen 5, AVX-512 (bench/kernel_cycles.c, ns per element):
+ *   row 2048 0.142 -> 0.127, row of 2^20 0.148 -> 0.132, geglu_fast (param 2048) 0.182 ->
+ *   0.170.
+ * Algorithm (exp_rat2_3_div): a clamped at 15 (15 Q(15) < 2^-150: the product uses max(-15, x),
  *   so gelu(x < -15) and gelu(-inf) come out -0), held as z = -a = -min(|x|, 15)
  *   (fx_negabs_min; a NaN x reaches the result through the product by max(-15, x), so
  *   gelu_fast skips the driver's NaN select; P and D are evaluated at z with their odd
@@ -402,19 +381,18 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
  *   (x Q(x) ~ 0.4 e near x = -13.2); Q = (e P)/D by one quotient; y = x (1 - Q) (x >= 0) or
  *   x Q (x < 0). In L1 on a Zen 3 (bench/kernel_cycles.c row 2048, ns per element), the NaN
  *   pass-through: 0.587 -> 0.560.
- * Error: R 2^-20.16, the exp 2^-18.4 plus the roundings of a^2 and w (each about
- *   2^-18 absolute in the exponent near x = -13), the quotient and the products: measured max
- *   2^-16.47 relative at x = -13.15 (every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py).
+ * Error: R 2^-15.26, the exp 2^-18.4 plus the roundings of a^2 and w (each about 2^-18
+ *   absolute in the exponent near x = -13), the quotient and the products: measured max
+ *   2^-15.11 relative at x = -4.358 (a seventh of the float32 inputs of |x| < 16, AVX-512 and
+ *   AVX2, the same bits; the exhaustive sweep's figure is docs/accuracy/exhaustive.json's;
+ *   tests/test_fast.py checks the bound; 2^-16.47 with the 3 / 4 pair).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
 /* P and D of the fit (lowest degree first) with their odd coefficients negated, for evaluation
  * at z = -a: every Horner step gives exactly the negation of the step at a (or the step
- * itself), so the same P(a) and D(a), bit for bit. The fit's own coefficients: P 0x1.ffffecp-2,
- * 0x1.7ba272p-2, 0x1.fe80f6p-4, 0x1.2b6cbcp-6; D 1, 0x1.8a1180p+0, 0x1.f49462p-1,
- * 0x1.3fc60ep-2, 0x1.774ba8p-5. */
-static const float SA_FX_GELU_PZ[4] = {0x1.ffffecp-2f, -0x1.7ba272p-2f, 0x1.fe80f6p-4f,
-                                       -0x1.2b6cbcp-6f};
-static const float SA_FX_GELU_DZ[5] = {1.0f, -0x1.8a1180p+0f, 0x1.f49462p-1f, -0x1.3fc60ep-2f,
-                                       0x1.774ba8p-5f};
+ * itself), so the same P(a) and D(a), bit for bit (tools/fit_gelu_rational.py prints them in
+ * this form). */
+static const float SA_FX_GELU_PZ[3] = {0x1.0001a8p-1f, -0x1.1dadd4p-2f, 0x1.0171eep-4f};
+static const float SA_FX_GELU_DZ[4] = {1.0f, -0x1.5b4c36p+0f, 0x1.68996ap-1f, -0x1.424e42p-3f};
 /* Selects whose one side is a single operation: on AVX-512 that operation masked to its lanes
  * (the other lanes keep the other side), no blend; the same bits. fx_q_or_1mq(neg, Q) = neg ?
  * Q : 1 - Q (gelu_fast), fx_mul_where(m, a, b, c) = m ? a b : c (mish_fast). */
@@ -436,12 +414,12 @@ SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
     sa_v z = fx_negabs_min(x, 15.0f); /* -min(|x|, 15); geglu_fast's NaN lanes take another path */
     sa_v e = fx_exp_halfneg_e(v_mul(z, z)); /* exp(-a^2/2), a^2 = z^2 rounded once */
     sa_v P, D;
-    SA_HORNER(z, SA_FX_GELU_PZ, 4, P);
-    SA_HORNER(z, SA_FX_GELU_DZ, 5, D);
+    SA_HORNER(z, SA_FX_GELU_PZ, 3, P);
+    SA_HORNER(z, SA_FX_GELU_DZ, 4, D);
     sa_v Q = v_div(v_mul(e, P), D);
     return v_mul(v_max(v_set1(-15.0f), x), fx_q_or_1mq(m_signbit(x), Q));
 }
-SA_DEF_UNARY_NANPROP(gelu_fast, exp_rat3_4_div, sa_gelu_fast_v)
+SA_DEF_UNARY_NANPROP(gelu_fast, exp_rat2_3_div, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
  * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
@@ -574,26 +552,35 @@ SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
 
 /* ========================================================================== geglu_fast
  * geglu(a, b) = gelu(a) b, gelu(a) = a Phi(a) (exact erf GELU), b passed as the operand p.
- * Algorithm (exp_rat3_4_div_scaled): a >= -12 (gelu(a) >= -2.2e-32: normal) and |a| >= 2^-100
+ * Algorithm (exp_rat2_3_div_scaled): a >= -12 (gelu(a) >= -2.2e-32: normal) and |a| >= 2^-100
  *   or a = 0: gelu_fast(a) b, rounded twice (fx_gated). Elsewhere gelu_fast's pieces with |a|
  *   clamped at 20.5 (Q(20.5) 20.5 FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2 rounded
- *   once: 2^-17 absolute at 20.5, n down to -303, fx_exp_halfneg_pn), R(a) = P/D the same
- *   rational by one quotient, Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at
+ *   once: 2^-17 absolute at 20.5, n down to -303, fx_exp_halfneg_pn), R(a) = P/D by one
+ *   quotient (a rational of degree 3 / 4 fitted on [0, 20.5]: gelu_fast's is fitted where
+ *   gelu's own result is normal, a <= 13.3), Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at
  *   -200) or R p (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0) by
  *   fx_mul_scale (subnormal gelu(a) times a large b keeps its relative accuracy).
- * Error: gelu_fast's 2^-16.47 plus the product's rounding (fx_gated); measured max 2^-15.80
- *   relative at (a, b) = (-17.86, 3e38) (the other lanes' path; 2^-16.59 on the fx_gated lanes;
- *   the sweep of swiglu_fast), tests/test_fast.py.
+ * Error: gelu_fast's plus the product's rounding (fx_gated); with the degree 3 / 4 rational on
+ *   both paths, measured max 2^-15.80 relative at (a, b) = (-17.86, 3e38) (the wide path;
+ *   2^-16.59 on the fx_gated lanes; the sweep of swiglu_fast); tests/test_fast.py checks the
+ *   bound on the grid and beyond it.
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
+/* R for the wide path: P degree 3, D degree 4, Lawson-weighted minimax relative on [0, 20.5]
+ * (2^-20.65; 2^-20.16 in float32 evaluation; gelu_fast's own until its fit narrowed to the
+ * normal results of gelu alone), odd coefficients negated as SA_FX_GELU_PZ / DZ */
+static const float SA_FX_GELU_WIDE_PZ[4] = {0x1.ffffecp-2f, -0x1.7ba272p-2f, 0x1.fe80f6p-4f,
+                                            -0x1.2b6cbcp-6f};
+static const float SA_FX_GELU_WIDE_DZ[5] = {1.0f, -0x1.8a1180p+0f, 0x1.f49462p-1f,
+                                            -0x1.3fc60ep-2f, 0x1.774ba8p-5f};
 static __attribute__((noinline, cold)) sa_v fx_geglu_wide(sa_v a, sa_v b) {
     sa_v z = fx_negabs_min(a, 20.5f); /* -min(|a|, 20.5), P and D at z as in gelu_fast */
     sa_v n;
     sa_vi k;
     sa_v p = fx_exp_halfneg_pn(v_mul(z, z), &n, &k); /* exp(-a^2/2), a^2 rounded once */
     sa_v P, D;
-    SA_HORNER(z, SA_FX_GELU_PZ, 4, P);
-    SA_HORNER(z, SA_FX_GELU_DZ, 5, D);
+    SA_HORNER(z, SA_FX_GELU_WIDE_PZ, 4, P);
+    SA_HORNER(z, SA_FX_GELU_WIDE_DZ, 5, D);
     sa_v R = v_div(P, D);
     sa_v Q = v_mul(fx_scale_1p(p, n, k), R);
     sa_m neg = v_lt(a, SA_FX_ZERO);
@@ -605,7 +592,7 @@ SA_INLINE sa_v sa_geglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
     return fx_gated(a, b, sa_gelu_fast_v(a), -12.0f, fx_geglu_wide);
 }
-SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
+SA_DEF_PARAM(geglu_fast, exp_rat2_3_div_scaled, sa_geglu_fast_pv)
 
 /* ======================================================================== softmax_fast
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
@@ -641,7 +628,8 @@ SA_DEF_PARAM(geglu_fast, exp_rat3_4_div_scaled, sa_geglu_fast_pv)
  * integer), so vscalefps gives 0 for d = -inf and for every w <= -152. A NaN x stays NaN to
  * the end (on AVX2 too: the factor 2^floor(w) is built from w's bits, and p is NaN), so the
  * row's sum comes out NaN (SA_DEF_ROWS_SUMNAN, f32_driver.h). This replaced the reduction to
- * nearest (fx_exp_rn_sh, as log_softmax_fast's terms): pass 2 on AVX-512 is nine vector
+ * nearest (n = round(d log2e) by a magic constant, r = d - n ln2 by one fma, exp(r) of degree
+ * 4, the scaling an integer add of n's bits; log_softmax_fast used it too, until later): pass 2 on AVX-512 is nine vector
  * operations per vector besides the load and the store (the subtraction, the exp's seven, the
  * sum's add) against eleven, and pass 1 drops a compare per vector. bench/kernel_cycles.c on
  * the Zen 5, in L1, ns per element, rows of 1024 / 8192 / pairs of rows of 128: AVX-512
@@ -657,28 +645,50 @@ SA_INLINE sa_v fx_exp_diff(sa_v x, sa_v mx) {
     return fx_exp_e(v_max(v_set1(-110.0f), v_sub(x, mx)));
 #endif
 }
-/* The max as pass 2 of log_softmax_fast subtracts it: -0 for a max of +-0, so that x - max is
- * +0, never -0, for every element equal to the max (-0 - +0 is the one difference of two
- * zeros that gives -0); the same d otherwise (x - -0 = x - +0 for x != 0) and the same
- * exp(d) */
-SA_INLINE sa_v fx_pass2_max(sa_v mx) { return v_sel(v_eq(mx, SA_FX_ZERO), v_set1(-0.0f), mx); }
-#define SA_FX_LOG_OFS 100.0f
-#define SA_FX_LOG_UNSCALE 0x1p-100 /* 2^-SA_FX_LOG_OFS */
-/* log_softmax_fast's term of T for d = x - max: exp(d) 2^SA_FX_LOG_OFS (exact, normal: see
- * log_softmax_fast below), 0 where d is not below 0 (the max elements; *below says which).
- * d is never -0 (the max from fx_pass2_max) and never NaN (rows holding one are replaced
- * whole; the column kernels' d = min(x - max, 0) for a group with a bad column), so d < 0 is
- * d's sign bit: m_signbit, no compare (the same terms and counts; in L1 on a Zen 3,
- * bench/kernel_cycles.c, ns per element: rows of 1024 0.478 -> 0.433, rows of 32768 0.440 ->
- * 0.393, pairs of rows of 128 0.613 -> 0.582). */
+#define SA_FX_LOG_UNSCALE 0x1p-100 /* log_softmax_fast's terms are exp(d) 2^100 */
+/* exp(z) 2^100 for z <= 0, rounded once (log_softmax_fast's terms; z >= -150 off AVX-512):
+ * fx_exp_e's p 2^floor(w), w = z log2e - 1, with p formed 2^100 times larger. On AVX-512 every
+ * coefficient and the final 2 of fx_exp2_pn's Horner steps carry the factor (each step's
+ * result then exactly 2^100 times the unscaled one: all normal, at most 2^102), and vscalefps
+ * scales by 2^floor(w): z = -inf (vreduceps gives 0 for w = -inf) and every z below -173
+ * give +0, z in (-173, -156.6) a subnormal, so z needs no clamp; w's fma suppresses
+ * exceptions (embedded rounding, the same result): below z = -2.36e38 w overflows to -inf (and
+ * the term is +0), which must not raise the flag log_softmax reports. Elsewhere the factor
+ * 2^(floor(w) + 100) comes from bits (fx_exp2_mulbits with bias 227), which must make a
+ * normal float: z >= -150 gives w >= -217.5, exponent field >= 9. Both are exact wherever the
+ * result is normal (z >= -156.6), so the ISAs agree there; below, the terms are too small to
+ * reach a float L (log_softmax_fast). */
+static const float SA_FX_EXP2_2P100[4] = {0x1.62d6d0p+100f, 0x1.ee2374p+98f, 0x1.abfe7ep+96f,
+                                           0x1.b7ea5cp+94f}; /* SA_FX_EXP2 2^100 */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v fx_exp_e_2p100(sa_v z) {
+    sa_v w = _mm512_fmadd_round_ps(z, v_set1(SA_LOG2E), v_set1(-1.0f),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), p;
+    sa_v f = _mm512_reduce_ps(w, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    SA_HORNER(f, SA_FX_EXP2_2P100, 4, p);
+    return _mm512_scalef_ps(v_fma(f, p, v_set1(0x1p101f)), w);
+}
+#else
+SA_INLINE sa_v fx_exp_e_2p100(sa_v z) {
+    sa_v w = v_fma(v_max(v_set1(-150.0f), z), v_set1(SA_LOG2E), v_set1(-1.0f));
+    return fx_exp2_mulbits(w, SA_FX_EXP2, 2.0f, 227.0f);
+}
+#endif
+/* log_softmax_fast's term of T for d = x - max, exp(d) 2^100, to be added where *below: d < 0
+ * or NaN (!(d >= 0), one compare). The max elements (d = +-0: x = -0 with a max of +0 gives
+ * -0) are not below: they are counted instead. A NaN x is below and its term NaN (the clamp
+ * off AVX-512 is a max with the bound first), so the row's T comes out NaN
+ * (SA_DEF_ROWS_SUMNAN). (It was exp by reduction to nearest with the scaling an integer add,
+ * d clamped at -150 on every ISA, d's sign bit for below, the max subtracted as -0 where it is
+ * a zero, and pass 1 with its NaN test. On the Zen 5, bench/kernel_cycles.c over 2^20
+ * elements, ns per element, rows of 32768 / pairs of rows of 1024 / groups of four rows of
+ * 128 / axis-0 columns of 128 (cols 128 8192 256 4 out): AVX-512 0.174 / 0.157 / 0.220 /
+ * 0.317 -> 0.160 / 0.142 / 0.204 / 0.299, where vscalefps needs no clamp; AVX2 0.279 / 0.295
+ * / 0.335 / 0.428 -> 0.289 / 0.304 / 0.350 / 0.453: there the floor, the factor's add and the
+ * compare cost more than pass 1's NaN test saves; one algorithm on every ISA all the same.) */
 SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
-    sa_v n;
-    sa_vi sh;
-    sa_v p = fx_exp_rn_sh(v_max(v_set1(-150.0f), d), SA_FX_LOG_OFS, &n, &sh);
-    (void)n;
-    sa_v e = v_asfloat(vi_add(v_asint(p), sh));
-    *below = m_signbit(d);
-    return v_sel(*below, e, SA_FX_ZERO);
+    *below = v_nge(d, SA_FX_ZERO);
+    return fx_exp_e_2p100(d);
 }
 /* Pass 2's full vectors of R rows (the fast softmax and log_softmax row kernels), from element
  * i while a whole vector is left: STEP(F) adds one vector of each row r to F[r] and advances i
@@ -763,7 +773,7 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
             v_storeu_part(y[r] + i, v_mul(v_loadu_part(y[r] + i, n - i, 0.0f), inv[r]), n - i);
     }
 }
-SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4)
+SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan)
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
@@ -784,56 +794,51 @@ SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4)
 SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v *mx,
                              float *keep, sa_vd *acc, sa_vd *cnt, const int LOG) {
     size_t nvec = n / SA_W, nfull = nvec * SA_W; /* the row's full vectors, their elements */
-    sa_v mx2[SA_CQ]; /* the max as log_softmax's pass 2 subtracts it (fx_pass2_max) */
     for (int j = 0; j < SA_W * SA_CP; j++) acc[j] = vd_set1(0.0);
     if (LOG)
         for (int j = 0; j < SA_CP; j++) cnt[j] = vd_set1(0.0);
-    for (int q = 0; q < SA_CQ; q++) mx2[q] = LOG ? fx_pass2_max(mx[q]) : mx[q];
-/* the term of element i, columns q SA_W .. (kept for pass 3 when there is room; counted in
- * the float vector C: whole numbers up to one block's SA_FX_BLK, exact, flushed into cnt per
+/* the term of element i, columns q SA_W .., added into F (kept for pass 3 when there is room;
+ * log_softmax's where below, and counted there in the float vector C: whole numbers up to one block's SA_FX_BLK, exact, flushed into cnt per
  * block, so the counts are the same as one float64 add per element, at an eighth of the
  * conversions) */
-#define SA_FX_COL_T(i, q, t, C)                                                              \
+#define SA_FX_COL_ADD(i, q, F, C)                                                            \
     do {                                                                                     \
-        sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W);                             \
+        sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W), t_;                         \
         if (LOG) {                                                                           \
             sa_m b_;                                                                         \
-            sa_v d_ = v_sub(x_, mx2[q]);                                                     \
-            t = fx_log_term(LOG == 2 ? v_min(d_, SA_FX_ZERO) : d_, &b_);                     \
-            C = v_add(C, v_sel(b_, v_set1(1.0f), SA_FX_ZERO));                               \
+            sa_v d_ = v_sub(x_, mx[q]);                                                      \
+            t_ = fx_log_term(LOG == 2 ? v_min(d_, SA_FX_ZERO) : d_, &b_);                    \
+            F = v_add_masked(F, b_, t_);                                                     \
+            C = v_add_masked(C, b_, v_set1(1.0f));                                           \
         } else {                                                                             \
-            t = fx_exp_diff(x_, mx[q]);                                                      \
-            if (keep) v_storeu(keep + (i) * SA_COLS + (q) * SA_W, t);                        \
+            t_ = fx_exp_diff(x_, mx[q]);                                                     \
+            if (keep) v_storeu(keep + (i) * SA_COLS + (q) * SA_W, t_);                       \
+            F = v_add(F, t_);                                                                \
         }                                                                                    \
     } while (0)
     for (size_t v0 = 0; v0 < nvec; v0 += SA_FX_BLK) {
         size_t v1 = v0 + SA_FX_BLK < nvec ? v0 + SA_FX_BLK : nvec;
         for (size_t l = 0; l < SA_W; l++)
             for (int q = 0; q < SA_CQ; q++) {
-                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO, c = SA_FX_ZERO, e0, e1;
+                sa_v f0 = SA_FX_ZERO, f1 = SA_FX_ZERO, c = SA_FX_ZERO;
                 size_t v = v0;
                 for (; v + 2 <= v1; v += 2) {
-                    SA_FX_COL_T(v * SA_W + l, q, e0, c);
-                    SA_FX_COL_T(v * SA_W + l + SA_W, q, e1, c);
-                    f0 = v_add(f0, e0);
-                    f1 = v_add(f1, e1);
+                    SA_FX_COL_ADD(v * SA_W + l, q, f0, c);
+                    SA_FX_COL_ADD(v * SA_W + l + SA_W, q, f1, c);
                 }
-                if (v < v1) {
-                    SA_FX_COL_T(v * SA_W + l, q, e0, c);
-                    f0 = v_add(f0, e0);
-                }
+                if (v < v1) SA_FX_COL_ADD(v * SA_W + l, q, f0, c);
                 sa_acc_add(acc + l * SA_CP, q, v_add(f0, f1));
                 if (LOG) sa_acc_add(cnt, q, c);
             }
     }
     for (size_t i = nfull; i < n; i++) /* the row's padded tail vector goes straight in */
         for (int q = 0; q < SA_CQ; q++) {
-            sa_v e, c = SA_FX_ZERO;
-            SA_FX_COL_T(i, q, e, c);
+            sa_v e = SA_FX_ZERO, c = SA_FX_ZERO; /* 0 + e is e, bit for bit */
+            SA_FX_COL_ADD(i, q, e, c);
             sa_acc_add(acc + (i - nfull) * SA_CP, q, e);
             if (LOG) sa_acc_add(cnt, q, c);
         }
-#undef SA_FX_COL_T
+#undef SA_FX_COL_ADD
     for (int j = 0; j < SA_CP; j++) {
         /* the row's lanes summed as vd_hsum(acc[0] + acc[1]) sums them: lane p + lane p + w
          * for w = SA_W / 2, SA_W / 4, .., 1 */
@@ -867,40 +872,43 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
 /* ==================================================================== log_softmax_fast
  * log_softmax(x)_i = (x_i - max) - L, L = log(sum_j exp(x_j - max)) = log1p((c - 1) + T), one
  * row: c elements equal the max, T = sum of exp(x_j - max) over the others.
- * Algorithm (max_rr1_p4_f64sum_log1p): pass 1 max (sa_row_max, as softmax_fast); pass 2
- *   d = x - max rounded to float, the terms of T (fx_log_term: exp(d) 2^100 exactly, d clamped
- *   at -150, 0 where d = 0) summed as softmax_fast sums its e (float block sums of SA_FX_BLK
- *   vectors in two chains, float64 partials, the tail padded with -inf, one tree) and c
- *   counted; L = log1p((c - 1) + T 2^-100) (sa_log1p_row, float64 to 2^-28.9; T holds no max
- *   element, so the max elements do not cancel and y = -L keeps T's relative error where T is
- *   tiny); pass 3 y = (x - max) - (float)L in float (both terms <= 0: no cancellation).
+ * Algorithm (max_fl2_p4_f64sum_log1p): pass 1 max (sa_row_max; on AVX-512 and AVX2
+ *   sa_row_max_nonan_nov, no NaN test: a NaN reaches T through pass 2 and a NaN T makes the row
+ *   of NaN, SA_DEF_ROWS_SUMNAN, but for a max of 2^102 or more, where x - max could overflow
+ *   and raise the flag for a row of NaN, the NaN test is run); pass 2 d = x - max rounded to
+ *   float, the terms of T (fx_log_term: exp(d) 2^100 by fx_exp_e_2p100, base 2, floor
+ *   reduction, degree 4, added where d < 0) summed as softmax_fast sums its e (float block sums
+ *   of SA_FX_BLK vectors in two chains, float64 partials, the tail padded with -inf, one tree)
+ *   and c counted; L = log1p((c - 1) + T 2^-100) (sa_log1p_row, float64 to 2^-28.9; T holds no
+ *   max element, so the max elements do not cancel and y = -L keeps T's relative error where T
+ *   is tiny); pass 3 y = (x - max) - (float)L in float (both terms <= 0: no cancellation).
  *   Nothing is written before pass 3 (x == y is fine).
- * Why 2^100: exp(d) 2^100 is normal for every d >= -150 (>= 2^-116.4) and finite for d <= 0
- *   (< 2^100.5), so the scaling is an exact exponent add on every ISA and no term is rounded
- *   into the subnormal range (2^-150 absolute per term would be a relative error of n 2^-24 of
- *   T where all its terms are subnormal: 2^-13 for a row of 2^11 such terms). Elements with
- *   d <= -150 (x = -inf among them) add exp(-150) 2^100 instead of less: at most n 2^-216
- *   absolute, so (float)L rounds to +0 where every other element is that far below the max.
+ * Why 2^100: exp(d) 2^100 is normal for every d >= -156.6 and finite for d <= 0 (< 2^100.5),
+ *   so no term that can matter is rounded into the subnormal range (2^-150 absolute per term
+ *   would be a relative error of n 2^-24 of T where all its terms are subnormal: 2^-13 for a
+ *   row of 2^11 such terms). Elements further below the max (x = -inf among them) add a term
+ *   below exp(-150) 2^100 (or that, clamped, off AVX-512): at most n 2^-216 absolute, so
+ *   (float)L rounds to +0 where every other element is that far below the max.
  * Error: d's float rounding, at most 2^-18 absolute where a term can matter (d > -110: a T of
- *   at least 2^-126 from terms below e^-110 needs n > 2^32), the exp 2^-18.4 (fx_exp_rn_sh),
- *   the block sums 2^-22 (terms >= 0), L's float rounding and pass 3's two roundings: y's
- *   relative error is at most T's (2^-17.3) plus 3 2^-24;
- *   measured max 2^-18.0 relative (810 rows: tests/test_fast.py's two seeds of random rows,
- *   lengths 1..4096, spreads to 3e38, all-subnormal terms, ties; rows of 128, 1024, 32768;
- *   scalar and AVX2 the same; tests/test_fast.py checks the bound).
+ *   at least 2^-126 from terms below e^-110 needs n > 2^32), w = d log2e - 1's rounding (2^-18
+ *   absolute for d > -88, 2^-17 down to -110: 2^-17.5 relative in exp), the polynomial's
+ *   2^-18.36, the block sums 2^-22 (terms >= 0): 2^-16.3 relative in T; L's float rounding and
+ *   pass 3's two roundings: y's relative error is at most T's plus 3 2^-24, 2^-16.2;
+ *   measured max 2^-17.36 relative (756 rows: tests/test_fast.py's rows for seeds 11 and 12,
+ *   lengths 1..4096, spreads to 3e38, all-subnormal terms, ties; every ISA the same; 2^-18.0
+ *   with the reduction to nearest it used before; tests/test_fast.py checks the bound).
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
-/* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS: the row kernel and the row-group kernel
- * log_softmax_fast_rows around it) */
+/* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS_SUMNAN: the row kernel and the row-group
+ * kernel log_softmax_fast_rows around it) */
 SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                    size_t n, const int R) {
-    sa_v vmx[4], vmx2[4]; /* the max, and as pass 2 subtracts it (fx_pass2_max) */
+    sa_v vmx[4];
     sa_vd acc[4][2];
     size_t nbelow[4] = {0, 0, 0, 0}, lanes = 0; /* elements below the max, lanes summed */
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         vmx[r] = v_set1(mx[r]);
-        vmx2[r] = fx_pass2_max(vmx[r]);
         acc[r][0] = acc[r][1] = vd_set1(0.0);
     }
     size_t i = 0;
@@ -910,7 +918,8 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
     do {                                                                                     \
         _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                \
             sa_m b_;                                                                         \
-            (F)[r] = v_add((F)[r], fx_log_term(v_sub(v_loadu(x[r] + i), vmx2[r]), &b_));     \
+            sa_v t_ = fx_log_term(v_sub(v_loadu(x[r] + i), vmx[r]), &b_);                     \
+            (F)[r] = v_add_masked((F)[r], b_, t_);                                           \
             sa_prefetch_row(x[r], i, pf);                                                    \
             nbelow[r] += (size_t)m_count(b_);                                                \
         }                                                                                    \
@@ -920,13 +929,14 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
 #undef SA_FX_LSM_STEP
     lanes = i;
     sa_v L[4];
+    int nanrow[4];
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         if (i < n) {
             /* the tail: missing lanes padded with -inf (below the max), their terms zeroed */
             sa_m b;
-            sa_v t = fx_log_term(v_sub(v_loadu_part(x[r] + i, n - i, -INFINITY), vmx2[r]), &b);
-            sa_acc_add(acc[r], 0, v_sel(m_first(n - i), t, SA_FX_ZERO));
+            sa_v t = fx_log_term(v_sub(v_loadu_part(x[r] + i, n - i, -INFINITY), vmx[r]), &b);
+            sa_acc_add(acc[r], 0, v_sel(m_and(b, m_first(n - i)), t, SA_FX_ZERO));
             nbelow[r] += (size_t)m_count(b);
         }
 #if SA_DN == 2
@@ -935,10 +945,15 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
         double T = vd_hsum(acc[r][0]);
 #endif
         double c = (double)(lanes + (i < n ? SA_W : 0) - nbelow[r]);
+        nanrow[r] = T != T; /* a NaN in the row (SA_DEF_ROWS_SUMNAN) */
         L[r] = v_set1((float)sa_log1p_row((c - 1.0) + T * SA_FX_LOG_UNSCALE, 0));
     }
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
+        if (nanrow[r]) {
+            sa_fill_nan(y[r], n);
+            continue;
+        }
         size_t j = 0;
         /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
         sa_v cur = n >= SA_W ? v_loadu(x[r]) : SA_FX_ZERO;
@@ -952,7 +967,8 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
                                           L[r]), n - j);
     }
 }
-SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows, 4)
+SA_DEF_ROWS_SUMNAN(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
+                   sa_row_max_nonan_nov)
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in
@@ -961,7 +977,7 @@ SA_DEF_ROWS(log_softmax_fast, max_rr1_p4_f64sum_log1p, fx_log_softmax_rows, 4)
  * (The count was one float64 add of each element's 0 or 1, two conversions and two adds per
  * vector on AVX2; counted in float, the loops' axis-0 path of 128 x 8192 / 1024 x 1024 went
  * 0.905 / 1.125 -> 0.83 / 1.05 ns per element, bench/kernel_cycles.c `cols` on the Zen 3.) */
-void SA_K(log_softmax_fast_cols, max_rr1_p4_f64sum_log1p)(const float *x, ptrdiff_t xs,
+void SA_K(log_softmax_fast_cols, max_fl2_p4_f64sum_log1p)(const float *x, ptrdiff_t xs,
                                                           float *y, ptrdiff_t ys, size_t n,
                                                           void *keep) {
     (void)keep; /* pass 3 needs no exp */

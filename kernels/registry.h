@@ -270,13 +270,13 @@ SA_FAST(sigmoid,     SA_UNARY, fl2_p4_div,    14)
 SA_FAST(tanh,        SA_UNARY, rat2_3_div,    14)
 SA_FAST(silu,        SA_UNARY, fl2_p4_div,    14)
 SA_FAST(erf,         SA_UNARY, rat2_4_div,    14)
-SA_FAST(gelu,        SA_UNARY, exp_rat3_4_div, 14)
+SA_FAST(gelu,        SA_UNARY, exp_rat2_3_div, 14)
 SA_FAST(gelu_tanh,   SA_UNARY, fl2_p4_div,    14)
 SA_FAST(mish,        SA_UNARY, fl2_p4_div,    14)
 SA_FAST(softmax,     SA_ROW,   max_fl2_p4_f64sum, 14)
-SA_FAST(log_softmax, SA_ROW,   max_rr1_p4_f64sum_log1p, 14)
+SA_FAST(log_softmax, SA_ROW,   max_fl2_p4_f64sum_log1p, 14)
 SA_BFAST(swiglu,               fl2_p4_div_scaled, 14)
-SA_BFAST(geglu,                exp_rat3_4_div_scaled, 14)
+SA_BFAST(geglu,                exp_rat2_3_div_scaled, 14)
 
 #ifdef SA_FAST_LOCAL_
 #undef SA_FAST

@@ -337,6 +337,29 @@ def test_overflow_flag_only_when_genuine():
             f.ufunc(np.float32([3e38]), np.float32(2.0))
 
 
+@pytest.mark.parametrize("f,isa", _pairs(ROWS))
+def test_nan_row_with_huge_spread_raises_no_flag(f, isa):
+    """A row holding a NaN is all NaN with no overflow reported, even where its other elements
+    are 6e38 apart (x - max would overflow: the fast kernels' pass 1 skips the NaN test only
+    where the max is too small for that), alone, in row groups and over axis 0; the rows beside
+    it keep the bits they have without it."""
+    rng = np.random.default_rng(5)
+    for n in (3, 40, 300, 1000):
+        x = (rng.standard_normal((9, n)) * 10).astype(np.float32)
+        x[4] = np.float32(-3e38)
+        x[4, 1] = np.float32(3e38)
+        x[4, n - 2] = np.nan
+        with on_isa(isa):
+            good = f.ufunc(np.delete(x, 4, axis=0))
+            with np.errstate(over="raise"):
+                alone = f.ufunc(x[4])
+                rows, cols = f.ufunc(x), f.ufunc(x.T, axis=0).T
+        assert np.isnan(alone).all()
+        for y in (rows, cols):
+            assert np.isnan(y[4]).all()
+            np.testing.assert_array_equal(_bits(np.delete(y, 4, axis=0)), _bits(good))
+
+
 # ------------------------------------------------------------------------------ layout
 def _mixed(n, seed):
     rng = np.random.default_rng(seed)
