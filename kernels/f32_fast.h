@@ -383,9 +383,8 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
  *   pass-through: 0.587 -> 0.560.
  * Error: R 2^-15.26, the exp 2^-18.4 plus the roundings of a^2 and w (each about 2^-18
  *   absolute in the exponent near x = -13), the quotient and the products: measured max
- *   2^-15.11 relative at x = -4.358 (a seventh of the float32 inputs of |x| < 16, AVX-512 and
- *   AVX2, the same bits; the exhaustive sweep's figure is docs/accuracy/exhaustive.json's;
- *   tests/test_fast.py checks the bound; 2^-16.47 with the 3 / 4 pair).
+ *   2^-15.10 relative at x = -4.2646 (every float32 input on AVX-512; AVX2 and scalar give the
+ *   same bits, tests/test_fast.py; 2^-16.47 at x = -13.15 with the 3 / 4 pair).
  * Special values: gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. */
 /* P and D of the fit (lowest degree first) with their odd coefficients negated, for evaluation
  * at z = -a: every Horner step gives exactly the negation of the step at a (or the step
@@ -557,13 +556,14 @@ SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
  *   clamped at 20.5 (Q(20.5) 20.5 FLT_MAX < 2^-150): e = exp(-a^2/2) = p 2^n (a^2 rounded
  *   once: 2^-17 absolute at 20.5, n down to -303, fx_exp_halfneg_pn), R(a) = P/D by one
  *   quotient (a rational of degree 3 / 4 fitted on [0, 20.5]: gelu_fast's is fitted where
- *   gelu's own result is normal, a <= 13.3), Q = e R; m = 1 - Q (a >= 0; Q from e scaled with n clamped at
- *   -200) or R p (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0 for a >= 0) by
- *   fx_mul_scale (subnormal gelu(a) times a large b keeps its relative accuracy).
- * Error: gelu_fast's plus the product's rounding (fx_gated); with the degree 3 / 4 rational on
- *   both paths, measured max 2^-15.80 relative at (a, b) = (-17.86, 3e38) (the wide path;
- *   2^-16.59 on the fx_gated lanes; the sweep of swiglu_fast); tests/test_fast.py checks the
- *   bound on the grid and beyond it.
+ *   gelu's own result is normal, a <= 13.3), Q = e R; m = 1 - Q (a >= 0; Q from e
+ *   scaled with n clamped at -200) or R p (a < 0), then y = (max(a, -20.5) m b) 2^n (n = 0
+ *   for a >= 0) by fx_mul_scale (subnormal gelu(a) times a large b keeps its relative
+ *   accuracy).
+ * Error: gelu_fast's plus the product's rounding (fx_gated): measured max 2^-15.11 relative
+ *   at a = -4.355 for every b of the grid (every 257th bit pattern of a, AVX-512); the wide
+ *   path measured 2^-15.80 at (a, b) = (-17.86, 3e38); tests/test_fast.py checks the bound on
+ *   the grid and beyond it.
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -tiny * b (as the accurate tier: -0, or
  *   -+inf for b = +-inf), (+-0, b) = +-0 * b, NaN a -> NaN. */
 /* R for the wide path: P degree 3, D degree 4, Lawson-weighted minimax relative on [0, 20.5]
@@ -629,9 +629,10 @@ SA_DEF_PARAM(geglu_fast, exp_rat2_3_div_scaled, sa_geglu_fast_pv)
  * the end (on AVX2 too: the factor 2^floor(w) is built from w's bits, and p is NaN), so the
  * row's sum comes out NaN (SA_DEF_ROWS_SUMNAN, f32_driver.h). This replaced the reduction to
  * nearest (n = round(d log2e) by a magic constant, r = d - n ln2 by one fma, exp(r) of degree
- * 4, the scaling an integer add of n's bits; log_softmax_fast used it too, until later): pass 2 on AVX-512 is nine vector
- * operations per vector besides the load and the store (the subtraction, the exp's seven, the
- * sum's add) against eleven, and pass 1 drops a compare per vector. bench/kernel_cycles.c on
+ * 4, the scaling an integer add of n's bits; log_softmax_fast's terms too, until later): pass
+ * 2 on AVX-512 is nine vector operations per vector besides the load and the store (the
+ * subtraction, the exp's seven, the sum's add) against eleven, and pass 1 drops a compare per
+ * vector. bench/kernel_cycles.c on
  * the Zen 5, in L1, ns per element, rows of 1024 / 8192 / pairs of rows of 128: AVX-512
  * 0.133 / 0.122 / 0.160 -> 0.116 / 0.110 / 0.143, AVX2 0.244 / 0.238 / 0.275 -> 0.221 /
  * 0.226 / 0.261. With the clamp kept on AVX-512 this exp gained nothing on the Zen 5 (0.133
@@ -685,7 +686,7 @@ SA_INLINE sa_v fx_exp_e_2p100(sa_v z) {
  * 128 / axis-0 columns of 128 (cols 128 8192 256 4 out): AVX-512 0.174 / 0.157 / 0.220 /
  * 0.317 -> 0.160 / 0.142 / 0.204 / 0.299, where vscalefps needs no clamp; AVX2 0.279 / 0.295
  * / 0.335 / 0.428 -> 0.289 / 0.304 / 0.350 / 0.453: there the floor, the factor's add and the
- * compare cost more than pass 1's NaN test saves; one algorithm on every ISA all the same.) */
+ * compare cost more than pass 1's NaN test saves, kept for one algorithm on every ISA.) */
 SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
     *below = v_nge(d, SA_FX_ZERO);
     return fx_exp_e_2p100(d);
@@ -798,9 +799,9 @@ SA_INLINE void fx_cols_pass2(const float *x, ptrdiff_t xs, size_t n, const sa_v 
     if (LOG)
         for (int j = 0; j < SA_CP; j++) cnt[j] = vd_set1(0.0);
 /* the term of element i, columns q SA_W .., added into F (kept for pass 3 when there is room;
- * log_softmax's where below, and counted there in the float vector C: whole numbers up to one block's SA_FX_BLK, exact, flushed into cnt per
- * block, so the counts are the same as one float64 add per element, at an eighth of the
- * conversions) */
+ * log_softmax's where below, and counted there in the float vector C: whole numbers up to one
+ * block's SA_FX_BLK, exact, flushed into cnt per block, so the counts are the same as one
+ * float64 add per element, at an eighth of the conversions) */
 #define SA_FX_COL_ADD(i, q, F, C)                                                            \
     do {                                                                                     \
         sa_v x_ = v_loadu(x + (ptrdiff_t)(i) * xs + (q) * SA_W), t_;                         \
@@ -918,7 +919,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
     do {                                                                                     \
         _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) {                                \
             sa_m b_;                                                                         \
-            sa_v t_ = fx_log_term(v_sub(v_loadu(x[r] + i), vmx[r]), &b_);                     \
+            sa_v t_ = fx_log_term(v_sub(v_loadu(x[r] + i), vmx[r]), &b_);                    \
             (F)[r] = v_add_masked((F)[r], b_, t_);                                           \
             sa_prefetch_row(x[r], i, pf);                                                    \
             nbelow[r] += (size_t)m_count(b_);                                                \

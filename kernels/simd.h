@@ -179,7 +179,9 @@ SA_INLINE sa_m v_gt(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
 SA_INLINE sa_m v_ge(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
 SA_INLINE sa_m v_eq(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
 SA_INLINE sa_m v_nge(sa_v a, sa_v b) { return _mm256_cmp_ps(a, b, _CMP_NGE_UQ); }
-SA_INLINE sa_v v_add_masked(sa_v a, sa_m m, sa_v b) { return _mm256_add_ps(a, _mm256_blendv_ps(_mm256_setzero_ps(), b, m)); }
+SA_INLINE sa_v v_add_masked(sa_v a, sa_m m, sa_v b) {
+    return _mm256_add_ps(a, _mm256_blendv_ps(_mm256_setzero_ps(), b, m));
+}
 SA_INLINE sa_m v_isnan(sa_v a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 SA_INLINE sa_m m_and(sa_m a, sa_m b) { return _mm256_and_ps(a, b); }
 SA_INLINE sa_m m_or(sa_m a, sa_m b) { return _mm256_or_ps(a, b); }
