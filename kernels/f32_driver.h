@@ -151,8 +151,12 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  * on the Zen 5, rows of 64 / 128 / 256 over 4096 elements in L1 (bench/kernel_cycles.c rows),
  * ns per element, two at a time -> four: softmax_fast 0.203 / 0.146 / 0.124 -> 0.173 / 0.130
  * / 0.120, log_softmax_fast 0.350 / 0.244 / 0.190 -> 0.295 / 0.215 / 0.175; rows of 512 the
- * same either way. The accurate bodies keep RG = 2. */
-#define SA_ROWS4_N 256
+ * same either way then; timed again with the present bodies, four at a time gain there (over
+ * 2^20 elements: softmax_fast 0.122 -> 0.113, log_softmax_fast 0.155 -> 0.148; AVX2 0.252
+ * either way and 0.315 -> 0.310); rows of 1024 four at a time: softmax_fast 0.111 ->
+ * 0.108, log_softmax_fast 0.138 -> 0.151 (its four rows' registers spill), so pairs there. The
+ * accurate bodies keep RG = 2. */
+#define SA_ROWS4_N 512
 SA_INLINE int sa_finite_max(float mx) { return mx > -INFINITY && mx < INFINITY; }
 /* The rows after the R in hand: body's pass 2 reads x[r][i] from L1 (pass 1 brought the row
  * in) and, on AVX-512, asks for the line at the same offset sa_next_rows(x, n, R) floats on

@@ -618,6 +618,9 @@ SA_DEF_PARAM(geglu_fast, exp_rat2_3_div_scaled, sa_geglu_fast_pv)
  *   y_i >= FLT_MIN, e_i >= FLT_MIN is normal.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
+
+
+
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
 /* exp(x - mx) for one vector of a row whose max mx is finite (x = -inf and x - mx < -110 give
  * 0): fx_exp_e(d), d = x - mx (the unary kernels' exp: w = d log2e - 1 rounded once, p =
@@ -901,7 +904,13 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
 /* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS_SUMNAN: the row kernel and the row-group
- * kernel log_softmax_fast_rows around it) */
+ * kernel log_softmax_fast_rows around it). A row alone (R = 1: rows too long for the group
+ * kernel, kernels/loops.c SA_ROWS2_N) asks in pass 2 for write access to the line of y that
+ * pass 3 will store at the same offset, so pass 3's stores find their lines in the cache
+ * (bench/kernel_cycles.c row 32768 over 2^20 elements, on the Zen 5: AVX-512 0.165 -> 0.153,
+ * AVX2 0.300 -> 0.272; groups of rows, shorter and interleaved, lost: pairs of rows of 1024
+ * 0.140 -> 0.147; softmax_fast, whose pass 2 stores into y itself, gained nothing from a
+ * prefetch 0 to 1024 floats ahead of its store). */
 SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
                                    size_t n, const int R) {
     sa_v vmx[4];
@@ -922,6 +931,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
             sa_v t_ = fx_log_term(v_sub(v_loadu(x[r] + i), vmx[r]), &b_);                    \
             (F)[r] = v_add_masked((F)[r], b_, t_);                                           \
             sa_prefetch_row(x[r], i, pf);                                                    \
+            if (R == 1) __builtin_prefetch(y[r] + i, 1); /* for pass 3's store */            \
             nbelow[r] += (size_t)m_count(b_);                                                \
         }                                                                                    \
         i += SA_W;                                                                           \
