@@ -16,9 +16,11 @@
  *   come out with the other sign: every kernel using them has the driver's NaN select).
  * Masks come from compares, or from sign bits: m_signbit(a) marks the lanes whose sign bit is
  * set (on AVX2 it is a itself, valid for v_sel and m_count only, which read just that bit).
- * v_sel(m, a, b) = m ? a : b per lane; m_any(m) whether a lane is
+ * v_sel(m, a, b) = m ? a : b per lane; v_add_masked(a, m, b) = m ? a + b : a (one masked
+ * add on AVX-512; m read as v_sel reads it); m_any(m) whether a lane is
  * set, m_count(m) how many (an int: a scalar count, no vector work). Compares are ordered
- * (false when either operand is NaN) except v_isnan. Integer shifts take a constant count.
+ * (false when either operand is NaN) except v_isnan and v_nge(a, b) = !(a >= b), true where
+ * either is NaN. Integer shifts take a constant count.
  * vd_min(a, b) = a < b ? a : b and vd_max(a, b) = a > b ? a : b (x86 minpd / maxpd: b when
  * either is NaN, so vd_min(constant, v) keeps a NaN v); v_min / v_max the same for float
  * vectors. vd_pow2i(k, h) = 2^k exactly as float64 for the int32 lanes of half h, k in
