@@ -135,18 +135,18 @@ def test_row_tails_write_the_row_and_nothing_else(uf):
 @pytest.mark.parametrize("uf", ROW_UFUNCS, ids=[u.__name__ for u in ROW_UFUNCS])
 def test_row_pairs_give_the_single_row_bits(uf, dtype):
     """Contiguous rows up to 1024 long (SA_ROWS2_N, kernels/loops.c) go to row-group kernels,
-    which interleave two rows, or four up to 256 long (the fast tier; 16-bit rows too, widened
+    which interleave two rows, or four up to 512 long (the fast tier; 16-bit rows too, widened
     into a float32 buffer): every row must come out with the bits it gets alone (a call with one
     row), whatever its neighbours: special rows beside finite ones in a group of four and in a
     pair, a NaN row in a group whose maxima are all finite, a row count that leaves a pair and
     a single row, rows further apart than their length, an output with its own row stride, in
-    place, and lengths on both sides of 256 and 1024."""
+    place, and lengths on both sides of 512 and 1024."""
     if dtype == "bfloat16" and ml_dtypes is None:
         pytest.skip("ml_dtypes (bfloat16) is not installed")
     dt = np.dtype(ml_dtypes.bfloat16) if dtype == "bfloat16" else np.dtype(dtype)
     rng = np.random.default_rng(12)
     inf, nan = np.inf, np.nan
-    for n in (1, 5, 16, 17, 128, 256, 257, 333, 1024, 1025, 2048):
+    for n in (1, 5, 16, 17, 128, 256, 333, 512, 513, 1024, 1025, 2048):
         x = (rng.standard_normal((15, n)) * rng.choice([1.0, 30.0])).astype(dt)
         x[1, n // 2] = nan    # a NaN row beside finite ones
         x[2, 0] = inf         # a +inf row beside finite ones
