@@ -267,54 +267,84 @@ SA_INLINE sa_v sa_sigmoid_fast_v(sa_v x) {
 SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(sigmoid_fast, fl2_p4_div, sa_sigmoid_fast_v)
 
 /* =========================================================================== silu_fast
- * silu(x) = x sigmoid(x).
- * Algorithm (fl2_p4_div): e = exp(t), t = -min(|x|, 110) (fx_exp_e: p 2^n rounded once), then
- *   one quotient y = max(t e, x)/(1 + e), which is x/(1 + e) for x >= 0 (t e <= 0 <= x; at x = +0
- *   the max takes its second operand, x) and (x e)/(1 + e) for x < 0 (t = max(x, -110), and
- *   t e > x since e < 1; t e rounded is >= x, so the max is t e): a max in place of a select by
- *   the sign of x, the same bits (see the sign selects above sigmoid_fast). Where the result is still normal (down to
- *   x ~ -91.8) e may be subnormal, but e >= 2^-126/110 there, so its rounding (2^-150
- *   absolute) is at most 2^-17.2 relative: inside the bound without the old separate 2^n
- *   factor and second scaling (2 scalefs and 2 selects fewer). For x < 0 the product takes the
- *   exp's own argument, -min(|x|, 110) = max(x, -110): e rounds to 0 below -110, so
- *   silu(-inf) = -0 with no inf * 0 (and no separate clamp).
- * Error: measured max 2^-16.21 relative at x = -91.57 (e's subnormal rounding and w's),
- *   every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py.
- * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0. */
-SA_INLINE sa_v sa_silu_fast_v(sa_v x) {
-    /* t = -min(|x|, 110), which is max(x, -110) where x < 0; a NaN x reaches the result through
-     * max(t e, x) (silu_fast skips the driver's select; swiglu_fast's NaN lanes take another
-     * path) */
-    sa_v t = fx_negabs_min(x, 110.0f);
-    sa_v e = fx_exp_e(t);
-    return v_div(v_max(v_mul(t, e), x), v_add(v_set1(1.0f), e));
+ * silu(x) = x sigmoid(x) = x / (1 + e^-x).
+ * Algorithm (fl2_p4_div): the quotient with numerator and denominator both scaled by 2^-6,
+ *   y = (m 2^-6) / (2^-6 + E), m = max(x, lo) (lo = -94), E = e^-m 2^-6 = fx_exp2_big(w),
+ *   w = -m log2e - 7 rounded once (one fma; the 2^-6 is the -6 folded into the constant),
+ *   on m clamped to [-94, 94] (AVX-512: one vrangeps on x) or to [-94, 20] (elsewhere: the
+ *   bits trick of fx_exp2_mulbits needs n >= -126; above 20, E < 2^-34.8 < 2^-30, half an
+ *   ulp of 2^-6, so the denominator is 2^-6 on both and the bits agree). The scaling keeps E
+ *   finite (w < 127) for m > -92.88, i.e. wherever silu(x) is normal (down to x ~ -91.8):
+ *   there E > 1 carries e^-x's relative error into the quotient, with no subnormal
+ *   intermediate (the form it replaced, e = exp(-|x|) and max(t e, x) / (1 + e), rounded a
+ *   subnormal e below x = -87.3). From m = -92.88 on E overflows to +inf (as sigmoid_fast's
+ *   E does) and y = -0, where |silu(x)| < 2^-127.5: inside the absolute allowance; m = -94
+ *   makes silu(-inf) = -0 with a finite numerator (w = 128.6: +inf from vscalefps and from the
+ *   exponent field 255 of fx_exp2_mulbits alike). m 2^-6 is exact but for |x| < 2^-120, where
+ *   its rounding is at most 2^-19 relative while silu(x) ~ x/2 >= FLT_MIN (|x| >= 2^-125). On
+ *   AVX-512 n = floor(w) is vrndscaleps and f = w - n a subtraction (vreduceps rounds f down
+ *   for w in (-1, 0), which this w reaches, x in (-4.85, -4.16)): the same f as AVX2's.
+ *   The numerator does not wait for the exp: in L1 on a Zen 5 (bench/kernel_cycles.c row
+ *   2048, ns per element) AVX-512 0.087 -> 0.077, AVX2 0.201 -> 0.166, with one operation more
+ *   on AVX-512 (the clamp of x) than max(t e, x) / (1 + e) took.
+ * Error: exp 2^-18.4 plus w's rounding (2^-17.5 relative in E at x = -92) and the quotient:
+ *   measured max 2^-17.17 relative at x = -91.538 (was 2^-16.21 with the subnormal e), every
+ *   float32 input on AVX-512, AVX2 and scalar: the same bits, tests/test_fast.py.
+ * Special values: silu(+inf) = +inf, silu(-inf) = -0, silu(+-0) = +-0; NaN -> x quieted
+ *   (m keeps x's NaN, max with the bound first; the clamp of the exp's argument may drop it,
+ *   but m 2^-6 is the quotient's first operand, whose NaN wins). */
+#if defined(SA_TARGET_AVX512)
+#define SA_FX_SILU_EXPARG(x, m, lo) v_clamp_sym(x, -(lo))
+#else
+#define SA_FX_SILU_EXPARG(x, m, lo) v_min(v_set1(20.0f), m)
+#endif
+/* m sigmoid(v) as (m 2^-6) / (2^-6 + E), E = e^-v 2^-6 (v clamped by the caller: finite on
+ * AVX-512, in [-94, 20] elsewhere) */
+SA_INLINE sa_v fx_sig_quot(sa_v m, sa_v v) {
+    const sa_v s = v_set1(0x1p-6f);
+    sa_v E = fx_exp2_big(v_fma(v, v_set1(-SA_LOG2E), v_set1(-7.0f)));
+    return v_div(v_mul(m, s), v_add(E, s));
 }
+/* silu(x) with the numerator clamped at lo (silu_fast: -94; swiglu_fast: -80, so that no lane's
+ * E overflows: its lanes below -80 take another path) */
+SA_INLINE sa_v fx_silu(sa_v x, float lo) {
+    sa_v m = v_max(v_set1(lo), x);
+    return fx_sig_quot(m, SA_FX_SILU_EXPARG(x, m, lo));
+}
+SA_INLINE sa_v sa_silu_fast_v(sa_v x) { return fx_silu(x, -94.0f); }
 SA_DEF_UNARY_NANPROP(silu_fast, fl2_p4_div, sa_silu_fast_v)
 
 /* ====================================================================== gelu_tanh_fast
  * gelu_tanh(x) = x sigmoid(v), v = C1 x + C3 x^3 = x (C1 + C3 x^2), C1 = 2 sqrt(2/pi),
  * C3 = 0.044715 C1.
- * Algorithm (fl2_p4_div): v = x (C1 + C3 x^2) in float (x^2, the fma and the product round
- *   once each, C1 and C3 carry 2^-25 each: |dv| <= 4 2^-24 |v|), then as silu_fast with v as the
- *   sigmoid argument: e = exp(-|v|) = p 2^n rounded once (fx_exp_e), y = max(xc e, x)/(1 + e),
- *   which is x/(1 + e) for v >= 0 and (x e)/(1 + e) for v < 0, as in silu_fast (e subnormal only
- *   where |x| <= 10.2: 2^-19.6 relative at most). xc is x clamped to [-30, 30] (|v| > 1900
- *   there: e = 0, -|v| clamped at -110), so gelu_tanh(x < -30) = max(-0, x) = -0, -inf
- *   included.
+ * Algorithm (fl2_p4_div): v = xc (C1 + C3 xc^2) in float (xc^2, the fma and the product round
+ *   once each, C1 and C3 carry 2^-25 each: |dv| <= 4 2^-24 |v|), xc = x clamped to [-30, 30]
+ *   (|v| > 1900 beyond: the sigmoid is 0 or 1), then silu_fast's quotient (fx_sig_quot) with
+ *   v as the sigmoid argument and m = max(x, -30) as the numerator: y = (m 2^-6) / (2^-6 + E),
+ *   E = e^-v 2^-6, finite wherever the result is normal (v > -92.88, x > -10.2; there v ~
+ *   -89.6 at the result's underflow); below, E is +inf and y = -0 (|exact| < 2^-130), -inf
+ *   included (m = -30). On AVX-512 v needs no clamp (w finite: vscalefps gives 0 or +inf);
+ *   elsewhere it is clamped to [-94, 20] for fx_exp2_mulbits (the same bits: E = +inf below
+ *   -92.88 on both, and the denominator is 2^-6 above 16.7 on both). The form it replaced,
+ *   e = exp(-|v|) and max(xc e, x) / (1 + e), took as many operations on AVX-512 but put the
+ *   numerator behind the exp; in L1 on a Zen 5 (bench/kernel_cycles.c row 2048, ns per
+ *   element): AVX-512 0.146 -> 0.110, AVX2 0.321 -> 0.281.
  * Error: dv is an absolute error of the exponent, largest where the result is still normal
  *   (x ~ -10.1, v ~ -89.6): 4 2^-24 89.6 = 2^-15.5 relative, the exp 2^-18.4 plus w's rounding
- *   (2^-17.5 there), the quotient and the product: measured max 2^-15.56 at x = -10.06
- *   (every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py).
- *   (v was a hi + lo pair, exact to ~2^-40, until the 2^-14 bound was seen to leave room for
- *   the plain product: 11 fewer operations.)
- * Special values: gelu_tanh(+inf) = +inf, (-inf) = -0, (+-0) = +-0. */
+ *   (2^-18 there), the quotient and the product: measured max 2^-15.73 at x = -9.9731 (was
+ *   2^-15.56), every float32 input on AVX-512, AVX2 and scalar: the same bits,
+ *   tests/test_fast.py. (v was a hi + lo pair, exact to ~2^-40, until the 2^-14 bound was seen
+ *   to leave room for the plain product: 11 fewer operations.)
+ * Special values: gelu_tanh(+inf) = +inf, (-inf) = -0, (+-0) = +-0; NaN -> x quieted through
+ *   m, the quotient's first operand (AVX-512's vrangeps clamp drops it from v). */
 SA_INLINE sa_v sa_gelu_tanh_fast_v(sa_v x) {
-    sa_v one = v_set1(1.0f);
     const sa_v c1 = v_set1(0x1.988454p+0f), c3 = v_set1(0x1.2444f2p-4f);
-    sa_v xc = v_clamp(x, -30.0f, 30.0f);
+    sa_v xc = v_clamp_sym(x, 30.0f);
     sa_v v = v_mul(xc, v_fma(c3, v_mul(xc, xc), c1));
-    sa_v e = fx_exp_e(fx_negabs_min(v, 110.0f));
-    return v_div(v_max(v_mul(xc, e), x), v_add(one, e));
+#if !defined(SA_TARGET_AVX512)
+    v = v_clamp(v, -94.0f, 20.0f);
+#endif
+    return fx_sig_quot(v_max(v_set1(-30.0f), x), v);
 }
 SA_DEF_UNARY_NANPROP(gelu_tanh_fast, fl2_p4_div, sa_gelu_tanh_fast_v)
 
@@ -392,21 +422,14 @@ SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE(erf_fast, rat2_4_div, sa_erf_fast_v)
  * this form). */
 static const float SA_FX_GELU_PZ[3] = {0x1.0001a8p-1f, -0x1.1dadd4p-2f, 0x1.0171eep-4f};
 static const float SA_FX_GELU_DZ[4] = {1.0f, -0x1.5b4c36p+0f, 0x1.68996ap-1f, -0x1.424e42p-3f};
-/* Selects whose one side is a single operation: on AVX-512 that operation masked to its lanes
+/* A select whose one side is a single operation: on AVX-512 that operation masked to its lanes
  * (the other lanes keep the other side), no blend; the same bits. fx_q_or_1mq(neg, Q) = neg ?
- * Q : 1 - Q (gelu_fast), fx_mul_where(m, a, b, c) = m ? a b : c (mish_fast). */
+ * Q : 1 - Q (gelu_fast; mish_fast had a masked product until it lost its sign split). */
 SA_INLINE sa_v fx_q_or_1mq(sa_m neg, sa_v Q) {
 #if defined(SA_TARGET_AVX512)
     return _mm512_mask_sub_ps(Q, (__mmask16)~neg, v_set1(1.0f), Q);
 #else
     return v_sel(neg, Q, v_sub(v_set1(1.0f), Q));
-#endif
-}
-SA_INLINE sa_v fx_mul_where(sa_m m, sa_v a, sa_v b, sa_v c) {
-#if defined(SA_TARGET_AVX512)
-    return _mm512_mask_mul_ps(c, m, a, b);
-#else
-    return v_sel(m, v_mul(a, b), c);
 #endif
 }
 SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
@@ -421,27 +444,40 @@ SA_INLINE sa_v sa_gelu_fast_v(sa_v x) {
 SA_DEF_UNARY_NANPROP(gelu_fast, exp_rat2_3_div, sa_gelu_fast_v)
 
 /* ========================================================================== mish_fast
- * mish(x) = x tanh(softplus(x)); with A = exp(-|x|):
- *   x >  0: tanh(softplus(x)) = (1 + 2A) / (1 + 2A + 2A^2)
- *   x <= 0: tanh(softplus(x)) = A (A + 2) / (A (A + 2) + 2)
- * (all terms positive: no cancellation). Algorithm (fl2_p4_div): A = exp(-|x|) (fx_exp_e, -|x|
- *   clamped at -110) rounded once, then one quotient for either form (x <= 0: y = x A (A + 2) /
- *   (A (A + 2) + 2)). A may be subnormal where the result is still normal (down to x ~ -91.8),
- *   but A >= 2^-126/220 there: its rounding is at most 2^-16.2 relative, as in silu_fast. The
- *   product uses max(x, -110): mish(-inf) = -0.
- * Error: measured max 2^-16.21 relative at x = -91.57 (every float32 input on AVX-512; AVX2 and scalar give the same bits, tests/test_fast.py).
- * Special values: mish(+inf) = +inf, mish(-inf) = -0, mish(+-0) = +-0. */
+ * mish(x) = x tanh(softplus(x)) = x N / (N + 2), N = E (E + 2), E = e^x (tanh(log(1 + E)) =
+ *   ((1 + E)^2 - 1) / ((1 + E)^2 + 1); all terms positive: no cancellation at either end).
+ * Algorithm (fl2_p4_div): m = max(x, -110), E' = E 2^8 = fx_exp2_sub(w), w = min(m, 30) log2e
+ *   + 7 rounded once (one fma: the 2^8 folded into the constant), N' = E' (E' + 2^9) = N 2^16,
+ *   y = m (N' / (N' + 2^17)). No sign split: for x < 0, N / (N + 2) keeps E's relative error;
+ *   for x > 0 the quotient tends to 1 (exactly 1 in float from x ~ 9.1 on; min(m, 30) keeps N'
+ *   below 2^103). The 2^8 keeps E' normal wherever mish(x) is (down to x ~ -91.8, E' >=
+ *   2^-124.4): no subnormal intermediate on the way to a normal result. Below, E' rounds to a
+ *   subnormal or to 0 (from x ~ -108.8 on), and m = -110 gives mish(-inf) = -0 * ... = -0 with
+ *   no inf * 0. The quotient comes before the product by m, so no |x| overflows it. On AVX-512
+ *   E' is vscalefps of p by n = floor(w) (vrndscaleps; f = w - n a subtraction, the same f as
+ *   AVX2's, where vreduceps would round it down for w in (-1, 0)); elsewhere the scaled
+ *   polynomial of fx_exp2_e with the factor 2^(n + 64) (n in [-152, 50] here): the same bits.
+ *   The form it replaced, A = exp(-|x|), the two quotients (1 + 2A) / (1 + 2A + 2A^2) and
+ *   A (A + 2) / (A (A + 2) + 2) and a select by the sign of x, took 18 operations on AVX-512
+ *   against 15 now; in L1 on a Zen 5 (bench/kernel_cycles.c row 2048, ns per element):
+ *   AVX-512 0.136 -> 0.111, AVX2 0.327 -> 0.228.
+ * Error: the exp 2^-18.4 plus w's rounding (2^-18 absolute at x = -91.8: 2^-18.5 relative in
+ *   E'), then four roundings: measured max 2^-16.50 relative at x = -91.571 (was 2^-16.21
+ *   with the subnormal A), every float32 input on AVX-512, AVX2 and scalar: the same bits,
+ *   tests/test_fast.py.
+ * Special values: mish(+inf) = +inf, mish(-inf) = -0, mish(+-0) = +-0; NaN -> x quieted (m
+ *   keeps it: the max has the bound first; it is the product's first operand, and min(30, m)
+ *   hands it to E' and N' too). */
+#if defined(SA_TARGET_AVX512)
+SA_INLINE sa_v fx_exp2_sub(sa_v w) { return fx_exp2_big(w); }
+#else
+SA_INLINE sa_v fx_exp2_sub(sa_v w) { return fx_exp2_e(w); } /* the factor's field n + 191 > 0 */
+#endif
 SA_INLINE sa_v sa_mish_fast_v(sa_v x) {
-    sa_v one = v_set1(1.0f), two = v_set1(2.0f);
-    sa_m neg = m_signbit(x);
-    sa_v A = fx_exp_e(fx_negabs_min(x, 110.0f));
-    sa_v a2 = v_add(A, two);
-    sa_v npos = v_fma(two, A, one);                  /* 1 + 2A */
-    sa_v dpos = v_fma(v_add(A, A), A, npos);         /* 1 + 2A + 2A^2 */
-    sa_v dneg = v_fma(A, a2, two);                   /* A (A + 2) + 2 */
-    sa_v num = fx_mul_where(neg, A, a2, npos);
-    sa_v den = v_sel(neg, dneg, dpos);
-    return v_div(v_mul(v_max(v_set1(-110.0f), x), num), den);
+    sa_v m = v_max(v_set1(-110.0f), x);
+    sa_v E = fx_exp2_sub(v_fma(v_min(v_set1(30.0f), m), v_set1(SA_LOG2E), v_set1(7.0f)));
+    sa_v N = v_mul(E, v_add(E, v_set1(0x1p9f)));
+    return v_mul(m, v_div(N, v_add(N, v_set1(0x1p17f))));
 }
 SA_DEF_UNARY_NANPROP(mish_fast, fl2_p4_div, sa_mish_fast_v)
 
@@ -523,15 +559,19 @@ SA_INLINE sa_v fx_gated(sa_v a, sa_v b, sa_v g, float lo, sa_v (*wide)(sa_v, sa_
 /* ========================================================================= swiglu_fast
  * swiglu(a, b) = silu(a) b = a sigmoid(a) b   (b passed as the operand p).
  * Algorithm (fl2_p4_div_scaled): a >= -80 (silu(a) >= -1.5e-33: normal) and |a| >= 2^-100 or
- *   a = 0: silu_fast(a) b, rounded twice (fx_gated). Elsewhere: e = exp(-|a|) = p 2^n
+ *   a = 0: silu_fast(a) b, rounded twice (fx_gated; silu_fast's quotient with its numerator
+ *   clamped at -80 instead of -94, so that no lane's E overflows: the lanes below -80 drop
+ *   theirs). Elsewhere: e = exp(-|a|) = p 2^n
  *   (fx_exp_pn, -|a| clamped at -200), m = 1/(1 + e) (a >= 0) or p/(1 + e) (a < 0) by one
  *   quotient (e scaled with n clamped at -150 for the sum: it only matters above 2^-25), then
  *   y = (a m b) 2^n (n = 0 for a >= 0) by fx_mul_scale: silu(a) is not rounded on its own.
  *   a < -200 is replaced by -0 (the exact result is below every subnormal even for |b| =
  *   FLT_MAX), so (a < -200, +-inf) gives NaN as the accurate tier.
- * Error: silu_fast's 2^-16.21 plus the product's rounding (fx_gated); measured max 2^-15.98
- *   relative at (a, b) = (-179.3, 3e38) (the other lanes' path; 2^-18.0 on the fx_gated lanes:
- *   2^22 swept a, b in {1, -3.5, 2^100, 1e-30, 3e38, -7.1e-39}), tests/test_fast.py.
+ * Error: silu_fast's 2^-17.17 plus the product's rounding (fx_gated); measured max 2^-15.98
+ *   relative at (a, b) = (-179.3, 3e38) (the other lanes' path; 2^-18.0 on the fx_gated lanes
+ *   with silu_fast's previous form: 2^22 swept a, b in {1, -3.5, 2^100, 1e-30, 3e38,
+ *   -7.1e-39}), tests/test_fast.py; on the exhaustive sweep's grid 2^-16.71 at a = -89.9 (the
+ *   other lanes), unchanged by the new silu_fast.
  * Special values: (+inf, b) = +inf * b, (-inf, b) = -0 * b, (+-0, b) = +-0 * b, NaN a -> NaN. */
 static __attribute__((noinline, cold)) sa_v fx_swiglu_wide(sa_v a, sa_v b) {
     sa_v one = v_set1(1.0f);
@@ -545,7 +585,7 @@ static __attribute__((noinline, cold)) sa_v fx_swiglu_wide(sa_v a, sa_v b) {
 }
 SA_INLINE sa_v sa_swiglu_fast_pv(sa_v a, sa_v b, sa_v q_) {
     (void)q_;
-    return fx_gated(a, b, sa_silu_fast_v(a), -80.0f, fx_swiglu_wide);
+    return fx_gated(a, b, fx_silu(a, -80.0f), -80.0f, fx_swiglu_wide);
 }
 SA_DEF_PARAM(swiglu_fast, fl2_p4_div_scaled, sa_swiglu_fast_pv)
 
