@@ -95,8 +95,16 @@ SA_INLINE sa_v fx_negabs_min(sa_v x, float c) {
  * 17.2 -> 16.6, gelu_fast 20.4 -> 19.4.) */
 /* twice the 2^f coefficients 0x1.62d6d0p-1, 0x1.ee2374p-3, 0x1.abfe7ep-5, 0x1.b7ea5cp-7 */
 static const float SA_FX_EXP2[4] = {0x1.62d6d0p+0f, 0x1.ee2374p-2f, 0x1.abfe7ep-4f, 0x1.b7ea5cp-6f};
+/* p = two + f P(f) for f in [0, 1), P's coefficients C (lowest degree first): 2^(f + 1) for
+ * C = SA_FX_EXP2, two = 2; the same Horner steps scaled by a power of 2 s for C = s SA_FX_EXP2,
+ * two = 2 s (each step's result exactly s times the unscaled one while all are normal) */
+SA_INLINE sa_v fx_exp2_poly(sa_v f, const float *C, float two) {
+    sa_v p;
+    SA_HORNER(f, C, 4, p);
+    return v_fma(f, p, v_set1(two));
+}
 SA_INLINE sa_v fx_exp2_pn(sa_v w, sa_v *n, sa_vi *k) {
-    sa_v f, p;
+    sa_v f;
 #if defined(SA_TARGET_AVX512)
     *n = w;
     *k = _mm512_setzero_si512(); /* unused on AVX-512 */
@@ -112,8 +120,7 @@ SA_INLINE sa_v fx_exp2_pn(sa_v w, sa_v *n, sa_vi *k) {
     *k = (sa_vi)fl;
     f = v_sub(w, fl);
 #endif
-    SA_HORNER(f, SA_FX_EXP2, 4, p);
-    return v_fma(f, p, v_set1(2.0f));
+    return fx_exp2_poly(f, SA_FX_EXP2, 2.0f);
 }
 SA_INLINE sa_v fx_exp_pn(sa_v z, sa_v *n, sa_vi *k) {
     return fx_exp2_pn(v_fma(z, v_set1(SA_LOG2E), v_set1(-1.0f)), n, k);
@@ -155,9 +162,7 @@ SA_INLINE sa_v fx_exp2_mulbits(sa_v w, const float *C, float two, float bias) {
 #else
     sa_v fl = floorf(w);
 #endif
-    sa_v f = v_sub(w, fl), p;
-    SA_HORNER(f, C, 4, p);
-    p = v_fma(f, p, v_set1(two));
+    sa_v p = fx_exp2_poly(v_sub(w, fl), C, two);
     sa_v t = v_add(fl, v_set1(0x1.8p23f + bias));
     return v_mul(p, v_asfloat(vi_sll(v_asint(t), 23)));
 }
@@ -249,10 +254,8 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
  *   select form: 0.375 before fx_exp2_e and the NaN pass-through). */
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_exp2_big(sa_v w) {
-    sa_v fl = _mm512_roundscale_ps(w, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), p;
-    sa_v f = v_sub(w, fl);
-    SA_HORNER(f, SA_FX_EXP2, 4, p);
-    return _mm512_scalef_ps(v_fma(f, p, v_set1(2.0f)), fl);
+    sa_v fl = _mm512_roundscale_ps(w, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    return _mm512_scalef_ps(fx_exp2_poly(v_sub(w, fl), SA_FX_EXP2, 2.0f), fl);
 }
 #define SA_FX_SIG_CLAMP(x) v_clamp_sym(x, 89.4f)
 #else
@@ -707,10 +710,9 @@ static const float SA_FX_EXP2_2P100[4] = {0x1.62d6d0p+100f, 0x1.ee2374p+98f, 0x1
 #if defined(SA_TARGET_AVX512)
 SA_INLINE sa_v fx_exp_e_2p100(sa_v z) {
     sa_v w = _mm512_fmadd_round_ps(z, v_set1(SA_LOG2E), v_set1(-1.0f),
-                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC), p;
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     sa_v f = _mm512_reduce_ps(w, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    SA_HORNER(f, SA_FX_EXP2_2P100, 4, p);
-    return _mm512_scalef_ps(v_fma(f, p, v_set1(0x1p101f)), w);
+    return _mm512_scalef_ps(fx_exp2_poly(f, SA_FX_EXP2_2P100, 0x1p101f), w);
 }
 #else
 SA_INLINE sa_v fx_exp_e_2p100(sa_v z) {
