@@ -1007,14 +1007,8 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
             sa_fill_nan(y[r], n);
             continue;
         }
-        size_t j = 0;
-        /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
-        sa_v cur = n >= SA_W ? v_loadu(x[r]) : SA_FX_ZERO;
-        for (; j + SA_W <= n; j += SA_W) {
-            sa_v v = cur;
-            cur = v_loadu(x[r] + sa_ahead(j, n));
-            v_storeu(y[r] + j, v_sub(v_sub(v, vmx[r]), L[r]));
-        }
+        size_t j;
+        SA_ROW_PASS_AHEAD(x[r], n, j, v, v_storeu(y[r] + j, v_sub(v_sub(v, vmx[r]), L[r])));
         if (j < n)
             v_storeu_part(y[r] + j, v_sub(v_sub(v_loadu_part(x[r] + j, n - j, 0.0f), vmx[r]),
                                           L[r]), n - j);

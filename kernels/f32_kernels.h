@@ -272,15 +272,10 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
     }
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
-        size_t i = 0;
-        /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: 4 KiB aliasing) */
-        sa_v cur = n >= SA_W ? v_loadu(x[r]) : v_set1(0.0f);
-        for (; i + SA_W <= n; i += SA_W) {
-            sa_v v = cur;
-            cur = v_loadu(x[r] + sa_ahead(i, n));
-            v_storeu(y[r] + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx[r]), L[r]),
-                                         vd_sub(vd_sub(vd_hi(v), dmx[r]), L[r])));
-        }
+        size_t i;
+        SA_ROW_PASS_AHEAD(x[r], n, i, v,
+                          v_storeu(y[r] + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx[r]), L[r]),
+                                                       vd_sub(vd_sub(vd_hi(v), dmx[r]), L[r]))));
         if (i < n) {
             sa_v v = v_loadu_part(x[r] + i, n - i, 0.0f);
             v_storeu_part(y[r] + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx[r]), L[r]),
