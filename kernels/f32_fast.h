@@ -925,7 +925,7 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  *   float, the terms of T (fx_log_term: exp(d) 2^100 by fx_exp_e_2p100, base 2, floor
  *   reduction, degree 4, added where d < 0) summed as softmax_fast sums its e (float block sums
  *   of SA_FX_BLK vectors in two chains, float64 partials, the tail padded with -inf, one tree)
- *   and c counted; L = log1p((c - 1) + T 2^-100) (sa_log1p_row, float64 to 2^-28.9; T holds no
+ *   and c counted; L = log1p((c - 1) + T 2^-100) (sa_log1p_vd, float64 to 2^-28.9; T holds no
  *   max element, so the max elements do not cancel and y = -L keeps T's relative error where T
  *   is tiny); pass 3 y = (x - max) - (float)L in float (both terms <= 0: no cancellation).
  *   Nothing is written before pass 3 (x == y is fine).
@@ -983,6 +983,7 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
     lanes = i;
     sa_v L[4];
     int nanrow[4];
+    double a[4], l[4];
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         if (i < n) {
@@ -999,8 +1000,11 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
 #endif
         double c = (double)(lanes + (i < n ? SA_W : 0) - nbelow[r]);
         nanrow[r] = T != T; /* a NaN in the row (SA_DEF_ROWS_SUMNAN) */
-        L[r] = v_set1((float)sa_log1p_row((c - 1.0) + T * SA_FX_LOG_UNSCALE, 0));
+        a[r] = (c - 1.0) + T * SA_FX_LOG_UNSCALE;
     }
+    sa_log1p_rows(a, l, R, 0);
+#pragma GCC unroll 4
+    for (int r = 0; r < R; r++) L[r] = v_set1((float)l[r]);
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         if (nanrow[r]) {
@@ -1019,7 +1023,7 @@ SA_DEF_ROWS_SUMNAN(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_row
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in
- * float per block, then float64: whole numbers, exact), L by sa_log1p_row per column, pass 3
+ * float per block, then float64: whole numbers, exact), L by sa_log1p_vd for the columns, pass 3
  * the row's two float subtractions: a column gives the bits its row gives on the same ISA.
  * (The count was one float64 add of each element's 0 or 1, two conversions and two adds per
  * vector on AVX2; counted in float, the loops' axis-0 path of 128 x 8192 / 1024 x 1024 went
@@ -1046,9 +1050,8 @@ void SA_K(log_softmax_fast_cols, max_fl2_p4_f64sum_log1p)(const float *x, ptrdif
         double t[SA_DW], c[SA_DW];
         vd_storeu(t, acc[j]);
         vd_storeu(c, cnt[j]);
-        for (int l = 0; l < SA_DW; l++)
-            t[l] = sa_log1p_row(((double)n - c[l] - 1.0) + t[l] * SA_FX_LOG_UNSCALE, 0);
-        s[j] = vd_loadu(t);
+        for (int l = 0; l < SA_DW; l++) t[l] = ((double)n - c[l] - 1.0) + t[l] * SA_FX_LOG_UNSCALE;
+        s[j] = sa_log1p_vd(vd_loadu(t), 0);
     }
     for (int q = 0; q < SA_CQ; q++) L[q] = sa_cols_join(s, q);
     for (size_t i = 0; i < n; i++) {

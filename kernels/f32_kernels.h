@@ -225,7 +225,7 @@ SA_DEF_ROWS(softmax, max_rr2_p7_f64sum, sa_softmax_rows, 2)
  *   T = sum exp(x_j - max) (TwoSum difference, exp as in softmax, float64 partial sums i mod 16,
  *   fixed-order reduction), and c = count of elements equal to the max (an integer count of
  *   the compare masks: exact, as are the column kernel's float64 partial sums of 1s, so both
- *   give the same c); L = log(c + T) = log1p((c - 1) + T) (sa_log1p_row, float64), so the max
+ *   give the same c); L = log(c + T) = log1p((c - 1) + T) (sa_log1p_vd, float64), so the max
  *   elements do not cancel; pass 3 y = ((double)x_i - max) - L in float64, rounded once.
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
@@ -264,12 +264,16 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
             }
         }
     }
+    double a[2], l[2];
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
         double T = sa_acc_sum(acc[r]), c = (double)cnt[r];
-        L[r] = vd_set1(sa_log1p_row((c - 1.0) + T, 1));
+        a[r] = (c - 1.0) + T;
         dmx[r] = vd_set1((double)mx[r]);
     }
+    sa_log1p_rows(a, l, R, 1);
+#pragma GCC unroll 2
+    for (int r = 0; r < R; r++) L[r] = vd_set1(l[r]);
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
         size_t i;
@@ -403,8 +407,8 @@ void SA_K(log_softmax_cols, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, floa
         double t[SA_DW], c[SA_DW];
         vd_storeu(t, e[j]);
         vd_storeu(c, L[j]);
-        for (int l = 0; l < SA_DW; l++) t[l] = sa_log1p_row((c[l] - 1.0) + t[l], 1);
-        L[j] = vd_loadu(t);
+        for (int l = 0; l < SA_DW; l++) t[l] = (c[l] - 1.0) + t[l];
+        L[j] = sa_log1p_vd(vd_loadu(t), 1);
     }
     for (int q = 0; q < SA_CQ; q++) {
         dmx[q * SA_DN] = vd_lo(mx[q]);

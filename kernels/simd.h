@@ -46,6 +46,12 @@
  * through a stack array), which serialized the halves of the float64 finishing: unrolled, the
  * same operations, log_sigmoid 3.16 -> 2.93 ns / element (Zen 3, AVX2, L2). */
 #define SA_FOR_DN(h) _Pragma("GCC unroll 2") for (int h = 0; h < SA_DN; h++)
+/* vd_split_sqrt2(u, &k): u = 2^k m for a positive normal float64 u, m in [sqrt(1/2), sqrt(2))
+ * returned and k as a float64, by integer adds on u's bits (an offset that carries into the
+ * exponent field from m = sqrt(2) on); vd_set4(a0, a1, a2, a3): a float64 vector of those in
+ * lanes 0..3, 0 in any others (AVX-512 and AVX2 only). */
+#define SA_SQRT2_BITS 0x3fe6a09e667f3bcdULL /* sqrt(1/2) */
+#define SA_SQRT2_OFS (0x3ff0000000000000ULL - SA_SQRT2_BITS)
 
 #if defined(SA_TARGET_AVX512)
 /* ------------------------------------------------------------------------------ AVX-512 */
@@ -142,6 +148,16 @@ SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
 }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm512_storeu_pd(p, a); }
 SA_INLINE sa_vd vd_loadu(const double *p) { return _mm512_loadu_pd(p); }
+SA_INLINE sa_vd vd_set4(double a0, double a1, double a2, double a3) {
+    return _mm512_set_pd(0.0, 0.0, 0.0, 0.0, a3, a2, a1, a0);
+}
+SA_INLINE sa_vd vd_split_sqrt2(sa_vd u, sa_vd *k) {
+    __m512i b = _mm512_add_epi64(_mm512_castpd_si512(u), _mm512_set1_epi64(SA_SQRT2_OFS));
+    __m512i e = _mm512_or_si512(_mm512_srli_epi64(b, 52), _mm512_set1_epi64(0x4330000000000000));
+    *k = _mm512_sub_pd(_mm512_castsi512_pd(e), _mm512_set1_pd(0x1p52 + 1023.0));
+    b = _mm512_and_si512(b, _mm512_set1_epi64(0x000fffffffffffff));
+    return _mm512_castsi512_pd(_mm512_add_epi64(b, _mm512_set1_epi64(SA_SQRT2_BITS)));
+}
 
 #elif defined(SA_TARGET_AVX2)
 /* --------------------------------------------------------------------------------- AVX2 */
@@ -238,6 +254,16 @@ SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
 }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { _mm256_storeu_pd(p, a); }
 SA_INLINE sa_vd vd_loadu(const double *p) { return _mm256_loadu_pd(p); }
+SA_INLINE sa_vd vd_set4(double a0, double a1, double a2, double a3) {
+    return _mm256_set_pd(a3, a2, a1, a0);
+}
+SA_INLINE sa_vd vd_split_sqrt2(sa_vd u, sa_vd *k) {
+    __m256i b = _mm256_add_epi64(_mm256_castpd_si256(u), _mm256_set1_epi64x(SA_SQRT2_OFS));
+    __m256i e = _mm256_or_si256(_mm256_srli_epi64(b, 52), _mm256_set1_epi64x(0x4330000000000000));
+    *k = _mm256_sub_pd(_mm256_castsi256_pd(e), _mm256_set1_pd(0x1p52 + 1023.0));
+    b = _mm256_and_si256(b, _mm256_set1_epi64x(0x000fffffffffffff));
+    return _mm256_castsi256_pd(_mm256_add_epi64(b, _mm256_set1_epi64x(SA_SQRT2_BITS)));
+}
 
 #elif defined(SA_TARGET_SCALAR)
 /* ------------------------------------------------------------------- portable scalar C */
@@ -313,6 +339,16 @@ SA_INLINE sa_vd vd_pow2i(sa_vi k, int h) {
 }
 SA_INLINE void vd_storeu(double *p, sa_vd a) { *p = a; }
 SA_INLINE sa_vd vd_loadu(const double *p) { return *p; }
+SA_INLINE sa_vd vd_split_sqrt2(sa_vd u, sa_vd *k) {
+    uint64_t b;
+    memcpy(&b, &u, sizeof b);
+    b += SA_SQRT2_OFS;
+    *k = (double)(int)(b >> 52) - 1023.0;
+    b = (b & 0x000fffffffffffffULL) + SA_SQRT2_BITS;
+    double m;
+    memcpy(&m, &b, sizeof m);
+    return m;
+}
 #else
 #error "define SA_TARGET_SCALAR, SA_TARGET_AVX2 or SA_TARGET_AVX512 before including simd.h"
 #endif
