@@ -347,7 +347,8 @@ SA_INLINE sa_vd sa_log1p_vd(sa_vd a, const int full) {
     sa_vd q0 = vd_add(SA_L1P_PAIR(1.0 / 3, 1.0 / 5), vd_mul(w2, SA_L1P_PAIR(1.0 / 7, 1.0 / 9)));
     if (full) {
         sa_vd w4 = vd_mul(w2, w2);
-        sa_vd q1 = vd_add(SA_L1P_PAIR(1.0 / 11, 1.0 / 13), vd_mul(w2, SA_L1P_PAIR(1.0 / 15, 1.0 / 17)));
+        sa_vd q1 = vd_add(SA_L1P_PAIR(1.0 / 11, 1.0 / 13),
+                          vd_mul(w2, SA_L1P_PAIR(1.0 / 15, 1.0 / 17)));
         t = vd_mul(w, vd_add(q0, vd_mul(w4, vd_add(q1, vd_mul(w4, vd_set1(1.0 / 19))))));
     } else {
         t = vd_mul(w, q0);

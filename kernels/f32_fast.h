@@ -192,15 +192,17 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
     return v_clamp_sym(v_div(v_mul(xc, P), Q), 1.0f);
 }
 #define SA_FX_ZERO v_set1(0.0f)
-/* The sign selects of the sigmoid family below (gelu, mish) take the sign bit of x as the mask
- * where they mean x < 0 (m_signbit: on AVX2 the vector itself, no compare). The two differ at
- * x = -0 only, where both sides give the same bits (gelu and mish multiply by x = -0 either
- * way), and at NaN, where both sides are NaN x (below) or the driver replaces the lane: the
- * same bits as the compare for every float32 input (the exhaustive sweep's output hashes). In
- * L1 on a Zen 3 (bench/kernel_cycles.c row / param 2048, ns per element): sigmoid_fast 0.384
- * -> 0.375, silu_fast 0.418 -> 0.398, mish_fast 0.589 -> 0.573, swiglu_fast 0.587 -> 0.552,
- * geglu_fast 0.812 -> 0.794. silu_fast and gelu_tanh_fast have since replaced theirs by a
- * max (a max runs beside the FMA pipes, a blend on them), sigmoid_fast its by no split. */
+/* The sign select of gelu_fast takes the sign bit of x as the mask where it means x < 0
+ * (m_signbit: on AVX2 the vector itself, no compare). The two differ at x = -0 only, where
+ * both sides give the same bits (gelu multiplies by x = -0 either way), and at NaN, where both
+ * sides are NaN x (below) or the driver replaces the lane: the same bits as the compare for
+ * every float32 input (the exhaustive sweep's output hashes). In L1 on a Zen 3
+ * (bench/kernel_cycles.c row / param 2048, ns per element), the sign bit for the compare:
+ * sigmoid_fast 0.384 -> 0.375, silu_fast 0.418 -> 0.398, mish_fast 0.589 -> 0.573,
+ * swiglu_fast 0.587 -> 0.552, geglu_fast 0.812 -> 0.794. silu_fast and gelu_tanh_fast later
+ * replaced theirs by a max (a max runs beside the FMA pipes, a blend on them), sigmoid_fast
+ * its by no split, and silu_fast, gelu_tanh_fast and mish_fast then left the split
+ * altogether (see silu_fast). */
 /* NaN through the sigmoid family without the driver's NaN select (compare, or and blend on
  * AVX2, vfixupimmps on AVX-512). x86's NaN rules: an operation never makes a NaN of its own
  * from a NaN operand but hands that operand on quieted (sign and payload kept), the first
@@ -208,10 +210,11 @@ SA_INLINE sa_v fx_odd_rational(sa_v x, const float *P_, int np, const float *Q_,
  * x alone is x quieted or a number (fx_negabs_min and vrangeps answer a number for a NaN; a
  * max or min with the bound first hands x on), and an operation with two NaN operands has the
  * same NaN twice. Each kernel below ends in an operation that takes x itself (or a value that
- * holds x's NaN) as the operand that carries it: silu_fast and gelu_tanh_fast max(t e, x)
- * (x second), gelu_fast and mish_fast the product by max(-c, x) (x second, then first in
- * the product), sigmoid_fast (AVX2 and portable) the clamp with the bound first, whose NaN the
- * exp's fma, floor, polynomial and factor 2^n (never NaN) and the quotient's denominator carry.
+ * holds x's NaN) as the operand that carries it: silu_fast and gelu_tanh_fast the quotient
+ * whose first operand is max(lo, x) 2^-6 (x second in the max), gelu_fast and mish_fast the
+ * product by max(-c, x) (x second, then first in the product), sigmoid_fast (AVX2 and
+ * portable) the clamp with the bound first, whose NaN the exp's fma, floor, polynomial and
+ * factor 2^n (never NaN) and the quotient's denominator carry.
  * The result is x quieted, what the driver's select would give: SA_DEF_UNARY_NANPROP on AVX2
  * and AVX-512 (sigmoid_fast: SA_DEF_UNARY_NANPROP_EXCEPT_VRANGE, its AVX-512 clamp is one
  * vrangeps, which drops the NaN; a max and a min instead measured the same there). The
