@@ -667,8 +667,6 @@ SA_DEF_PARAM(geglu_fast, exp_rat2_3_div_scaled, sa_geglu_fast_pv)
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> 0; n == 0 -> nothing; n == 1 finite -> [1]. */
 
-
-
 #define SA_FX_BLK 8 /* vectors per float block sum (error <= 4 2^-24: all terms >= 0) */
 /* exp(x - mx) for one vector of a row whose max mx is finite (x = -inf and x - mx < -110 give
  * 0): fx_exp_e(d), d = x - mx (the unary kernels' exp: w = d log2e - 1 rounded once, p =
@@ -1051,13 +1049,9 @@ void SA_K(log_softmax_fast_cols, max_fl2_p4_f64sum_log1p)(const float *x, ptrdif
         fx_cols_pass2(x, xs, n, mx, NULL, acc, cnt, 2);
     else
         fx_cols_pass2(x, xs, n, mx, NULL, acc, cnt, 1);
-    for (int j = 0; j < SA_CP; j++) {
-        double t[SA_DW], c[SA_DW];
-        vd_storeu(t, acc[j]);
-        vd_storeu(c, cnt[j]);
-        for (int l = 0; l < SA_DW; l++) t[l] = ((double)n - c[l] - 1.0) + t[l] * SA_FX_LOG_UNSCALE;
-        s[j] = sa_log1p_vd(vd_loadu(t), 0);
-    }
+    for (int j = 0; j < SA_CP; j++) /* L = log1p((n - c - 1) + T 2^-100) per lane */
+        s[j] = sa_log1p_vd(vd_add(vd_sub(vd_sub(vd_set1((double)n), cnt[j]), vd_set1(1.0)),
+                                  vd_mul(acc[j], vd_set1(SA_FX_LOG_UNSCALE))), 0);
     for (int q = 0; q < SA_CQ; q++) L[q] = sa_cols_join(s, q);
     for (size_t i = 0; i < n; i++) {
         __builtin_prefetch(y + (ptrdiff_t)i * ys + SA_COLS, 1);

@@ -264,7 +264,7 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
             }
         }
     }
-    double a[2], l[2];
+    double a[4], l[4]; /* sa_log1p_rows' shape (up to four rows) */
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
         double T = sa_acc_sum(acc[r]), c = (double)cnt[r];
@@ -403,13 +403,8 @@ void SA_K(log_softmax_cols, max_rr2_p7_log1p)(const float *x, ptrdiff_t xs, floa
             }
     }
     sa_cols_sum16(acc, e);
-    for (int j = 0; j < SA_CP; j++) {
-        double t[SA_DW], c[SA_DW];
-        vd_storeu(t, e[j]);
-        vd_storeu(c, L[j]);
-        for (int l = 0; l < SA_DW; l++) t[l] = (c[l] - 1.0) + t[l];
-        L[j] = sa_log1p_vd(vd_loadu(t), 1);
-    }
+    for (int j = 0; j < SA_CP; j++) /* L = log1p((c - 1) + T) per lane, c held in L */
+        L[j] = sa_log1p_vd(vd_add(vd_sub(L[j], vd_set1(1.0)), e[j]), 1);
     for (int q = 0; q < SA_CQ; q++) {
         dmx[q * SA_DN] = vd_lo(mx[q]);
 #if SA_DN == 2
