@@ -27,6 +27,9 @@
  *     apart, the kernel in place there, its rows then copied out to y. The minimum over 15
  *     rounds of at least 2^22 elements each (a small N x M, such as 128 x 16, stays in L1).
  *
+ * In the row, rows and param modes x, y (and p) start SA_OFFSET floats (default 0) past a
+ * cache line: NumPy's large arrays start 4 floats (16 bytes) into one.
+ *
  * Prints ns per element and, with SA_GHZ set (the core's clock in GHz: it cannot be read
  * reliably from here), cycles per 16 elements. Take the minimum over several processes: on a
  * VM one process may land in a slower mode for its whole life. */
@@ -83,8 +86,10 @@ static void fill(float *x, size_t count)
 static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
 {
     total = total < n ? n : total / n * n; /* MODE_ROWS: one call for all the rows */
-    float *x = aligned_floats(total, 0), *y = aligned_floats(total, 0);
-    float *p = aligned_floats(total, 0), zero = 0.0f;
+    const char *env_off = getenv("SA_OFFSET");
+    size_t off = env_off ? (size_t)atoi(env_off) : 0;
+    float *x = aligned_floats(total, off), *y = aligned_floats(total, off);
+    float *p = aligned_floats(total, off), zero = 0.0f;
     fill(x, total);
     for (size_t i = 0; i < total; i++)
         p[i] = x[total - 1 - i];

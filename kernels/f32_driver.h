@@ -27,21 +27,28 @@
 #include <math.h>
 #include <stdint.h>
 
+/* The elements a pass whose lanes are independent (a row's last pass) runs first, as one
+ * padded vector, so that its stores to y start on a vector boundary (a 64-byte line on
+ * AVX-512): up to SA_W - 1, none below SA_PEEL_N elements or where y is already there. Which
+ * elements share a vector changes no result in such a pass. */
+#define SA_PEEL_N 64
+SA_INLINE size_t sa_peel(const float *y, size_t n) {
+    return n >= SA_PEEL_N ? ((0 - (uintptr_t)y) & (SA_W * sizeof(float) - 1)) / sizeof(float) : 0;
+}
 /* The full vector the row passes load one step ahead of vector i (the header's 4 KiB
  * aliasing): the next one, or vector i itself again at the last full vector (a valid load,
  * before its own store). */
 SA_INLINE size_t sa_ahead(size_t i, size_t n) { return i + 2 * SA_W <= n ? i + SA_W : i; }
-/* A row's last pass over x (n elements, j a size_t of the caller's): STORE for each full vector,
- * with j its first element and v (declared here) the vector of x there, each vector loaded one
- * step ahead of the store before it (the header's 4 KiB aliasing); j ends at the tail's first
- * element. The last full vector is taken after the loop, so the loop needs no sa_ahead select,
- * which in these loops compiled to a branch (log_softmax_fast, in L1 on a Zen 5,
- * bench/kernel_cycles.c rows 1024 4096: 0.131 -> 0.121 ns per element). */
+/* A row's last pass over x (n elements, from element j, a size_t of the caller's): STORE for
+ * each full vector, with j its first element and v (declared here) the vector of x there, each
+ * vector loaded one step ahead of the store before it (the header's 4 KiB aliasing); j ends at
+ * the tail's first element. The last full vector is taken after the loop, so the loop needs no
+ * sa_ahead select, which in these loops compiled to a branch (log_softmax_fast, in L1 on a Zen
+ * 5, bench/kernel_cycles.c rows 1024 4096: 0.131 -> 0.121 ns per element). */
 #define SA_ROW_PASS_AHEAD(x, n, j, v, STORE)                                                 \
     do {                                                                                     \
-        (j) = 0;                                                                             \
-        if ((n) >= SA_W) {                                                                   \
-            sa_v v = v_loadu(x), nxt_;                                                       \
+        if ((n) - (j) >= SA_W) {                                                             \
+            sa_v v = v_loadu((x) + (j)), nxt_;                                               \
             _Pragma("GCC unroll 4") for (; (j) + 2 * SA_W <= (n); (j) += SA_W) {             \
                 nxt_ = v_loadu((x) + (j) + SA_W);                                            \
                 STORE;                                                                       \

@@ -276,7 +276,7 @@ SA_INLINE void sa_log_softmax_rows(const float *const *x, float *const *y, const
     for (int r = 0; r < R; r++) L[r] = vd_set1(l[r]);
 #pragma GCC unroll 2
     for (int r = 0; r < R; r++) {
-        size_t i;
+        size_t i = 0;
         SA_ROW_PASS_AHEAD(x[r], n, i, v,
                           v_storeu(y[r] + i, v_from_vd(vd_sub(vd_sub(vd_lo(v), dmx[r]), L[r]),
                                                        vd_sub(vd_sub(vd_hi(v), dmx[r]), L[r]))));
