@@ -769,11 +769,20 @@ SA_INLINE sa_v fx_log_term(sa_v d, sa_m *below) {
  * with the aligned pass 3 (without the prefetch, aligned arrays: 4096 0.116 -> 0.119, 8192
  * 0.119 -> 0.114, 16384 0.126 -> 0.117). */
 #define SA_FX_SM_NEAR 4096
-/* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS_SUMNAN, f32_driver.h: the row kernel and
- * the row-group kernel softmax_fast_rows around it) */
-SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const float *mx,
-                               size_t n, const int R) {
-    sa_v vmx[4], cur[4];
+/* Pass 3 of a row: y *= inv (lane by lane), from y's first vector boundary for rows longer
+ * than SA_FX_SM_NEAR (sa_peel) */
+SA_INLINE void fx_softmax_pass3(float *y, sa_v inv, size_t n) {
+    size_t i = n > SA_FX_SM_NEAR ? sa_peel(y, n) : 0;
+    if (i) v_storeu_part(y, v_mul(v_loadu_part(y, i, 0.0f), inv), i);
+    for (; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
+    if (i < n) v_storeu_part(y + i, v_mul(v_loadu_part(y + i, n - i, 0.0f), inv), n - i);
+}
+/* Passes 2 and 3 of R rows, R up to 4 (fx_softmax_rows: SA_DEF_ROWS_SUMNAN, f32_driver.h, the
+ * row kernel and the row-group kernel softmax_fast_rows around it; xn NULL there). For one row
+ * (R = 1) of fx_softmax_long, xn is the next row, whose max pass 2 takes into *mxn. */
+SA_INLINE void fx_softmax_rows_(const float *const *x, float *const *y, const float *mx,
+                                size_t n, const int R, const float *xn, float *mxn) {
+    sa_v vmx[4], cur[4], mnext = v_set1(-INFINITY);
     sa_vd acc[4][2];
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
@@ -799,10 +808,15 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
             (F)[r] = v_add((F)[r], e_);                                                      \
             cur[r] = nxt_;                                                                   \
         }                                                                                    \
+        if (xn) mnext = v_max(v_loadu(xn + i), mnext);                                       \
         i += SA_W;                                                                           \
     } while (0)
     SA_FX_ROW_BLOCKS(SA_FX_SM_STEP);
 #undef SA_FX_SM_STEP
+    if (xn) { /* the next row's max: sa_row_max_nonan's, exactly (padded with -inf) */
+        if (i < n) mnext = v_max(v_loadu_part(xn + i, n - i, -INFINITY), mnext);
+        *mxn = v_hmax(mnext);
+    }
     sa_v inv[4];
     int nanrow[4];
 #pragma GCC unroll 4
@@ -826,19 +840,51 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
     }
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
-        if (nanrow[r]) {
+        if (nanrow[r])
             sa_fill_nan(y[r], n);
-            continue;
-        }
-        /* rows longer than SA_FX_SM_NEAR: pass 3 from y's first vector boundary (sa_peel) */
-        i = n > SA_FX_SM_NEAR ? sa_peel(y[r], n) : 0;
-        if (i) v_storeu_part(y[r], v_mul(v_loadu_part(y[r], i, 0.0f), inv[r]), i);
-        for (; i + SA_W <= n; i += SA_W) v_storeu(y[r] + i, v_mul(v_loadu(y[r] + i), inv[r]));
-        if (i < n)
-            v_storeu_part(y[r] + i, v_mul(v_loadu_part(y[r] + i, n - i, 0.0f), inv[r]), n - i);
+        else
+            fx_softmax_pass3(y[r], inv[r], n);
     }
 }
-SA_DEF_ROWS_SUMNAN(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan)
+SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const float *mx,
+                               size_t n, const int R) {
+    fx_softmax_rows_(x, y, mx, n, R, NULL, NULL);
+}
+/* Rows longer than SA_ROWS2_N (kernels.h), m of them, one after the other. On AVX-512 a row's
+ * pass 2 also takes the next row's max (a load and a max per vector beside the exp), so past
+ * the first row there is no pass 1 of their own, which was a stream from memory with nothing to
+ * hide it behind (rows of 32768 over 2^20 elements, pass 1 alone: 0.037 ns per element, 0.019
+ * with the row in L2). The max is exact, NaN skipped as sa_row_max_nonan skips it, so every row
+ * gets the row kernel's bits; x may be y (a row is read for its max before it is written).
+ * bench/kernel_cycles.c rows 32768 of 2^20 elements, AVX-512 on the Zen 5, SA_OFFSET=4 (ns per
+ * element): 0.112 -> 0.107. The previous row's pass 3 run beside pass 2 as well (a load, a
+ * product and a store per vector): 0.114, not kept. AVX2 and the portable build take the rows
+ * one at a time. */
+SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
+                               size_t m);
+SA_DEF_ROWS_SUMNAN_LONG(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan,
+                        fx_softmax_long)
+SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
+                               size_t m) {
+#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
+    float mx = sa_row_max_nonan(x, n);
+    for (size_t r = 0; r < m; r++) {
+        const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;
+        float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;
+        if (!sa_finite_max(mx)) {
+            sa_fill_nan(yr, n);
+            if (xn) mn = sa_row_max_nonan(xn, n);
+        } else if (xn)
+            fx_softmax_rows_(&xr, &yr, &mx, n, 1, xn, &mn);
+        else
+            fx_softmax_rows_(&xr, &yr, &mx, n, 1, NULL, NULL);
+        mx = mn;
+    }
+#else
+    for (size_t r = 0; r < m; r++)
+        SA_K(softmax_fast, max_fl2_p4_f64sum)(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);
+#endif
+}
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
@@ -972,9 +1018,9 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  * AVX2 0.300 -> 0.272; groups of rows, shorter and interleaved, lost: pairs of rows of 1024
  * 0.140 -> 0.147; softmax_fast, whose pass 2 stores into y itself, gained nothing from a
  * prefetch 0 to 1024 floats ahead of its store). */
-SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
-                                   size_t n, const int R) {
-    sa_v vmx[4];
+SA_INLINE void fx_log_softmax_rows_(const float *const *x, float *const *y, const float *mx,
+                                    size_t n, const int R, const float *xn, float *mxn) {
+    sa_v vmx[4], mnext = v_set1(-INFINITY);
     sa_vd acc[4][2];
     size_t nbelow[4] = {0, 0, 0, 0}, lanes = 0; /* elements below the max, lanes summed */
 #pragma GCC unroll 4
@@ -995,10 +1041,16 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
             if (R == 1) __builtin_prefetch(y[r] + i, 1); /* for pass 3's store */            \
             nbelow[r] += (size_t)m_count(b_);                                                \
         }                                                                                    \
+        if (xn) mnext = v_max(v_loadu(xn + i), mnext);                                       \
         i += SA_W;                                                                           \
     } while (0)
     SA_FX_ROW_BLOCKS(SA_FX_LSM_STEP);
 #undef SA_FX_LSM_STEP
+    if (xn) { /* the next row's max: sa_row_max_nonan_nov's, exactly (padded with -inf) */
+        if (i < n) mnext = v_max(v_loadu_part(xn + i, n - i, -INFINITY), mnext);
+        float m = v_hmax(mnext);
+        *mxn = m < 0x1p102f ? m : sa_row_max(xn, n);
+    }
     lanes = i;
     sa_v L[4];
     int nanrow[4];
@@ -1040,8 +1092,39 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
                                           L[r]), n - j);
     }
 }
-SA_DEF_ROWS_SUMNAN(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
-                   sa_row_max_nonan_nov)
+SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const float *mx,
+                                   size_t n, const int R) {
+    fx_log_softmax_rows_(x, y, mx, n, R, NULL, NULL);
+}
+/* Rows longer than SA_ROWS2_N, one after the other; on AVX-512 a row's pass 2 takes the next
+ * row's max, as fx_softmax_long's (bench/kernel_cycles.c rows 32768 of 2^20 elements, AVX-512 on
+ * the Zen 5, SA_OFFSET=4, ns per element: LSM_BEFORE -> LSM_AFTER). */
+SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
+                                   size_t n, size_t m);
+SA_DEF_ROWS_SUMNAN_LONG(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
+                        sa_row_max_nonan_nov, fx_log_softmax_long)
+SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
+                                   size_t n, size_t m) {
+#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
+    float mx = sa_row_max_nonan_nov(x, n);
+    for (size_t r = 0; r < m; r++) {
+        const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;
+        float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;
+        if (!sa_finite_max(mx)) {
+            sa_fill_nan(yr, n);
+            if (xn) mn = sa_row_max_nonan_nov(xn, n);
+        } else if (xn)
+            fx_log_softmax_rows_(&xr, &yr, &mx, n, 1, xn, &mn);
+        else
+            fx_log_softmax_rows_(&xr, &yr, &mx, n, 1, NULL, NULL);
+        mx = mn;
+    }
+#else
+    for (size_t r = 0; r < m; r++)
+        SA_K(log_softmax_fast, max_fl2_p4_f64sum_log1p)(x + (ptrdiff_t)r * xs,
+                                                        y + (ptrdiff_t)r * ys, n);
+#endif
+}
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in

@@ -635,9 +635,9 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
     uintptr_t a = (uintptr_t)(c->y + lo * c->yos);
     return a % elsize ? 0 : (intptr_t)((64 - a % 64) % 64 / elsize);
 }
-/* Contiguous rows up to SA_ROWS2_N long go, all of a thread's rows in one call, to the
- * function's row-group kernel where it has one: the kernels interleave two rows (four where
- * the function and the length allow: SA_DEF_ROWS, f32_driver.h), so the latency of each row's
+/* Contiguous rows go, all of a thread's rows in one call, to the function's row-group kernel
+ * where it has one. Up to SA_ROWS2_N (kernels.h) long the kernels interleave two rows (four
+ * where the function and the length allow: SA_DEF_ROWS, f32_driver.h), so the latency of each row's
  * reductions (the max tree, the sums, 1/S or the log) overlaps the others' work. Same bits as
  * one row at a time (the row-group kernels' contract). When these were pair kernels called
  * per pair: rows of 128 over 4096 elements, one at a time -> in pairs
@@ -658,8 +658,9 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
  * 0.163, softmax 0.502 / 0.487 -> 0.496 / 0.521, log_softmax 0.612 / 0.591 -> 0.589 / 0.587;
  * AVX2 the same or better at 1024 (log_softmax_fast 0.318 -> 0.291), mixed at 2048; through
  * NumPy (1 thread, out= at offsets 0 to 512 floats) softmax_fast rows of 1024 0.130 ->
- * 0.123: hence 1024. */
-#define SA_ROWS2_N 1024
+ * 0.123: hence 1024 (SA_ROWS2_N). Longer rows go one at a time inside the kernel, or through
+ * the function's long-rows kernel (softmax_fast and log_softmax_fast, from SA_ROWS4_N on
+ * AVX-512 and AVX2: f32_fast.h). */
 /* Adjacent input rows whose outputs are contiguous rows instead (xos == elsize, yis ==
  * elsize): what NumPy allocates for softmax(x, axis=0) without out=, the core axis last. They
  * take the column path too, up to SA_COLS_COPY steps: the steps copied into the n x w buffer,
@@ -756,7 +757,7 @@ static void row_t_out_f32(const float *cb, intptr_t step, char *y, intptr_t yos,
         if (c->xis == (intptr_t)sizeof(T) && c->yis == (intptr_t)sizeof(T)) {          \
             void (*ks)(const T *, ptrdiff_t, T *, ptrdiff_t, size_t, size_t) = RSKERNEL_EXPR; \
             intptr_t r = lo, e = (intptr_t)sizeof(T);                                   \
-            if (ks && n <= SA_ROWS2_N && c->xos % e == 0 && c->yos % e == 0) {          \
+            if (ks && c->xos % e == 0 && c->yos % e == 0) {                             \
                 ks((const T *)(c->x + r * c->xos), c->xos / e, (T *)(c->y + r * c->yos),  \
                    c->yos / e, (size_t)n, (size_t)(hi - lo));                           \
                 return;                                                                 \
