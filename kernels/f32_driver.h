@@ -165,19 +165,18 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *                                   without the NaN test (a compare per vector); the portable
  *                                   build keeps sa_row_max (C promises nothing of a NaN's way
  *                                   through its selects and integer views)
- *   SA_DEF_ROWS_SUMNAN_GROUPS(name, algo, body, RG, rowmax, GROUPS)   the same, but on
- *                                   AVX-512 and AVX2 the row-group kernel is GROUPS(x, xs, y,
- *                                   ys, n, m), the function's own (softmax_fast and
- *                                   log_softmax_fast: each group's pass 2 takes the next
- *                                   group's maxima, f32_fast.h), which gives each row the row
- *                                   kernel's bits; the portable build keeps SA_DEF_ROWS's
- *                                   groups and gives GROUPS the rows longer than SA_ROWS2_N
+ *   SA_DEF_ROWS_SUMNAN_LONG(name, algo, body, RG, rowmax, LONG)   the same, with the rows
+ *                                   longer than SA_ROWS4_N (on AVX-512 and AVX2; SA_ROWS2_N in
+ *                                   the portable build) through LONG(x, xs, y, ys, n, m), the
+ *                                   function's long-rows kernel (softmax_fast and
+ *                                   log_softmax_fast: each row's pass 2 takes the next row's
+ *                                   max, f32_fast.h), which gives each row the row kernel's bits
  *
  * Pass 1 is sa_row_max (f32_cores.h); a row holding a NaN or a +inf, or only -inf, is all NaN;
  * n == 0 writes nothing. The row-group kernel takes the rows RG at a time up to SA_ROWS4_N
  * long (where RG is 4), then two at a time up to SA_ROWS2_N (kernels.h) long, the last one
- * alone, longer rows one at a time (SA_LONG_ROWS_EACH); a group goes through body at once
- * when all its maxima are finite, one row at a time otherwise. body gives each row
+ * alone, longer rows one at a time (SA_LONG_ROWS_EACH) or through LONG; a group goes through
+ * body at once when all its maxima are finite, one row at a time otherwise. body gives each row
  * exactly the operations it gets alone (its loops over the rows unrolled, no value crossing
  * rows), so a row's bits do not depend on R or on its neighbours; with rows interleaved, one
  * row's reductions (the max tree, the sums, 1/S or the log) overlap the others' work
@@ -233,18 +232,17 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
 #else
 #define SA_DEF_ROWS_SUMNAN(name, algo, body, RG, rowmax) SA_DEF_ROWS(name, algo, body, RG)
 #endif
-/* GROUPS(x, xs, y, ys, n, m) is defined after SA_DEF_ROWS_SUMNAN_GROUPS (it may call the row
- * kernel SA_K(name, algo)); the rows kernel hands it the rows from length LONGN + 1 on: every
- * row on AVX-512 and AVX2 (LONGN 0) */
-#define SA_DEF_ROWS_SUMNAN_GROUPS(name, algo, body, RG, rowmax, GROUPS)                    \
+/* LONG(x, xs, y, ys, n, m) is defined after SA_DEF_ROWS_SUMNAN_LONG (it may call the row kernel
+ * SA_K(name, algo)) */
+#define SA_DEF_ROWS_SUMNAN_LONG(name, algo, body, RG, rowmax, LONG)                        \
     SA_DEF_ROWS_SUMNAN_BODY_(name, algo, body, RG, rowmax)                                 \
     SA_INLINE void name##_long_rows_(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,  \
                                      size_t n, size_t m) {                                 \
-        GROUPS(x, xs, y, ys, n, m);                                                        \
+        LONG(x, xs, y, ys, n, m);                                                          \
     }
 #if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
 #define SA_DEF_ROWS_SUMNAN_BODY_(name, algo, body, RG, rowmax)                             \
-    SA_DEF_ROWS_(name, algo, body, RG, rowmax, 0)
+    SA_DEF_ROWS_(name, algo, body, RG, rowmax, SA_ROWS4_N)
 #else
 #define SA_DEF_ROWS_SUMNAN_BODY_(name, algo, body, RG, rowmax)                             \
     SA_DEF_ROWS_(name, algo, body, RG, sa_row_max, SA_ROWS2_N)

@@ -779,15 +779,14 @@ SA_INLINE void fx_softmax_pass3(float *y, sa_v inv, size_t n) {
 }
 /* Passes 2 and 3 of R rows, R up to 4 (fx_softmax_rows: SA_DEF_ROWS_SUMNAN, f32_driver.h, the
  * row kernel and the row-group kernel softmax_fast_rows around it; xn NULL there). For one row
- * (R = 1) of fx_softmax_groups, xn is the next row, whose max pass 2 takes into *mxn. */
+ * (R = 1) of fx_softmax_long, xn is the next row, whose max pass 2 takes into *mxn. */
 SA_INLINE void fx_softmax_rows_(const float *const *x, float *const *y, const float *mx,
-                                size_t n, const int R, const float *const *xn, float *mxn) {
-    sa_v vmx[4], cur[4], mnext[4];
+                                size_t n, const int R, const float *xn, float *mxn) {
+    sa_v vmx[4], cur[4], mnext = v_set1(-INFINITY);
     sa_vd acc[4][2];
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         vmx[r] = v_set1(mx[r]);
-        mnext[r] = v_set1(-INFINITY);
         acc[r][0] = acc[r][1] = vd_set1(0.0);
         /* x loaded one vector ahead of the store (sa_ahead, f32_driver.h: y 16 bytes past x
          * modulo 4 KiB would otherwise make every load wait for the store before it) */
@@ -796,9 +795,8 @@ SA_INLINE void fx_softmax_rows_(const float *const *x, float *const *y, const fl
     size_t i = 0;
     /* the next rows' prefetch (sa_prefetch_row, f32_driver.h) up to SA_FX_SM_NEAR floats: for
      * longer rows it pulled lines into L1 that left again before their pass 1, and took L1
-     * from this row (pf = 0: the vector's own line, already on its way); none where pass 2
-     * loads the next rows itself (xn) */
-    const ptrdiff_t pf = n <= SA_FX_SM_NEAR && !xn ? sa_next_rows(x, n, R) : 0;
+     * from this row (pf = 0: the vector's own line, already on its way) */
+    const ptrdiff_t pf = n <= SA_FX_SM_NEAR ? sa_next_rows(x, n, R) : 0;
 /* one vector of pass 2 for every row: e into y and into the row's block sum F[r], the row's
  * next vector loaded first */
 #define SA_FX_SM_STEP(F)                                                                     \
@@ -810,17 +808,14 @@ SA_INLINE void fx_softmax_rows_(const float *const *x, float *const *y, const fl
             (F)[r] = v_add((F)[r], e_);                                                      \
             cur[r] = nxt_;                                                                   \
         }                                                                                    \
-        if (xn)                                                                              \
-            _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                              \
-                mnext[r] = v_max(v_loadu(xn[r] + i), mnext[r]);                              \
+        if (xn) mnext = v_max(v_loadu(xn + i), mnext);                                       \
         i += SA_W;                                                                           \
     } while (0)
     SA_FX_ROW_BLOCKS(SA_FX_SM_STEP);
 #undef SA_FX_SM_STEP
-#pragma GCC unroll 4
-    for (int r = 0; xn && r < R; r++) { /* the next rows' maxima: sa_row_max_nonan's, exactly */
-        if (i < n) mnext[r] = v_max(v_loadu_part(xn[r] + i, n - i, -INFINITY), mnext[r]);
-        mxn[r] = v_hmax(mnext[r]);
+    if (xn) { /* the next row's max: sa_row_max_nonan's, exactly (padded with -inf) */
+        if (i < n) mnext = v_max(v_loadu_part(xn + i, n - i, -INFINITY), mnext);
+        *mxn = v_hmax(mnext);
     }
     sa_v inv[4];
     int nanrow[4];
@@ -855,75 +850,41 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
                                size_t n, const int R) {
     fx_softmax_rows_(x, y, mx, n, R, NULL, NULL);
 }
-/* The row-group kernels of softmax_fast and log_softmax_fast on AVX-512 and AVX2 (GROUPS of
- * SA_DEF_ROWS_SUMNAN_GROUPS, f32_driver.h): the rows in groups of GS (2 or 4) up to SA_ROWS4_N
- * long, the rest (and longer rows) one at a time, and each group's pass 2 also takes the next
- * group's maxima (a load and a max per vector beside the exp), so past the first group none has
- * a pass 1 of its own. That pass is a stream with nothing to hide it behind: over 2^20
- * elements (bench/kernel_cycles.c rows, AVX-512 on the Zen 5, SA_OFFSET=4), rows of 32768 out
- * of memory, pass 1 alone cost 0.037 ns per element (0.019 with the row in L2); groups of four
- * rows of 128 without it (a fixed max, for timing only): softmax_fast 0.144 -> 0.112,
- * log_softmax_fast 0.200 -> 0.166. The maxima are exact (NaN skipped as ROWMAX skips it), so
- * every row gets the row kernel's bits; x may be y (a row is read for its max before its group
- * writes it). A group with a row whose max is not finite goes row by row through the row
- * kernel K. The portable build takes the rows one at a time (SA_DEF_ROWS's groups up to
- * SA_ROWS2_N). Figures at each use below. */
-#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
-#define SA_FX_DEF_FUSED_ROWS(fname, BODY, ROWMAX, K, GS)                                      \
-    SA_INLINE size_t fname##_run_(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,        \
-                                  size_t n, size_t m, const int G) {                          \
-        const float *xr[4], *xn[4];                                                           \
-        float *yr[4], mx[4], mn[4] = {0.0f, 0.0f, 0.0f, 0.0f};                                \
-        if (m < (size_t)G) return 0;                                                          \
-        for (int g = 0; g < G; g++) mx[g] = ROWMAX(x + g * xs, n);                            \
-        size_t r = 0;                                                                         \
-        for (; r + G <= m; r += G) {                                                          \
-            int ok = 1, more = r + 2 * G <= m;                                                \
-            for (int g = 0; g < G; g++) {                                                     \
-                xr[g] = x + (ptrdiff_t)(r + g) * xs, yr[g] = y + (ptrdiff_t)(r + g) * ys;     \
-                xn[g] = xr[g] + G * xs;                                                       \
-                ok &= sa_finite_max(mx[g]);                                                   \
-            }                                                                                 \
-            if (ok && more) {                                                                 \
-                BODY(xr, yr, mx, n, G, xn, mn);                                               \
-            } else {                                                                          \
-                if (ok) BODY(xr, yr, mx, n, G, NULL, NULL);                                   \
-                for (int g = 0; !ok && g < G; g++) K(xr[g], yr[g], n);                        \
-                for (int g = 0; more && g < G; g++) mn[g] = ROWMAX(xn[g], n);                 \
-            }                                                                                 \
-            for (int g = 0; g < G; g++) mx[g] = mn[g];                                        \
-        }                                                                                     \
-        return r;                                                                             \
-    }                                                                                         \
-    SA_INLINE void fname(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,       \
-                         size_t m) {                                                          \
-        size_t r = n <= SA_ROWS4_N ? fname##_run_(x, xs, y, ys, n, m, GS) : 0;                \
-        fname##_run_(x + (ptrdiff_t)r * xs, xs, y + (ptrdiff_t)r * ys, ys, n, m - r, 1);       \
-    }
-#else
-#define SA_FX_DEF_FUSED_ROWS(fname, BODY, ROWMAX, K, GS)                                      \
-    SA_INLINE void fname(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,       \
-                         size_t m) {                                                          \
-        for (size_t r = 0; r < m; r++) K(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);    \
-    }
-#endif
-SA_INLINE void fx_softmax_groups(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
+/* Rows longer than SA_ROWS2_N (kernels.h), m of them, one after the other. On AVX-512 a row's
+ * pass 2 also takes the next row's max (a load and a max per vector beside the exp), so past
+ * the first row there is no pass 1 of their own, which was a stream from memory with nothing to
+ * hide it behind (rows of 32768 over 2^20 elements, pass 1 alone: 0.037 ns per element, 0.019
+ * with the row in L2). The max is exact, NaN skipped as sa_row_max_nonan skips it, so every row
+ * gets the row kernel's bits; x may be y (a row is read for its max before it is written).
+ * bench/kernel_cycles.c rows 32768 of 2^20 elements, AVX-512 on the Zen 5, SA_OFFSET=4 (ns per
+ * element): 0.112 -> 0.107. The previous row's pass 3 run beside pass 2 as well (a load, a
+ * product and a store per vector): 0.114, not kept. AVX2 and the portable build take the rows
+ * one at a time. */
+SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
                                size_t m);
-SA_DEF_ROWS_SUMNAN_GROUPS(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan,
-                        fx_softmax_groups)
-/* softmax_fast's groups: pairs on AVX-512 (four rows and their next four maxima spill: rows of
- * 128 / 512, ns per element, the groups of four without the fusion 0.155 / 0.128, fused in
- * fours 0.169 / 0.161, in pairs 0.151 / 0.124), fours on AVX2 (0.264 either way at 128, in
- * pairs 0.285). Rows of 128 / 512 / 1024 / 32768 before this and the pass-3 changes above ->
- * with them: AVX-512 0.145 / 0.120 / 0.118 / 0.140 -> 0.141 / 0.114 / 0.110 / 0.111, AVX2
- * 0.247 / 0.236 / 0.232 / 0.233 -> 0.244 / 0.225 / 0.212 / 0.205. */
-#if defined(SA_TARGET_AVX512)
-#define SA_FX_SM_GROUP 2
+SA_DEF_ROWS_SUMNAN_LONG(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan,
+                        fx_softmax_long)
+SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
+                               size_t m) {
+#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
+    float mx = sa_row_max_nonan(x, n);
+    for (size_t r = 0; r < m; r++) {
+        const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;
+        float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;
+        if (!sa_finite_max(mx)) {
+            sa_fill_nan(yr, n);
+            if (xn) mn = sa_row_max_nonan(xn, n);
+        } else if (xn)
+            fx_softmax_rows_(&xr, &yr, &mx, n, 1, xn, &mn);
+        else
+            fx_softmax_rows_(&xr, &yr, &mx, n, 1, NULL, NULL);
+        mx = mn;
+    }
 #else
-#define SA_FX_SM_GROUP 4
+    for (size_t r = 0; r < m; r++)
+        SA_K(softmax_fast, max_fl2_p4_f64sum)(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);
 #endif
-SA_FX_DEF_FUSED_ROWS(fx_softmax_groups, fx_softmax_rows_, sa_row_max_nonan,
-                     SA_K(softmax_fast, max_fl2_p4_f64sum), SA_FX_SM_GROUP)
+}
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
@@ -1058,19 +1019,17 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  * 0.140 -> 0.147; softmax_fast, whose pass 2 stores into y itself, gained nothing from a
  * prefetch 0 to 1024 floats ahead of its store). */
 SA_INLINE void fx_log_softmax_rows_(const float *const *x, float *const *y, const float *mx,
-                                    size_t n, const int R, const float *const *xn, float *mxn) {
-    sa_v vmx[4], mnext[4];
+                                    size_t n, const int R, const float *xn, float *mxn) {
+    sa_v vmx[4], mnext = v_set1(-INFINITY);
     sa_vd acc[4][2];
     size_t nbelow[4] = {0, 0, 0, 0}, lanes = 0; /* elements below the max, lanes summed */
 #pragma GCC unroll 4
     for (int r = 0; r < R; r++) {
         vmx[r] = v_set1(mx[r]);
-        mnext[r] = v_set1(-INFINITY);
         acc[r][0] = acc[r][1] = vd_set1(0.0);
     }
     size_t i = 0;
-    /* sa_prefetch_row (f32_driver.h); not where pass 2 loads the next rows itself (xn) */
-    const ptrdiff_t pf = !xn ? sa_next_rows(x, n, R) : 0;
+    const ptrdiff_t pf = sa_next_rows(x, n, R); /* sa_prefetch_row, f32_driver.h */
 /* one vector of pass 2 for every row, into the row's block sum F[r] */
 #define SA_FX_LSM_STEP(F)                                                                    \
     do {                                                                                     \
@@ -1082,18 +1041,15 @@ SA_INLINE void fx_log_softmax_rows_(const float *const *x, float *const *y, cons
             if (R == 1) __builtin_prefetch(y[r] + i, 1); /* for pass 3's store */            \
             nbelow[r] += (size_t)m_count(b_);                                                \
         }                                                                                    \
-        if (xn)                                                                              \
-            _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                              \
-                mnext[r] = v_max(v_loadu(xn[r] + i), mnext[r]);                              \
+        if (xn) mnext = v_max(v_loadu(xn + i), mnext);                                       \
         i += SA_W;                                                                           \
     } while (0)
     SA_FX_ROW_BLOCKS(SA_FX_LSM_STEP);
 #undef SA_FX_LSM_STEP
-#pragma GCC unroll 4
-    for (int r = 0; xn && r < R; r++) { /* the next rows' maxima: sa_row_max_nonan_nov's */
-        if (i < n) mnext[r] = v_max(v_loadu_part(xn[r] + i, n - i, -INFINITY), mnext[r]);
-        float m = v_hmax(mnext[r]);
-        mxn[r] = m < 0x1p102f ? m : sa_row_max(xn[r], n);
+    if (xn) { /* the next row's max: sa_row_max_nonan_nov's, exactly (padded with -inf) */
+        if (i < n) mnext = v_max(v_loadu_part(xn + i, n - i, -INFINITY), mnext);
+        float m = v_hmax(mnext);
+        *mxn = m < 0x1p102f ? m : sa_row_max(xn, n);
     }
     lanes = i;
     sa_v L[4];
@@ -1140,16 +1096,35 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
                                    size_t n, const int R) {
     fx_log_softmax_rows_(x, y, mx, n, R, NULL, NULL);
 }
-SA_INLINE void fx_log_softmax_groups(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
+/* Rows longer than SA_ROWS2_N, one after the other; on AVX-512 a row's pass 2 takes the next
+ * row's max, as fx_softmax_long's (bench/kernel_cycles.c rows 32768 of 2^20 elements, AVX-512 on
+ * the Zen 5, SA_OFFSET=4, ns per element: LSM_BEFORE -> LSM_AFTER). */
+SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
                                    size_t n, size_t m);
-SA_DEF_ROWS_SUMNAN_GROUPS(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
-                        sa_row_max_nonan_nov, fx_log_softmax_groups)
-/* log_softmax_fast's groups: fours (its pass 2 loads no vector ahead: registers to spare).
- * Rows of 128 / 512 / 1024 / 32768 before this and its aligned pass 3 -> with them: AVX-512
- * 0.192 / 0.139 / 0.136 / 0.158 -> 0.176 / 0.124 / 0.122 / 0.127, AVX2 0.328 / 0.273 / 0.270 /
- * 0.289 -> 0.308 / 0.258 / 0.258 / 0.242. */
-SA_FX_DEF_FUSED_ROWS(fx_log_softmax_groups, fx_log_softmax_rows_, sa_row_max_nonan_nov,
-                     SA_K(log_softmax_fast, max_fl2_p4_f64sum_log1p), 4)
+SA_DEF_ROWS_SUMNAN_LONG(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
+                        sa_row_max_nonan_nov, fx_log_softmax_long)
+SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
+                                   size_t n, size_t m) {
+#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
+    float mx = sa_row_max_nonan_nov(x, n);
+    for (size_t r = 0; r < m; r++) {
+        const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;
+        float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;
+        if (!sa_finite_max(mx)) {
+            sa_fill_nan(yr, n);
+            if (xn) mn = sa_row_max_nonan_nov(xn, n);
+        } else if (xn)
+            fx_log_softmax_rows_(&xr, &yr, &mx, n, 1, xn, &mn);
+        else
+            fx_log_softmax_rows_(&xr, &yr, &mx, n, 1, NULL, NULL);
+        mx = mn;
+    }
+#else
+    for (size_t r = 0; r < m; r++)
+        SA_K(log_softmax_fast, max_fl2_p4_f64sum_log1p)(x + (ptrdiff_t)r * xs,
+                                                        y + (ptrdiff_t)r * ys, n);
+#endif
+}
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in

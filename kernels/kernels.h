@@ -25,10 +25,10 @@ typedef void (*sa_f32_ckernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t
                                void *keep);
 /* Row-group kernels of SA_ROW functions: m rows of n elements, x[r xs..r xs + n) into
  * y[r ys..r ys + n) for r < m (strides in elements), each with the bits the row kernel gives
- * it; the loops use them for contiguous rows (kernels/loops.c). Up to SA_ROWS2_N elements the
- * rows are worked on two or four at a time (SA_DEF_ROWS, f32_driver.h), longer ones one at a
- * time; softmax_fast and log_softmax_fast on AVX-512 and AVX2 group them their own way
- * (SA_DEF_ROWS_SUMNAN_GROUPS). The measurements behind 1024 are above its use in loops.c. */
+ * it, worked on two or four at a time (SA_DEF_ROWS, f32_driver.h); the loops use them for
+ * contiguous rows (kernels/loops.c), up to SA_ROWS2_N elements per row in groups, longer ones
+ * one at a time (or as the function's long-rows kernel takes them: SA_DEF_ROWS_SUMNAN_LONG,
+ * f32_driver.h). The measurements behind 1024 are above its use in kernels/loops.c. */
 #define SA_ROWS2_N 1024
 typedef void (*sa_f32_rowskernel)(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
                                   size_t m);

@@ -658,9 +658,9 @@ static inline intptr_t row_cols_head(const row_ctx *c, intptr_t lo, size_t elsiz
  * 0.163, softmax 0.502 / 0.487 -> 0.496 / 0.521, log_softmax 0.612 / 0.591 -> 0.589 / 0.587;
  * AVX2 the same or better at 1024 (log_softmax_fast 0.318 -> 0.291), mixed at 2048; through
  * NumPy (1 thread, out= at offsets 0 to 512 floats) softmax_fast rows of 1024 0.130 ->
- * 0.123: hence 1024 (SA_ROWS2_N). Longer rows go one at a time inside the kernel
- * (softmax_fast and log_softmax_fast on AVX-512 and AVX2 group all their rows their own way:
- * f32_fast.h). */
+ * 0.123: hence 1024 (SA_ROWS2_N). Longer rows go one at a time inside the kernel, or through
+ * the function's long-rows kernel (softmax_fast and log_softmax_fast, from SA_ROWS4_N on
+ * AVX-512 and AVX2: f32_fast.h). */
 /* Adjacent input rows whose outputs are contiguous rows instead (xos == elsize, yis ==
  * elsize): what NumPy allocates for softmax(x, axis=0) without out=, the core axis last. They
  * take the column path too, up to SA_COLS_COPY steps: the steps copied into the n x w buffer,
