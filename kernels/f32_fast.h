@@ -777,6 +777,18 @@ SA_INLINE void fx_softmax_pass3(float *y, sa_v inv, size_t n) {
     for (; i + SA_W <= n; i += SA_W) v_storeu(y + i, v_mul(v_loadu(y + i), inv));
     if (i < n) v_storeu_part(y + i, v_mul(v_loadu_part(y + i, n - i, 0.0f), inv), n - i);
 }
+/* The prefetch distance (floats) of log_softmax_fast's pass 2 where it loads the next row xn
+ * itself (fx_log_softmax_long): two rows on, for rows up to SA_FX_FUSED_PF floats apart, none
+ * for longer ones (the hardware prefetcher streams them); with the next row's prefetch, as
+ * before the long-rows kernel, its loads went to memory once the arrays outgrew the L3: 16M
+ * elements on 2 threads through NumPy (ns per element, rows of 1024): 0.16 -> 0.09, the copy
+ * 0.167. softmax_fast's pass 2, which stores as it goes, kept the next row's prefetch up to
+ * SA_FX_SM_NEAR there (0.112 against 0.134 two rows on). */
+#define SA_FX_FUSED_PF 2048
+SA_INLINE ptrdiff_t sa_fused_ahead(const float *x, const float *xn) {
+    ptrdiff_t g = xn - x;
+    return g > 0 && g <= SA_FX_FUSED_PF ? 2 * g : 0;
+}
 /* Passes 2 and 3 of R rows, R up to 4 (fx_softmax_rows: SA_DEF_ROWS_SUMNAN, f32_driver.h, the
  * row kernel and the row-group kernel softmax_fast_rows around it; xn NULL there). For one row
  * (R = 1) of fx_softmax_long, xn is the next row, whose max pass 2 takes into *mxn. */
@@ -850,16 +862,21 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
                                size_t n, const int R) {
     fx_softmax_rows_(x, y, mx, n, R, NULL, NULL);
 }
-/* Rows longer than SA_ROWS2_N (kernels.h), m of them, one after the other. On AVX-512 a row's
- * pass 2 also takes the next row's max (a load and a max per vector beside the exp), so past
- * the first row there is no pass 1 of their own, which was a stream from memory with nothing to
- * hide it behind (rows of 32768 over 2^20 elements, pass 1 alone: 0.037 ns per element, 0.019
- * with the row in L2). The max is exact, NaN skipped as sa_row_max_nonan skips it, so every row
- * gets the row kernel's bits; x may be y (a row is read for its max before it is written).
- * bench/kernel_cycles.c rows 32768 of 2^20 elements, AVX-512 on the Zen 5, SA_OFFSET=4 (ns per
- * element): 0.112 -> 0.107. The previous row's pass 3 run beside pass 2 as well (a load, a
- * product and a store per vector): 0.114, not kept. AVX2 and the portable build take the rows
- * one at a time. */
+/* Rows longer than SA_ROWS4_N (f32_driver.h: SA_DEF_ROWS_SUMNAN_LONG), m of them, one after
+ * the other. On AVX-512 and AVX2 a row's pass 2 also takes the next row's max (a load and a max
+ * per vector beside the exp), so past the first row none has a pass 1 of its own, which was a
+ * stream with nothing to hide it behind (rows of 32768 over 2^20 elements, pass 1 alone: 0.037
+ * ns per element, 0.019 with the row in L2). The max is exact, NaN skipped as sa_row_max_nonan
+ * skips it, so every row gets the row kernel's bits; x may be y (a row is read for its max
+ * before it is written). bench/kernel_cycles.c rows over 2^20 elements on the Zen 5,
+ * SA_OFFSET=4, ns per element, rows of 1024 / 32768, before this and the aligned pass 3 above
+ * -> with them: AVX-512 0.115 / 0.135 -> 0.110 / 0.109, AVX2 0.231 / 0.229 -> 0.202 / 0.199
+ * (rows of 1024 had gone in pairs). Measured, not kept: the previous row's pass 3 run beside
+ * pass 2 as well (a load, a product and a store per vector), rows of 32768: 0.107 -> 0.114;
+ * the same fusion for groups of rows up to 512 (each group's pass 2 taking the next group's
+ * maxima): in L3 a little faster (rows of 128 0.145 -> 0.141, in pairs: four spill), at 16M
+ * elements on 2 threads slower (rows of 128 0.16 -> 0.19, copy 0.167). The portable build
+ * takes the rows one at a time. */
 SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
                                size_t m);
 SA_DEF_ROWS_SUMNAN_LONG(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan,
@@ -1029,7 +1046,9 @@ SA_INLINE void fx_log_softmax_rows_(const float *const *x, float *const *y, cons
         acc[r][0] = acc[r][1] = vd_set1(0.0);
     }
     size_t i = 0;
-    const ptrdiff_t pf = sa_next_rows(x, n, R); /* sa_prefetch_row, f32_driver.h */
+    /* sa_prefetch_row (f32_driver.h): the next rows, or two rows on where pass 2 loads the next
+     * row itself (sa_fused_ahead) */
+    const ptrdiff_t pf = xn ? sa_fused_ahead(x[0], xn) : sa_next_rows(x, n, R);
 /* one vector of pass 2 for every row, into the row's block sum F[r] */
 #define SA_FX_LSM_STEP(F)                                                                    \
     do {                                                                                     \
@@ -1096,9 +1115,11 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
                                    size_t n, const int R) {
     fx_log_softmax_rows_(x, y, mx, n, R, NULL, NULL);
 }
-/* Rows longer than SA_ROWS2_N, one after the other; on AVX-512 a row's pass 2 takes the next
- * row's max, as fx_softmax_long's (bench/kernel_cycles.c rows 32768 of 2^20 elements, AVX-512 on
- * the Zen 5, SA_OFFSET=4, ns per element: LSM_BEFORE -> LSM_AFTER). */
+/* Rows longer than SA_ROWS4_N, one after the other, each row's pass 2 taking the next row's
+ * max, as fx_softmax_long's (the same measurements, rows of 1024 / 32768: AVX-512 0.134 / 0.155
+ * -> 0.122 / 0.124, AVX2 0.269 / 0.279 -> 0.262 / 0.235; the fusion for groups of rows up to
+ * 512: rows of 128 in L3 0.192 -> 0.176, at 16M elements on 2 threads 0.11 -> 0.14, not
+ * kept). */
 SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
                                    size_t n, size_t m);
 SA_DEF_ROWS_SUMNAN_LONG(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
