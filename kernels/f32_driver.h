@@ -232,9 +232,11 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
 #else
 #define SA_DEF_ROWS_SUMNAN(name, algo, body, RG, rowmax) SA_DEF_ROWS(name, algo, body, RG)
 #endif
-/* LONG(x, xs, y, ys, n, m) is defined after SA_DEF_ROWS_SUMNAN_LONG (it may call the row kernel
- * SA_K(name, algo)) */
+/* LONG(x, xs, y, ys, n, m) is declared here and defined after SA_DEF_ROWS_SUMNAN_LONG (it may
+ * call the row kernel SA_K(name, algo)) */
 #define SA_DEF_ROWS_SUMNAN_LONG(name, algo, body, RG, rowmax, LONG)                        \
+    SA_INLINE void LONG(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,      \
+                        size_t m);                                                         \
     SA_DEF_ROWS_SUMNAN_BODY_(name, algo, body, RG, rowmax)                                 \
     SA_INLINE void name##_long_rows_(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,  \
                                      size_t n, size_t m) {                                 \

@@ -875,33 +875,38 @@ SA_INLINE void fx_softmax_rows(const float *const *x, float *const *y, const flo
  * pass 2 as well (a load, a product and a store per vector), rows of 32768: 0.107 -> 0.114;
  * the same fusion for groups of rows up to 512 (each group's pass 2 taking the next group's
  * maxima): in L3 a little faster (rows of 128 0.145 -> 0.141, in pairs: four spill), at 16M
- * elements on 2 threads slower (rows of 128 0.16 -> 0.19, copy 0.167). The portable build
- * takes the rows one at a time. */
-SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
-                               size_t m);
-SA_DEF_ROWS_SUMNAN_LONG(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan,
-                        fx_softmax_long)
-SA_INLINE void fx_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,
-                               size_t m) {
+ * elements on 2 threads slower (rows of 128 0.16 -> 0.19, copy 0.167). SA_FX_DEF_LONG_ROWS
+ * defines such a kernel for a body with this one's arguments (fx_log_softmax_long too); the
+ * portable build takes the rows one at a time through the row kernel K. */
 #if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
-    float mx = sa_row_max_nonan(x, n);
-    for (size_t r = 0; r < m; r++) {
-        const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;
-        float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;
-        if (!sa_finite_max(mx)) {
-            sa_fill_nan(yr, n);
-            if (xn) mn = sa_row_max_nonan(xn, n);
-        } else if (xn)
-            fx_softmax_rows_(&xr, &yr, &mx, n, 1, xn, &mn);
-        else
-            fx_softmax_rows_(&xr, &yr, &mx, n, 1, NULL, NULL);
-        mx = mn;
+#define SA_FX_DEF_LONG_ROWS(fname, BODY, ROWMAX, K)                                           \
+    SA_INLINE void fname(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,       \
+                         size_t m) {                                                          \
+        float mx = ROWMAX(x, n);                                                              \
+        for (size_t r = 0; r < m; r++) {                                                      \
+            const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;        \
+            float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;                                     \
+            if (!sa_finite_max(mx)) {                                                         \
+                sa_fill_nan(yr, n);                                                           \
+                if (xn) mn = ROWMAX(xn, n);                                                   \
+            } else if (xn)                                                                    \
+                BODY(&xr, &yr, &mx, n, 1, xn, &mn);                                           \
+            else                                                                              \
+                BODY(&xr, &yr, &mx, n, 1, NULL, NULL);                                        \
+            mx = mn;                                                                          \
+        }                                                                                     \
     }
 #else
-    for (size_t r = 0; r < m; r++)
-        SA_K(softmax_fast, max_fl2_p4_f64sum)(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);
+#define SA_FX_DEF_LONG_ROWS(fname, BODY, ROWMAX, K)                                           \
+    SA_INLINE void fname(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys, size_t n,       \
+                         size_t m) {                                                          \
+        for (size_t r = 0; r < m; r++) K(x + (ptrdiff_t)r * xs, y + (ptrdiff_t)r * ys, n);    \
+    }
 #endif
-}
+SA_DEF_ROWS_SUMNAN_LONG(softmax_fast, max_fl2_p4_f64sum, fx_softmax_rows, 4, sa_row_max_nonan,
+                        fx_softmax_long)
+SA_FX_DEF_LONG_ROWS(fx_softmax_long, fx_softmax_rows_, sa_row_max_nonan,
+                    SA_K(softmax_fast, max_fl2_p4_f64sum))
 
 /* softmax_fast of SA_COLS (16) adjacent columns at once (element i of column c at x[i xs + c]),
  * as the column kernels of f32_kernels.h: each lane runs this row kernel's arithmetic for its
@@ -1120,32 +1125,10 @@ SA_INLINE void fx_log_softmax_rows(const float *const *x, float *const *y, const
  * -> 0.122 / 0.124, AVX2 0.269 / 0.279 -> 0.262 / 0.235; the fusion for groups of rows up to
  * 512: rows of 128 in L3 0.192 -> 0.176, at 16M elements on 2 threads 0.11 -> 0.14, not
  * kept). */
-SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
-                                   size_t n, size_t m);
 SA_DEF_ROWS_SUMNAN_LONG(log_softmax_fast, max_fl2_p4_f64sum_log1p, fx_log_softmax_rows, 4,
                         sa_row_max_nonan_nov, fx_log_softmax_long)
-SA_INLINE void fx_log_softmax_long(const float *x, ptrdiff_t xs, float *y, ptrdiff_t ys,
-                                   size_t n, size_t m) {
-#if defined(SA_TARGET_AVX512) || defined(SA_TARGET_AVX2)
-    float mx = sa_row_max_nonan_nov(x, n);
-    for (size_t r = 0; r < m; r++) {
-        const float *xr = x + (ptrdiff_t)r * xs, *xn = r + 1 < m ? xr + xs : NULL;
-        float *yr = y + (ptrdiff_t)r * ys, mn = 0.0f;
-        if (!sa_finite_max(mx)) {
-            sa_fill_nan(yr, n);
-            if (xn) mn = sa_row_max_nonan_nov(xn, n);
-        } else if (xn)
-            fx_log_softmax_rows_(&xr, &yr, &mx, n, 1, xn, &mn);
-        else
-            fx_log_softmax_rows_(&xr, &yr, &mx, n, 1, NULL, NULL);
-        mx = mn;
-    }
-#else
-    for (size_t r = 0; r < m; r++)
-        SA_K(log_softmax_fast, max_fl2_p4_f64sum_log1p)(x + (ptrdiff_t)r * xs,
-                                                        y + (ptrdiff_t)r * ys, n);
-#endif
-}
+SA_FX_DEF_LONG_ROWS(fx_log_softmax_long, fx_log_softmax_rows_, sa_row_max_nonan_nov,
+                    SA_K(log_softmax_fast, max_fl2_p4_f64sum_log1p))
 
 /* log_softmax_fast of SA_COLS (16) adjacent columns at once, as softmax_fast_cols: each lane
  * runs the row kernel's arithmetic for its column (fx_cols_pass2 with LOG = 1, the count in
