@@ -13,8 +13,8 @@
  *     N: one row); the minimum over 80 rounds of 2^23 elements.
  *   kernel_cycles EXT rows SYM N [TOTAL]
  *     the same for a row-group kernel f(x, N, y, N, N, M): the TOTAL / N rows in one call, as
- *     the loops call it for contiguous rows (in groups of two or four inside): compare with
- *     `row` at the same N and TOTAL.
+ *     the loops call it for contiguous rows (in groups of two or four inside, or one after the
+ *     other for long rows): compare with `row` at the same N and TOTAL.
  *   kernel_cycles EXT param SYM[,SYM..] [N [TOTAL]]
  *     as `row` for a parametric / gated kernel f(x, p, 1, q, 0, y, N): p an array of N (x
  *     reversed), q one zero.

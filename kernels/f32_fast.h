@@ -779,8 +779,8 @@ SA_INLINE void fx_softmax_pass3(float *y, sa_v inv, size_t n) {
 }
 /* The prefetch distance (floats) of log_softmax_fast's pass 2 where it loads the next row xn
  * itself (fx_log_softmax_long): two rows on, for rows up to SA_FX_FUSED_PF floats apart, none
- * for longer ones (the hardware prefetcher streams them); with the next row's prefetch, as
- * before the long-rows kernel, its loads went to memory once the arrays outgrew the L3: 16M
+ * for longer ones (the hardware prefetcher streams them). With the prefetch one row on (the
+ * lines pass 2 loads anyway) those loads went to memory once the arrays outgrew the L3: 16M
  * elements on 2 threads through NumPy (ns per element, rows of 1024): 0.16 -> 0.09, the copy
  * 0.167. softmax_fast's pass 2, which stores as it goes, kept the next row's prefetch up to
  * SA_FX_SM_NEAR there (0.112 against 0.134 two rows on). */
@@ -806,8 +806,8 @@ SA_INLINE void fx_softmax_rows_(const float *const *x, float *const *y, const fl
     }
     size_t i = 0;
     /* the next rows' prefetch (sa_prefetch_row, f32_driver.h) up to SA_FX_SM_NEAR floats: for
-     * longer rows it pulled lines into L1 that left again before their pass 1, and took L1
-     * from this row (pf = 0: the vector's own line, already on its way) */
+     * longer rows it pulled lines into L1 that left again before their use, and took L1 from
+     * this row (pf = 0: the vector's own line, already on its way) */
     const ptrdiff_t pf = n <= SA_FX_SM_NEAR ? sa_next_rows(x, n, R) : 0;
 /* one vector of pass 2 for every row: e into y and into the row's block sum F[r], the row's
  * next vector loaded first */
@@ -1033,13 +1033,14 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  * Special rows: any NaN -> all NaN; any +inf -> all NaN; all -inf -> all NaN; -inf entries in
  *   an otherwise finite row -> -inf; n == 0 -> nothing; n == 1 finite -> [0]. */
 /* Passes 2 and 3 of R rows, R up to 4 (SA_DEF_ROWS_SUMNAN: the row kernel and the row-group
- * kernel log_softmax_fast_rows around it). A row alone (R = 1: rows too long for the group
- * kernel, kernels/loops.c SA_ROWS2_N) asks in pass 2 for write access to the line of y that
- * pass 3 will store at the same offset, so pass 3's stores find their lines in the cache
- * (bench/kernel_cycles.c row 32768 over 2^20 elements, on the Zen 5: AVX-512 0.165 -> 0.153,
- * AVX2 0.300 -> 0.272; groups of rows, shorter and interleaved, lost: pairs of rows of 1024
- * 0.140 -> 0.147; softmax_fast, whose pass 2 stores into y itself, gained nothing from a
- * prefetch 0 to 1024 floats ahead of its store). */
+ * kernel log_softmax_fast_rows around it; for one row (R = 1) of fx_log_softmax_long, xn is
+ * the next row, whose max pass 2 takes into *mxn). A row alone (R = 1: the row kernel, and
+ * rows longer than the groups take, SA_DEF_ROWS_SUMNAN_LONG) asks in pass 2 for write access
+ * to the line of y that pass 3 will store at the same offset, so pass 3's stores find their
+ * lines in the cache (bench/kernel_cycles.c row 32768 over 2^20 elements, on the Zen 5:
+ * AVX-512 0.165 -> 0.153, AVX2 0.300 -> 0.272; groups of rows, shorter and interleaved, lost:
+ * pairs of rows of 1024 0.140 -> 0.147; softmax_fast, whose pass 2 stores into y itself,
+ * gained nothing from a prefetch 0 to 1024 floats ahead of its store). */
 SA_INLINE void fx_log_softmax_rows_(const float *const *x, float *const *y, const float *mx,
                                     size_t n, const int R, const float *xn, float *mxn) {
     sa_v vmx[4], mnext = v_set1(-INFINITY);
