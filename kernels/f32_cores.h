@@ -315,9 +315,10 @@ SA_INLINE sa_vd sa_log1p_d(sa_vd e) {
  * over pairs of rows of 128 in L1 on the Zen 3, of 0.70 (fast) and 1.77 (accurate)).
  * u = 1 + a rounded, u = 2^k m with m in [sqrt(1/2), sqrt(2)) (integer adds on u's bits: an
  * offset that carries into the exponent field from m = sqrt(2) on, as musl's log1p reduces),
- * f = m - 1 exact, log m = 2 atanh(s), s = f / (2 + f), |s| <= 0.1716, by its series (Estrin's
- * scheme) to s^19 (full; the next term is 2^-55.3 of the sum) or s^9 (2^-27.6);
- * log1p(a) = k ln2 + 2 atanh(s) + cor, cor = e / u, e = (1 + a) - u the rounding error of u.
+ * f = m - 1 exact, log m = 2 atanh(s), s = f / (m + 1) (= f / (2 + f), both rounded once),
+ * |s| <= 0.1716, by its series (Estrin's scheme) to s^19 (full; the next term is 2^-55.3 of the
+ * sum) or s^9 (2^-27.6); log1p(a) = k ln2 + 2 atanh(s) + cor, cor = e / u, e = (1 + a) - u the
+ * rounding error of u.
  * Full: e exact by Fast2Sum (the larger of a and 1 first), e / u by a division beside the main
  * chain. Fast: e = a - (u - 1) (exact while u <= 2) and 1/u taken as max(2 - u, 0), exact
  * enough below u = 2 (the relative error (u - 1)^2 of that reciprocal weighs on a cor < 2^-53
@@ -326,8 +327,17 @@ SA_INLINE sa_vd sa_log1p_d(sa_vd e) {
  * 2 10^8 values of a from 2^-80 to 2^32 (integers, and integers plus tiny fractions, among
  * them): fast 2^-28.87, full 2^-51.03 relative at most (the accurate log_softmax's bits are
  * libm's on 2.3M elements of test rows). Lane by lane the same IEEE operations on every ISA
- * (no FMA contraction): the same bits everywhere. One float64 vector takes the rows of a group
- * (sa_log1p_rows) or a column kernel's columns at once: one call per row was a chain of some 35
+ * (explicit fmas only: vd_fma is fma() in the portable build): the same bits everywhere.
+ * The fast tier's L is on the path from a row's last pass-2 vector to its pass 3, and that
+ * path's latency shows in full (two logs in a row cost twice, two side by side little more
+ * than one), so its result is summed as 2s w q + (2s + (k ln2 + cor)), q = (1/3 + w/5) +
+ * w^2 (1/7 + w/9) in fmas, w = s^2: four operations after w instead of nine, with k ln2 + cor
+ * and 2s w beside them (the same 2^-28.87; of 2 10^7 values of a above, none rounds to
+ * another float L). log_softmax_fast on the Zen 5, bench/kernel_cycles.c rows over 2^20
+ * elements, SA_OFFSET=4, ns per element, groups of four rows of 128 / rows of 1024: AVX-512
+ * 0.201 / 0.127 -> 0.190 / 0.123, AVX2 0.348 / 0.269 -> 0.340 / 0.265. One float64 vector
+ * takes the rows of a group (sa_log1p_rows) or a column kernel's columns at once: one call per
+ * row was a chain of some 35
  * scalar operations each, and pass 3 of the rows had to wait for it (log_softmax_fast, AVX-512
  * on the Zen 5, bench/kernel_cycles.c rows over 2^20 elements, ns per element, groups of four
  * rows of 128: 0.210 -> 0.188, pairs of rows of 1024 0.132 either way; AVX2 0.351 -> 0.340;
@@ -341,21 +351,31 @@ SA_INLINE sa_vd sa_log1p_vd(sa_vd a, const int full) {
     } else {
         cor = vd_mul(vd_sub(a, vd_sub(u, one)), vd_max(vd_sub(two, u), vd_set1(0.0)));
     }
-    sa_vd f = vd_sub(vd_split_sqrt2(u, &k), one);
-    sa_vd s = vd_div(f, vd_add(two, f)), w = vd_mul(s, s), w2 = vd_mul(w, w);
+    sa_vd m = vd_split_sqrt2(u, &k), f = vd_sub(m, one);
+    sa_vd s = vd_div(f, vd_add(m, one)), w = vd_mul(s, s), w2 = vd_mul(w, w), s2 = vd_add(s, s);
+    if (!full) {
+        sa_vd q0 = vd_fma(w2, vd_fma(w, vd_set1(1.0 / 9), vd_set1(1.0 / 7)),
+                          vd_fma(w, vd_set1(1.0 / 5), vd_set1(1.0 / 3)));
+        sa_vd base = vd_add(s2, vd_fma(k, vd_set1(0x1.62e42fefa39efp-1), cor));
+        return vd_fma(vd_mul(s2, w), q0, base);
+    }
 #define SA_L1P_PAIR(c0, c1) vd_add(vd_set1(c0), vd_mul(w, vd_set1(c1)))
     sa_vd q0 = vd_add(SA_L1P_PAIR(1.0 / 3, 1.0 / 5), vd_mul(w2, SA_L1P_PAIR(1.0 / 7, 1.0 / 9)));
-    if (full) {
-        sa_vd w4 = vd_mul(w2, w2);
-        sa_vd q1 = vd_add(SA_L1P_PAIR(1.0 / 11, 1.0 / 13),
-                          vd_mul(w2, SA_L1P_PAIR(1.0 / 15, 1.0 / 17)));
-        t = vd_mul(w, vd_add(q0, vd_mul(w4, vd_add(q1, vd_mul(w4, vd_set1(1.0 / 19))))));
-    } else {
-        t = vd_mul(w, q0);
-    }
+    sa_vd w4 = vd_mul(w2, w2);
+    sa_vd q1 = vd_add(SA_L1P_PAIR(1.0 / 11, 1.0 / 13), vd_mul(w2, SA_L1P_PAIR(1.0 / 15, 1.0 / 17)));
+    t = vd_mul(w, vd_add(q0, vd_mul(w4, vd_add(q1, vd_mul(w4, vd_set1(1.0 / 19))))));
 #undef SA_L1P_PAIR
-    sa_vd s2 = vd_add(s, s);
     return vd_add(vd_mul(k, vd_set1(0x1.62e42fefa39efp-1)), vd_add(vd_add(s2, vd_mul(s2, t)), cor));
+}
+/* a b + c where the product a b is exact (a scaling by a power of two that leaves it normal):
+ * one fma where the target has one (an operation less on the way to a row's log), else the
+ * product and the sum; the same result either way */
+SA_INLINE double sa_fma_exact(double a, double b, double c) {
+#if defined(__FMA__)
+    return fma(a, b, c);
+#else
+    return a * b + c;
+#endif
 }
 /* L = sa_log1p_vd(a[r], full) for the R (<= 4) rows of a group, in the lanes of one float64
  * vector where it has four (the same bits as one call per row) */

@@ -1096,7 +1096,7 @@ SA_INLINE void fx_log_softmax_rows_(const float *const *x, float *const *y, cons
 #endif
         double c = (double)(lanes + (i < n ? SA_W : 0) - nbelow[r]);
         nanrow[r] = T != T; /* a NaN in the row (SA_DEF_ROWS_SUMNAN) */
-        a[r] = (c - 1.0) + T * SA_FX_LOG_UNSCALE;
+        a[r] = sa_fma_exact(T, SA_FX_LOG_UNSCALE, c - 1.0);
     }
     sa_log1p_rows(a, l, R, 0);
 #pragma GCC unroll 4
