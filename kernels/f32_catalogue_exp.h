@@ -128,9 +128,9 @@ SA_DEF_PARAM(celu, rcp_rr2_p7_expm1, sa_celu_pv)
  * Max error measured: 0.588 ULP (beta = 0.1, x = -0x1.e5288cp+6; grid beta x threshold {5, 20, 50}) (catalogue_exp_sweep, all three ISAs identical); budget 0.61 (0.603 at beta = 1.7, x = -10.4 in the test sweep).
  * Algorithm (hilo_rr2_p7_log1pd): v = beta x as an exact pair (fma), E = exp(-|v|) from the exp
  *   core as (m + mlo) 2^k (argument clamped at -210: k >= -303), then in float64
- *   L = log1p(E) (sa_log1p_d: 2 atanh(E/(2+E)), a 2^-33 polynomial) and y = (v > 0 ? x : 0) +
- *   L / beta (for v > 0, log1p(e^v)/beta = x + log1p(e^-v)/beta: no rounded v is divided
- *   back), rounded once. fl32(|beta x|) > 200 (decided without a product that could overflow
+ *   L = log1p(E) = u S2 (sa_log1p_d2: 2 atanh(E/(2+E)), a 2^-33 polynomial) and y = (v > 0 ?
+ *   x : 0) + u (S2 / beta) by one fma (for v > 0, log1p(e^v)/beta = x + log1p(e^-v)/beta: no
+ *   rounded v is divided back), rounded once to float32. fl32(|beta x|) > 200 (decided without a product that could overflow
  *   or go subnormal, see below): x for beta x > 0, +-0 (sign of beta) for beta x < 0.
  * Overflow: genuine only (L / beta for tiny beta, e.g. ln2 / beta > FLT_MAX).
  * Special values: softplus(+inf) = +inf, softplus(-inf) = +0 (beta > 0), NaN -> NaN,
@@ -170,10 +170,12 @@ SA_INLINE sa_v sa_softplus_pv(sa_v x, sa_v be, sa_v th) {
     sa_vd r[2];
     SA_FOR_DN(h) {
         sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
-        /* L / beta as L times 1/beta (rounded, 2^-53: invisible after the float32
-         * rounding), so the division runs beside the exp and log1p chain, not after it */
-        sa_vd rb = vd_div(vd_set1(1.0), sa_vdh(be, h));
-        r[h] = vd_add(sa_vdh(xp, h), vd_mul(sa_log1p_d(E), rb));
+        /* L / beta as u (S2 times 1/beta) (rounded, 2^-53: invisible after the float32
+         * rounding), so the division runs beside the exp and log1p chain, not after it; for
+         * beta = 1 that is x + u S2 rounded once, the bits softplus_unit_beta's -(-x - u S2)
+         * gives (below) */
+        sa_vd rb = vd_div(vd_set1(1.0), sa_vdh(be, h)), u, S2 = sa_log1p_d2(E, &u);
+        r[h] = vd_fma(u, vd_mul(S2, rb), sa_vdh(xp, h));
     }
     sa_v y = SA_D_JOIN(r);
     y = v_sel(v_gt(vh, th), x, y);
@@ -185,8 +187,9 @@ SA_DEF_PARAM(softplus_any_beta, hilo_rr2_p7_log1pd, sa_softplus_pv)
  * log_sigmoid(x) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|))  (torch logsigmoid).
  * Max error measured: 0.5827 ULP over all 2^32 inputs (x = 0x1.49b16p+5; ulp_sweep exhaustive); budget 0.59.
  * Algorithm (rr2_p7_log1pd): E = exp(-|x|) = (m + mlo) 2^k (exp core), float64
- *   y = min(x, 0) - log1p(E) (2 atanh series), rounded once (results for x > 87 are tiny
- *   negative numbers, subnormal above 87.3, -0 above 103.3: kept to full relative accuracy).
+ *   y = min(x, 0) - u S2 by one fma (log1p(E) = u S2: sa_log1p_d2, the 2 atanh series),
+ *   rounded once to float32 (results for x > 87 are tiny negative numbers, subnormal above
+ *   87.3, -0 above 103.3: kept to full relative accuracy).
  * Special values: log_sigmoid(+inf) = -0, (-inf) = -inf, (+-0) = -log 2, NaN -> NaN. */
 SA_INLINE sa_v sa_log_sigmoid_v(sa_v x) {
     sa_v zero = v_set1(0.0f);
@@ -197,7 +200,8 @@ SA_INLINE sa_v sa_log_sigmoid_v(sa_v x) {
     sa_vd r[2];
     SA_FOR_DN(h) {
         sa_vd E = sa_scale_d(vd_add(sa_vdh(m, h), sa_vdh(mlo, h)), k, h);
-        r[h] = vd_sub(sa_vdh(xm, h), sa_log1p_d(E));
+        sa_vd u, S2 = sa_log1p_d2(E, &u);
+        r[h] = vd_fnma(u, S2, sa_vdh(xm, h));
     }
     return SA_D_JOIN(r);
 }

@@ -9,7 +9,8 @@
  *   sa_m   lane mask                     sa_vd  float64 vector (SA_DW lanes); a float vector
  *                                               has SA_DN float64 parts (lo, and hi if SA_DN==2)
  *
- * v_fnms(a, b, c) = -(a b) - c with one rounding (the negated fma).
+ * v_fnms(a, b, c) = -(a b) - c with one rounding (the negated fma); vd_fnma(a, b, c) = c - a b
+ * with one rounding (float64).
  * v_fnma(a, b, c) = c - a b and v_fms(a, b, c) = a b - c, one rounding each: the same bits as
  *   v_fma(v_neg(a), b, c) and v_fma(a, b, v_neg(c)) for every non-NaN operand (the sign flip is
  *   exact), one instruction where the compiler kept the v_neg's xor apart (a NaN operand may
@@ -134,6 +135,7 @@ SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm512_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm512_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm512_div_pd(a, b); }
 SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return _mm512_fmadd_pd(a, b, c); }
+SA_INLINE sa_vd vd_fnma(sa_vd a, sa_vd b, sa_vd c) { return _mm512_fnmadd_pd(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm512_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm512_max_pd(a, b); }
 SA_INLINE double vd_hsum(sa_vd a) {
@@ -241,6 +243,7 @@ SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return _mm256_sub_pd(a, b); }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return _mm256_mul_pd(a, b); }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return _mm256_div_pd(a, b); }
 SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return _mm256_fmadd_pd(a, b, c); }
+SA_INLINE sa_vd vd_fnma(sa_vd a, sa_vd b, sa_vd c) { return _mm256_fnmadd_pd(a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return _mm256_min_pd(a, b); }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return _mm256_max_pd(a, b); }
 SA_INLINE double vd_hsum(sa_vd a) {
@@ -327,6 +330,7 @@ SA_INLINE sa_vd vd_sub(sa_vd a, sa_vd b) { return a - b; }
 SA_INLINE sa_vd vd_mul(sa_vd a, sa_vd b) { return a * b; }
 SA_INLINE sa_vd vd_div(sa_vd a, sa_vd b) { return a / b; }
 SA_INLINE sa_vd vd_fma(sa_vd a, sa_vd b, sa_vd c) { return fma(a, b, c); }
+SA_INLINE sa_vd vd_fnma(sa_vd a, sa_vd b, sa_vd c) { return fma(-a, b, c); }
 SA_INLINE sa_vd vd_min(sa_vd a, sa_vd b) { return a < b ? a : b; }
 SA_INLINE sa_vd vd_max(sa_vd a, sa_vd b) { return a > b ? a : b; }
 SA_INLINE double vd_hsum(sa_vd a) { return a; }
