@@ -302,9 +302,12 @@ SA_INLINE sa_vd sa_expm1_d(const sa_em1 *e, int h) {
  * 2c5 w)) in fmas (the factor 2 in the coefficients is exact), depth 3 after w. It was
  * (1 + c1 w) + .. by separate products and sums, then 2u times that, then the caller's sum:
  * bench/kernel_cycles.c in L1 on the Zen 5, AVX-512, ns per element: log_sigmoid 0.885 ->
- * 0.78, softplus 0.917 -> 0.815 (a beta array: 1.235 -> 1.095); the float64 part had been
- * some 40 of the loop's 85 instructions per 16 elements. Of all 2^32 float32 outputs of
- * log_sigmoid and softplus (and softplus's beta / threshold grid) none changed. */
+ * 0.78, softplus 0.917 -> 0.815 (a beta array: 1.235 -> 1.095), AVX2 log_sigmoid 1.71 ->
+ * 1.49; the float64 part had been some 40 of the loop's 85 instructions per 16 elements. The
+ * portable build pays for the bit-identity with libm fma() calls (x86 without -mfma:
+ * log_sigmoid 16.1 -> 22.0 there; a CPU with FMA instructions inlines them). Of all 2^32
+ * float32 outputs of log_sigmoid and softplus (and softplus's beta / threshold grid) none
+ * changed. */
 SA_INLINE sa_vd sa_log1p_d2(sa_vd e, sa_vd *u_) {
     sa_vd u = vd_div(e, vd_add(vd_set1(2.0), e));
     sa_vd w = vd_mul(u, u), w2 = vd_mul(w, w);
