@@ -172,8 +172,8 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *                                   log_softmax_fast: each row's pass 2 takes the next row's
  *                                   max, f32_fast.h), which gives each row the row kernel's bits
  *
- * Pass 1 is sa_row_max (f32_cores.h); a row holding a NaN or a +inf, or only -inf, is all NaN;
- * n == 0 writes nothing. The row-group kernel takes the rows RG at a time up to SA_ROWS4_N
+ * Pass 1 is sa_row_max (f32_cores.h), for a group rowmax##_rows (its R rows at once, the same
+ * maxima); a row holding a NaN or a +inf, or only -inf, is all NaN; n == 0 writes nothing. The row-group kernel takes the rows RG at a time up to SA_ROWS4_N
  * long (where RG is 4), then two at a time up to SA_ROWS2_N (kernels.h) long, the last one
  * alone, longer rows one at a time (SA_LONG_ROWS_EACH) or through LONG; a group goes through
  * body at once when all its maxima are finite, one row at a time otherwise. body gives each row
@@ -263,11 +263,10 @@ SA_INLINE void sa_prefetch_row(const float *x, size_t i, ptrdiff_t ofs) {
         const float *xr[RG];                                                               \
         float *yr[RG], mx[RG];                                                             \
         int ok = 1;                                                                        \
-        for (int r = 0; r < R; r++) {                                                      \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++)                                \
             xr[r] = x + r * xs, yr[r] = y + r * ys;                                        \
-            mx[r] = rowmax(xr[r], n);                                                      \
-            ok &= sa_finite_max(mx[r]);                                                    \
-        }                                                                                  \
+        rowmax##_rows(xr, n, mx, R); /* pass 1 of the R rows at once (f32_cores.h) */      \
+        _Pragma("GCC unroll 4") for (int r = 0; r < R; r++) ok &= sa_finite_max(mx[r]);    \
         if (ok) {                                                                          \
             body(xr, yr, mx, n, R);                                                        \
             return;                                                                        \
