@@ -341,14 +341,14 @@ SA_INLINE sa_vd sa_log1p_d2(sa_vd e, sa_vd *u_) {
  * The fast tier's L is on the path from a row's last pass-2 vector to its pass 3, and that
  * path's latency shows in full (two logs in a row cost twice, two side by side little more
  * than one), so its result is summed as 2s w q + (2s + (k ln2 + cor)), q = (1/3 + w/5) +
- * w^2 (1/7 + w/9) in fmas, w = s^2: four operations after w instead of nine, with k ln2 + cor
- * and 2s w beside them (the same 2^-28.87; of 2 10^7 values of a above, none rounds to
- * another float L). log_softmax_fast on the Zen 5, bench/kernel_cycles.c rows over 2^20
- * elements, SA_OFFSET=4, ns per element, groups of four rows of 128 / rows of 1024: AVX-512
- * 0.201 / 0.127 -> 0.190 / 0.123, AVX2 0.348 / 0.269 -> 0.340 / 0.265. One float64 vector
- * takes the rows of a group (sa_log1p_rows) or a column kernel's columns at once: one call per
- * row was a chain of some 35
- * scalar operations each, and pass 3 of the rows had to wait for it (log_softmax_fast, AVX-512
+ * w^2 (1/7 + w/9) in fmas, w = s^2: three dependent operations after w (w^2, q's fma, the last
+ * fma) instead of nine, with k ln2 + cor and 2s w beside them (the same 2^-28.87 on 4 10^7
+ * values of a; of 2 10^7, none rounds to another float L). log_softmax_fast on the Zen 5,
+ * bench/kernel_cycles.c rows over 2^20 elements, SA_OFFSET=4, ns per element, groups of four
+ * rows of 128 / rows of 1024: AVX-512 0.201 / 0.127 -> 0.190 / 0.123, AVX2 0.348 / 0.269 ->
+ * 0.340 / 0.265. One float64 vector takes the rows of a group (sa_log1p_rows) or a column
+ * kernel's columns at once: one call per row was a chain of some 35 scalar operations each,
+ * and pass 3 of the rows had to wait for it (log_softmax_fast, AVX-512
  * on the Zen 5, bench/kernel_cycles.c rows over 2^20 elements, ns per element, groups of four
  * rows of 128: 0.210 -> 0.188, pairs of rows of 1024 0.132 either way; AVX2 0.351 -> 0.340;
  * the accurate tier's pairs of rows of 128 0.706 -> 0.719 on AVX-512, kept for one log1p). */
