@@ -130,8 +130,9 @@ SA_DEF_PARAM(celu, rcp_rr2_p7_expm1, sa_celu_pv)
  *   core as (m + mlo) 2^k (argument clamped at -210: k >= -303), then in float64
  *   L = log1p(E) = u S2 (sa_log1p_d2: 2 atanh(E/(2+E)), a 2^-33 polynomial) and y = (v > 0 ?
  *   x : 0) + u (S2 / beta) by one fma (for v > 0, log1p(e^v)/beta = x + log1p(e^-v)/beta: no
- *   rounded v is divided back), rounded once to float32. fl32(|beta x|) > 200 (decided without a product that could overflow
- *   or go subnormal, see below): x for beta x > 0, +-0 (sign of beta) for beta x < 0.
+ *   rounded v is divided back), rounded once to float32. fl32(|beta x|) > 200 (decided
+ *   without a product that could overflow or go subnormal, see below): x for beta x > 0, +-0
+ *   (sign of beta) for beta x < 0.
  * Overflow: genuine only (L / beta for tiny beta, e.g. ln2 / beta > FLT_MAX).
  * Special values: softplus(+inf) = +inf, softplus(-inf) = +0 (beta > 0), NaN -> NaN,
  *   beta = 0 -> +inf (log 2 / 0 as torch). */

@@ -173,7 +173,8 @@ SA_INLINE sa_v sa_param_load(const float *p, size_t s, size_t i, sa_v broadcast)
  *                                   max, f32_fast.h), which gives each row the row kernel's bits
  *
  * Pass 1 is sa_row_max (f32_cores.h), for a group rowmax##_rows (its R rows at once, the same
- * maxima); a row holding a NaN or a +inf, or only -inf, is all NaN; n == 0 writes nothing. The row-group kernel takes the rows RG at a time up to SA_ROWS4_N
+ * maxima); a row holding a NaN or a +inf, or only -inf, is all NaN; n == 0 writes nothing.
+ * The row-group kernel takes the rows RG at a time up to SA_ROWS4_N
  * long (where RG is 4), then two at a time up to SA_ROWS2_N (kernels.h) long, the last one
  * alone, longer rows one at a time (SA_LONG_ROWS_EACH) or through LONG; a group goes through
  * body at once when all its maxima are finite, one row at a time otherwise. body gives each row

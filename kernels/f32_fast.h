@@ -646,8 +646,8 @@ SA_DEF_PARAM(geglu_fast, exp_rat2_3_div_scaled, sa_geglu_fast_pv)
  * softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max), one row x[0..n).
  * Algorithm (max_fl2_p4_f64sum): pass 1 max (sa_row_max: four running maxima, one horizontal
  *   tree; a row group's rows at once, sa_rows_max_ in f32_cores.h; NaN if the row has one,
- *   which makes a row of NaN; on AVX-512 and AVX2, where a NaN
- *   goes through pass 2 into the sum, sa_row_max_nonan, and a NaN sum makes the row of NaN:
+ *   which makes a row of NaN; on AVX-512 and AVX2, where a NaN goes through pass 2 into the
+ *   sum, sa_row_max_nonan, and a NaN sum makes the row of NaN:
  *   SA_DEF_ROWS_SUMNAN); pass 2 d = x - max rounded to float (where y_i >= FLT_MIN,
  *   d >= -87.4 and its rounding is at most 2^-18 absolute: a relative error of e, inside the
  *   2^-14 bound), clamped at -110 but on AVX-512 (fx_exp_diff; exp rounds to 0 there; the
@@ -1011,9 +1011,9 @@ void SA_K(softmax_fast_cols, max_fl2_p4_f64sum)(const float *x, ptrdiff_t xs, fl
  *   of NaN, SA_DEF_ROWS_SUMNAN, but for a max of 2^102 or more, where x - max could overflow
  *   and raise the flag for a row of NaN, the NaN test is run; a row group's pass 1,
  *   sa_row_max_nonan_nov_rows, keeps the test: a group holding a NaN row takes its rows one by
- *   one through the row kernel); pass 2 d = x - max rounded to
- *   float, the terms of T (fx_log_term: exp(d) 2^100 by fx_exp_e_2p100, base 2, floor
- *   reduction, degree 4, added where d < 0) summed as softmax_fast sums its e (float block sums
+ *   one through the row kernel); pass 2 d = x - max rounded to float, the terms of T
+ *   (fx_log_term: exp(d) 2^100 by fx_exp_e_2p100, base 2, floor reduction, degree 4, added
+ *   where d < 0) summed as softmax_fast sums its e (float block sums
  *   of SA_FX_BLK vectors in two chains, float64 partials, the tail padded with -inf, one tree)
  *   and c counted; L = log1p((c - 1) + T 2^-100) (sa_log1p_vd, float64 to 2^-28.9; T holds no
  *   max element, so the max elements do not cancel and y = -L keeps T's relative error where T
