@@ -28,7 +28,8 @@
  *     rounds of at least 2^22 elements each (a small N x M, such as 128 x 16, stays in L1).
  *
  * In the row, rows and param modes x, y (and p) start SA_OFFSET floats (default 0) past a
- * cache line: NumPy's large arrays start 4 floats (16 bytes) into one.
+ * cache line: NumPy's large arrays start 4 floats (16 bytes) into one. SA_OFFSET_Y, where set,
+ * moves y alone (an output allocated apart from its input need not share its offset).
  *
  * Prints ns per element and, with SA_GHZ set (the core's clock in GHz: it cannot be read
  * reliably from here), cycles per 16 elements. Take the minimum over several processes: on a
@@ -86,9 +87,10 @@ static void fill(float *x, size_t count)
 static int time_rows(void *h, char *syms, size_t n, size_t total, int mode)
 {
     total = total < n ? n : total / n * n; /* MODE_ROWS: one call for all the rows */
-    const char *env_off = getenv("SA_OFFSET");
+    const char *env_off = getenv("SA_OFFSET"), *env_offy = getenv("SA_OFFSET_Y");
     size_t off = env_off ? (size_t)atoi(env_off) : 0;
-    float *x = aligned_floats(total, off), *y = aligned_floats(total, off);
+    size_t offy = env_offy ? (size_t)atoi(env_offy) : off;
+    float *x = aligned_floats(total, off), *y = aligned_floats(total, offy);
     float *p = aligned_floats(total, off), zero = 0.0f;
     fill(x, total);
     for (size_t i = 0; i < total; i++)
