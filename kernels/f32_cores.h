@@ -466,15 +466,15 @@ static inline float sa_row_max_nonan_nov(const float *x, size_t n) {
  * exactly (the max is exact in any order; where it is a zero of either sign no kernel's result
  * depends on its sign). Four rows one after another (an out-of-line call each) were four
  * chains of a few loads and a tree each, the next one's loads behind the last one's tree.
- * AVX-512 on the Zen 5: through NumPy (1M elements, 1 thread, ns per element) softmax_fast
- * over rows of 128 / 256 0.162 / 0.152 -> 0.150 / 0.145, log_softmax_fast 0.209 / 0.167 ->
- * 0.197 / 0.165; 16M on 2 threads, rows of 128: softmax_fast 0.18-0.20 -> 0.18, log_softmax_fast
- * 0.177 -> 0.167 (the copy 0.17); bench/kernel_cycles.c rows over 2^20 elements (SA_OFFSET=4):
- * softmax_fast 64 / 128 / 512 0.191 / 0.149 / 0.126 -> 0.177 / 0.136 / 0.124, the accurate
- * softmax's pairs of 128 0.546 -> 0.536; AVX2 log_softmax_fast 128 0.335 -> 0.340 (its NaN test,
- * two operations a vector there). The tail as it is written here: with the full vector and the
- * padded one in two separate steps after the loop, log_softmax_fast over rows of 128 at 16M
- * on 2 threads took 0.176 against 0.167 (the compiled code differs well beyond the tail). */
+ * AVX-512 on the Zen 5, bench/kernel_cycles.c rows over 2^20 elements (SA_OFFSET=4, ns per
+ * element, the two builds in turn): rows of 64 / 128 / 512, softmax_fast 0.198 / 0.154 / 0.129
+ * -> 0.185 / 0.141 / 0.125, log_softmax_fast 0.275 / 0.197 / 0.147 -> 0.264 / 0.193 / 0.143;
+ * the accurate softmax's pairs of 128 0.546 -> 0.536; AVX2 log_softmax_fast 128 0.335 -> 0.340
+ * (its NaN test, two operations a vector there). At 16M on 2 threads (python -m simdact bench,
+ * rows of 128) 1.005 -> 1.012 times the copy for softmax_fast, 1.022 -> 0.995 for
+ * log_softmax_fast. The tail is written as one step after the loop: as two (the full vector,
+ * then the padded one), log_softmax_fast over rows of 128 at 16M on 2 threads was some 5%
+ * slower through NumPy (the compiled code differs well beyond the tail). */
 SA_INLINE void sa_rows_max_(const float *const *x, size_t n, float *mx, const int R,
                             const int track_nan) {
     sa_v m0[4], m1[4];
